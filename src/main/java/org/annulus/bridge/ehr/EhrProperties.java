@@ -1,0 +1,26 @@
+package org.annulus.bridge.ehr;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the EHR is (prefix {@code bridge.ehr}).
+ *
+ * @param baseUrl        FHIR base URL of the EHR; empty means the in-process sandbox EHR
+ * @param connectTimeout TCP connect timeout for every EHR call
+ * @param readTimeout    response timeout for every EHR call
+ */
+@Validated
+@ConfigurationProperties("bridge.ehr")
+public record EhrProperties(
+        @DefaultValue("") String baseUrl,
+        @DefaultValue("5s") @NotNull Duration connectTimeout,
+        @DefaultValue("30s") @NotNull Duration readTimeout) {
+
+    boolean usesSandbox() {
+        return baseUrl == null || baseUrl.isBlank();
+    }
+}

@@ -1,0 +1,27 @@
+package org.annulus.bridge.ehr;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The outcome of writing one document's bundle to the EHR. */
+public sealed interface EhrWriteResult {
+
+    /** Every entry was written (or found already there); server ids and versions as the EHR returned them. */
+    record Written(String patientId, List<WrittenEntry> entries) implements EhrWriteResult {
+    }
+
+    /** Zero or several EHR patients carry the document's MRN; candidates are EHR Patient ids. */
+    record NoPatientMatch(String reason, List<String> candidates) implements EhrWriteResult {
+    }
+
+    /**
+     * The EHR could not be written. {@code retryable} for timeouts, 408/429/5xx and the like;
+     * {@code outcome} is the server's OperationOutcome JSON when it sent one.
+     */
+    record Failed(boolean retryable, Integer httpStatus, String reason, String outcome, Duration retryAfter)
+            implements EhrWriteResult {
+    }
+
+    record WrittenEntry(String resourceType, String id, String version, String businessIdentifier) {
+    }
+}

@@ -1,0 +1,88 @@
+package org.annulus.bridge.intake;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.URI;
+import java.util.Map;
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.outbox.Outbox;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The ingest API: submit a document, follow it, read the contract. */
+@RestController
+@RequestMapping("/api/v1")
+class DocumentController {
+
+    static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
+
+    private final DocumentIntake intake;
+    private final Outbox outbox;
+    private final DocumentSchemas schemas;
+    private final FhirContext fhir;
+
+    DocumentController(DocumentIntake intake, Outbox outbox, DocumentSchemas schemas, FhirContext fhir) {
+        this.intake = intake;
+        this.outbox = outbox;
+        this.schemas = schemas;
+        this.fhir = fhir;
+    }
+
+    @PostMapping(path = "/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> submit(@RequestBody(required = false) byte[] body) {
+        IntakeResult result = intake.accept(body, "api");
+        if (result instanceof IntakeResult.Accepted accepted) {
+            URI location = URI.create("/api/v1/documents/" + accepted.trackingId());
+            return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                    .location(location)
+                    .body(Map.of("trackingId", accepted.trackingId(),
+                            "duplicate", accepted.duplicate(),
+                            "tracking", location.toString()));
+        }
+        IntakeResult.Refused refused = (IntakeResult.Refused) result;
+        return outcome(refused.httpStatus(), refused.outcome());
+    }
+
+    @GetMapping("/documents/{trackingId}")
+    ResponseEntity<?> track(@PathVariable String trackingId) {
+        return outbox.find(trackingId)
+                .<ResponseEntity<?>>map(doc -> ResponseEntity.ok(TrackingView.of(doc)))
+                .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
+                        null, "no document with tracking id " + sanitized(trackingId))))));
+    }
+
+    @GetMapping(path = "/schemas/{kind}", produces = "application/schema+json")
+    ResponseEntity<?> schema(@PathVariable String kind) {
+        return DocumentKind.fromCode(kind)
+                .<ResponseEntity<?>>map(k -> ResponseEntity.ok()
+                        .contentType(MediaType.parseMediaType("application/schema+json"))
+                        .body(schemas.source(k)))
+                .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
+                        null, "no schema for that kind; kinds: candidacy-assessment, procedure-note, recovery-milestone")))));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<String> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
+        return outcome(415, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTSUPPORTED, null,
+                "send the document as Content-Type: application/json"))));
+    }
+
+    private ResponseEntity<String> outcome(int status, OperationOutcome outcome) {
+        return ResponseEntity.status(status).contentType(FHIR_JSON)
+                .body(fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(outcome));
+    }
+
+    private static String sanitized(String id) {
+        return id.replaceAll("[^A-Za-z0-9-]", "?");
+    }
+}

@@ -1,0 +1,47 @@
+package org.annulus.bridge.intake;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.annulus.bridge.document.CandidacyAssessment;
+import org.annulus.bridge.document.ClinicalDocument;
+import org.annulus.bridge.document.DiscLevel;
+import org.annulus.bridge.document.ProcedureNote;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/** Rules of contract v1 that a JSON Schema cannot state. */
+final class DocumentRules {
+
+    private DocumentRules() {
+    }
+
+    static List<Problem> check(ClinicalDocument document) {
+        List<Problem> problems = new ArrayList<>();
+        if (document instanceof ProcedureNote note) {
+            if (note.end().isBefore(note.start())) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, "$.end", "end is before start"));
+            }
+            Set<DiscLevel> seen = new HashSet<>();
+            for (int i = 0; i < note.levels().size(); i++) {
+                if (!seen.add(note.levels().get(i).level())) {
+                    problems.add(new Problem(IssueType.BUSINESSRULE, "$.levels[" + i + "].level",
+                            "disc level listed twice: one entry per treated disc"));
+                }
+            }
+        }
+        if (document instanceof CandidacyAssessment assessment) {
+            for (int s = 0; s < assessment.imaging().size(); s++) {
+                Set<DiscLevel> seen = new HashSet<>();
+                List<CandidacyAssessment.ImagingFinding> findings = assessment.imaging().get(s).findings();
+                for (int f = 0; f < findings.size(); f++) {
+                    if (!seen.add(findings.get(f).level())) {
+                        problems.add(new Problem(IssueType.BUSINESSRULE, "$.imaging[" + s + "].findings[" + f + "].level",
+                                "disc level listed twice in one imaging study"));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,105 @@
+package org.annulus.bridge.mapping;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import org.annulus.bridge.document.ClinicalDocument;
+import org.annulus.bridge.document.DocumentStatus;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.utilities.xhtml.XhtmlNode;
+
+/**
+ * Names and links the resources made from one document. Each resource's business identifier is
+ * {@code kind/documentId/part} in our identifier system; it is what makes a resend find, not
+ * duplicate, what is already in the EHR. Full URLs are name-based UUIDs of that identifier, so the
+ * same document always gives the same bundle.
+ */
+final class DocumentParts {
+
+    /** Identifier system of every resource this module writes. */
+    static final String IDENTIFIER_SYSTEM = "http://annulus.org/fhir/sid/bridge-resource";
+
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+
+    private final ClinicalDocument document;
+    private final Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+
+    DocumentParts(ClinicalDocument document) {
+        this.document = document;
+    }
+
+    ClinicalDocument document() {
+        return document;
+    }
+
+    boolean retracted() {
+        return document.status() == DocumentStatus.ENTERED_IN_ERROR;
+    }
+
+    String identifierValue(String part) {
+        return document.kind().code() + "/" + document.documentId() + "/" + part;
+    }
+
+    Identifier identifier(String part) {
+        return new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(IDENTIFIER_SYSTEM)
+                .setValue(identifierValue(part));
+    }
+
+    String fullUrl(String part) {
+        return "urn:uuid:" + UUID.nameUUIDFromBytes(identifierValue(part).getBytes(StandardCharsets.UTF_8));
+    }
+
+    Reference ref(String part) {
+        return new Reference(fullUrl(part));
+    }
+
+    /** The patient by MRN; the EHR writer swaps in the EHR's own Patient id once matched. */
+    Reference patient() {
+        return new Reference().setType("Patient").setIdentifier(
+                new Identifier().setSystem(document.patient().mrnSystem()).setValue(document.patient().mrn()));
+    }
+
+    Reference author() {
+        return new Reference().setType("Practitioner").setDisplay(document.author().name())
+                .setIdentifier(new Identifier().setSystem(Terminology.NPI).setValue(document.author().npi()));
+    }
+
+    /** Adds a resource under its part name, as a conditional create by business identifier. */
+    void add(String part, Resource resource) {
+        bundle.addEntry()
+                .setFullUrl(fullUrl(part))
+                .setResource(resource)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl(resource.fhirType())
+                .setIfNoneExist("identifier=" + IDENTIFIER_SYSTEM + "|" + identifierValue(part));
+    }
+
+    Bundle bundle() {
+        return bundle;
+    }
+
+    /**
+     * A FHIR dateTime with seconds and the clinic's offset. {@code OffsetDateTime.toString()} drops
+     * zero seconds, which FHIR's dateTime does not allow.
+     */
+    static DateTimeType dateTime(OffsetDateTime time) {
+        return new DateTimeType(SECONDS.format(time));
+    }
+
+    /** A generated narrative: a clinician's EHR shows {@code text} when it cannot render the codes. */
+    static Narrative narrative(String... lines) {
+        XhtmlNode div = new XhtmlNode(org.hl7.fhir.utilities.xhtml.NodeType.Element, "div");
+        div.setAttribute("xmlns", "http://www.w3.org/1999/xhtml");
+        for (String line : lines) {
+            div.addTag("p").addText(line);
+        }
+        return new Narrative().setStatus(Narrative.NarrativeStatus.GENERATED).setDiv(div);
+    }
+}

@@ -1,0 +1,80 @@
+package org.annulus.bridge.mapping;
+
+import java.util.Map;
+import org.annulus.bridge.document.DiscLevel;
+import org.annulus.bridge.document.Side;
+import org.hl7.fhir.r4.model.Coding;
+
+/**
+ * The codes the mapping uses, as data. Every code and display is copied from
+ * ../shared/TERMINOLOGY.md, which names the source of each; concepts without a verified standard
+ * code live in our own CodeSystem ({@link #ANNULUS}) until one is confirmed.
+ */
+final class Terminology {
+
+    static final String SNOMED = "http://snomed.info/sct";
+    static final String ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm";
+    static final String LOINC = "http://loinc.org";
+    static final String UCUM = "http://unitsofmeasure.org";
+    static final String NPI = "http://hl7.org/fhir/sid/us-npi";
+    static final String ANNULUS = "http://annulus.org/fhir/CodeSystem/annulus-clinical";
+    static final String CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category";
+    static final String CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+    static final String CONDITION_VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+    static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+
+    /** DICOM CID 7604 "Intervertebral Disc" (SNOMED CT). */
+    static final Map<DiscLevel, Coding> DISC = Map.of(
+            DiscLevel.T12_L1, snomed("76206002", "T12/L1 disc"),
+            DiscLevel.L1_L2, snomed("80064006", "L1/L2 disc"),
+            DiscLevel.L2_L3, snomed("67459009", "L2/L3 disc"),
+            DiscLevel.L3_L4, snomed("62551000", "L3/L4 disc"),
+            DiscLevel.L4_L5, snomed("84020006", "L4/L5 disc"),
+            DiscLevel.L5_S1, snomed("715056000", "L5/S1 disc"));
+
+    static final Map<Side, Coding> LATERALITY = Map.of(
+            Side.LEFT, snomed("7771000", "Left"),
+            Side.RIGHT, snomed("24028007", "Right"),
+            Side.BILATERAL, snomed("51440002", "Right and left"));
+
+    static final Coding SCIATICA = snomed("23056005", "Sciatica");
+    static final Coding SCIATICA_RIGHT = icd("M54.31", "Sciatica, right side");
+    static final Coding SCIATICA_LEFT = icd("M54.32", "Sciatica, left side");
+    static final Coding DISC_RADICULOPATHY_LUMBAR =
+            icd("M51.16", "Intervertebral disc disorders with radiculopathy, lumbar region");
+    static final Coding DISC_RADICULOPATHY_LUMBOSACRAL =
+            icd("M51.17", "Intervertebral disc disorders with radiculopathy, lumbosacral region");
+
+    static final Coding PAIN_NRS = new Coding(LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported");
+
+    // Verified for this project (source in docs/terminology-sources.md): VSAC "Conditions associated
+    // with chronic pain" 2.16.840.1.113762.1.4.1021.95 lists both annular tear codes.
+    static final Coding ANNULAR_TEAR_LUMBAR = snomed("202753007", "Annular tear of lumbar disc");
+    static final Coding ANNULAR_TEAR = snomed("240212007", "Tear of the annulus fibrosus of intervertebral disc");
+    // LOINC 97909-6, member of the ODI panel 97908-8 (loinc.org; PACIO sample data).
+    static final Coding ODI = new Coding(LOINC, "97909-6", "Oswestry disability index score ODI");
+    static final Coding PROCEDURE_NOTE = new Coding(LOINC, "28570-0", "Procedure note");
+
+    // Project concepts: no standard code confirmed yet (TERMINOLOGY.md marks them "to verify").
+    static final Coding DISC_IMAGING_FINDING = annulus("disc-imaging-finding", "Imaging finding of intervertebral disc");
+    static final Coding FIBRIN_INJECTION = annulus("intra-annular-fibrin-injection", "Intra-annular fibrin injection");
+
+    private Terminology() {
+    }
+
+    static Coding snomed(String code, String display) {
+        return new Coding(SNOMED, code, display);
+    }
+
+    static Coding icd(String code, String display) {
+        return new Coding(ICD10CM, code, display);
+    }
+
+    static Coding annulus(String code, String display) {
+        return new Coding(ANNULUS, code, display);
+    }
+
+    static Coding category(String system, String code, String display) {
+        return new Coding(system, code, display);
+    }
+}

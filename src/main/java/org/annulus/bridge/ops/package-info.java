@@ -1,0 +1,2 @@
+/** Operations: clock, health, metrics and start-up checks. */
+package org.annulus.bridge.ops;

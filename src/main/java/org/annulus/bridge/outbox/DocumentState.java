@@ -1,0 +1,27 @@
+package org.annulus.bridge.outbox;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Where an accepted document is on its way to the EHR. */
+public enum DocumentState {
+    /** Stored durably; not yet mapped. */
+    ACCEPTED,
+    /** Mapped to FHIR and validated; waiting to be sent. */
+    MAPPED,
+    /** A send is under way (or was, when the process died: it is resumed). */
+    SENDING,
+    /** The last send failed in a way worth retrying; next_attempt_at says when. */
+    RETRY_SCHEDULED,
+    /** Written to the EHR. Final. */
+    SYNCED,
+    /** The document cannot be turned into valid FHIR; the outcome says why. Final. */
+    REJECTED,
+    /** No single EHR patient matches the document's MRN; an operator must decide. */
+    AWAITING_PATIENT_MATCH,
+    /** Retries exhausted or a non-retryable EHR error; replayable. */
+    DEAD;
+
+    /** States a worker may pick up. */
+    public static final Set<DocumentState> WORKABLE = EnumSet.of(ACCEPTED, MAPPED, SENDING, RETRY_SCHEDULED);
+}

@@ -1,0 +1,214 @@
+package org.annulus.bridge.outbox;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for the outbox tables. Every state change goes through {@link #transition} and leaves history. */
+@Repository
+class DocumentStore {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    DocumentStore(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    Optional<StoredDocument> findVersion(String kind, String documentId, int version) {
+        return jdbc.sql(SELECT + " where kind = ? and document_id = ? and doc_version = ?")
+                .params(kind, documentId, version)
+                .query(DocumentStore::storedDocument).optional();
+    }
+
+    Optional<StoredDocument> find(String trackingId) {
+        return jdbc.sql(SELECT + " where tracking_id = ?").param(trackingId)
+                .query(DocumentStore::storedDocument).optional();
+    }
+
+    String insert(NewDocument doc) {
+        String trackingId = UUID.randomUUID().toString();
+        OffsetDateTime now = now();
+        jdbc.sql("""
+                insert into clinical_document (tracking_id, kind, document_id, doc_version, doc_status, patient_key,
+                    clinical_time, source, sha256, raw_document, state, attempts, received_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""")
+                .params(trackingId, doc.kind(), doc.documentId(), doc.version(), doc.docStatus(), doc.patientKey(),
+                        doc.clinicalTime(), doc.source(), doc.sha256(), doc.rawDocument(),
+                        DocumentState.ACCEPTED.name(), now, now)
+                .update();
+        recordTransition(trackingId, null, DocumentState.ACCEPTED, "accepted via " + doc.source(), now);
+        return trackingId;
+    }
+
+    /** Ids of workable documents that are due and not leased, oldest first, locked for this transaction. */
+    List<String> lockDue(int limit) {
+        OffsetDateTime now = now();
+        return jdbc.sql("""
+                select tracking_id from clinical_document
+                where state in (:states)
+                  and (next_attempt_at is null or next_attempt_at <= :now)
+                  and (lease_until is null or lease_until < :now)
+                order by received_at, tracking_id
+                limit :limit
+                for update skip locked""")
+                .param("states", DocumentState.WORKABLE.stream().map(Enum::name).toList())
+                .param("now", now)
+                .param("limit", limit)
+                .query(String.class).list();
+    }
+
+    void lease(Collection<String> trackingIds, String owner, OffsetDateTime until) {
+        if (trackingIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update clinical_document set lease_owner = :owner, lease_until = :until where tracking_id in (:ids)")
+                .param("owner", owner).param("until", until).param("ids", trackingIds).update();
+    }
+
+    /**
+     * Moves a document from {@code from} to {@code to} and records why; the {@code from} check makes a
+     * stale worker's late write a no-op instead of a wrong state.
+     */
+    boolean transition(String trackingId, DocumentState from, DocumentState to, String reason, Change change) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                update clinical_document set state = :to, updated_at = :now,
+                    attempts = attempts + :attemptIncrement,
+                    next_attempt_at = :nextAttemptAt,
+                    mapped_bundle = coalesce(:mappedBundle, mapped_bundle),
+                    outcome = :outcome,
+                    lease_owner = case when :keepLease then lease_owner else null end,
+                    lease_until = case when :keepLease then lease_until else null end
+                where tracking_id = :id and state = :from""")
+                .param("to", to.name()).param("now", now)
+                .param("attemptIncrement", change.countsAsAttempt() ? 1 : 0)
+                .param("nextAttemptAt", change.nextAttemptAt())
+                .param("mappedBundle", change.mappedBundle())
+                .param("outcome", change.outcome())
+                .param("keepLease", change.keepLease())
+                .param("id", trackingId).param("from", from.name())
+                .update();
+        if (updated == 1) {
+            recordTransition(trackingId, from, to, reason, now);
+        }
+        return updated == 1;
+    }
+
+    void recordWritten(String trackingId, List<TrackedDocument.WrittenResource> resources) {
+        for (TrackedDocument.WrittenResource r : resources) {
+            int changed = jdbc.sql("""
+                    update written_resource set resource_type = ?, server_id = ?, server_version = ?, written_at = ?
+                    where tracking_id = ? and business_identifier = ?""")
+                    .params(r.resourceType(), r.serverId(), r.serverVersion(), r.writtenAt(), trackingId,
+                            r.businessIdentifier())
+                    .update();
+            if (changed == 0) {
+                jdbc.sql("""
+                        insert into written_resource (tracking_id, business_identifier, resource_type, server_id,
+                            server_version, written_at) values (?, ?, ?, ?, ?, ?)""")
+                        .params(trackingId, r.businessIdentifier(), r.resourceType(), r.serverId(), r.serverVersion(),
+                                r.writtenAt())
+                        .update();
+            }
+        }
+    }
+
+    List<TrackedDocument.Transition> history(String trackingId) {
+        return jdbc.sql("select from_state, to_state, at, reason from document_transition where tracking_id = ? order by id")
+                .param(trackingId)
+                .query((rs, n) -> new TrackedDocument.Transition(
+                        rs.getString(1) == null ? null : DocumentState.valueOf(rs.getString(1)),
+                        DocumentState.valueOf(rs.getString(2)), rs.getObject(3, OffsetDateTime.class), rs.getString(4)))
+                .list();
+    }
+
+    List<TrackedDocument.WrittenResource> written(String trackingId) {
+        return jdbc.sql("""
+                select resource_type, server_id, server_version, business_identifier, written_at
+                from written_resource where tracking_id = ? order by resource_type, business_identifier""")
+                .param(trackingId)
+                .query((rs, n) -> new TrackedDocument.WrittenResource(rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getString(4), rs.getObject(5, OffsetDateTime.class)))
+                .list();
+    }
+
+    private void recordTransition(String trackingId, DocumentState from, DocumentState to, String reason,
+            OffsetDateTime at) {
+        jdbc.sql("insert into document_transition (tracking_id, from_state, to_state, reason, at) values (?, ?, ?, ?, ?)")
+                .params(trackingId, from == null ? null : from.name(), to.name(), truncate(reason), at)
+                .update();
+    }
+
+    private static String truncate(String reason) {
+        return reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
+    }
+
+    /** What else changes with a transition. */
+    record Change(boolean countsAsAttempt, OffsetDateTime nextAttemptAt, String mappedBundle, String outcome,
+            boolean keepLease) {
+
+        static Change none() {
+            return new Change(false, null, null, null, false);
+        }
+
+        static Change keepingLease() {
+            return new Change(false, null, null, null, true);
+        }
+
+        static Change mapped(String bundle) {
+            return new Change(false, null, bundle, null, true);
+        }
+
+        static Change attempt() {
+            return new Change(true, null, null, null, true);
+        }
+
+        static Change retryAt(OffsetDateTime at, String outcome) {
+            return new Change(false, at, null, outcome, false);
+        }
+
+        static Change withOutcome(String outcome) {
+            return new Change(false, null, null, outcome, false);
+        }
+    }
+
+    private static final String SELECT = """
+            select tracking_id, kind, document_id, doc_version, doc_status, patient_key, source, sha256, raw_document,
+                   state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at
+            from clinical_document""";
+
+    private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
+        return new StoredDocument(rs.getString("tracking_id"), rs.getString("kind"), rs.getString("document_id"),
+                rs.getInt("doc_version"), rs.getString("doc_status"), rs.getString("patient_key"),
+                rs.getString("source"), rs.getString("sha256"), rs.getString("raw_document"),
+                DocumentState.valueOf(rs.getString("state")), rs.getInt("attempts"),
+                rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getString("mapped_bundle"),
+                rs.getString("outcome"), rs.getObject("received_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class));
+    }
+
+    record StoredDocument(String trackingId, String kind, String documentId, int version, String docStatus,
+            String patientKey, String source, String sha256, String rawDocument, DocumentState state, int attempts,
+            OffsetDateTime nextAttemptAt, String mappedBundle, String outcome, OffsetDateTime receivedAt,
+            OffsetDateTime updatedAt) {
+
+        @Override
+        public String toString() {
+            return "StoredDocument[" + trackingId + ", " + state + "]";
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.annulus.bridge.outbox;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Outbox settings (prefix {@code bridge.outbox}).
+ *
+ * @param batchSize     documents claimed per poll
+ * @param lease         how long a claim protects a document from other workers; a crashed worker's
+ *                      documents are picked up again once it runs out
+ * @param maxAttempts   sends before a document is DEAD
+ * @param backoffBase   first retry delay; doubled per attempt, with full jitter
+ * @param backoffMax    cap on the retry delay
+ */
+@Validated
+@ConfigurationProperties("bridge.outbox")
+public record OutboxProperties(
+        @DefaultValue("20") @Min(1) @Max(500) int batchSize,
+        @DefaultValue("2m") @NotNull Duration lease,
+        @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("2s") @NotNull Duration backoffBase,
+        @DefaultValue("10m") @NotNull Duration backoffMax) {
+}
