@@ -1,0 +1,52 @@
+package org.annulus.bridge;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.springframework.modulith.core.ApplicationModules;
+
+/** Keeps the package-by-feature structure honest: no cycles, no reaching into internals, pure mapping. */
+class ModuleStructureTest {
+
+    static final ApplicationModules MODULES = ApplicationModules.of(BridgeApplication.class);
+    static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.annulus.bridge");
+
+    @Test
+    void modulesRespectEachOthersBoundaries() {
+        MODULES.verify();
+    }
+
+    @Test
+    void mappingDoesNoIo() {
+        noClasses().that().resideInAPackage("org.annulus.bridge.mapping..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "java.io..", "java.nio.file..", "java.net..", "java.sql..", "javax.sql..",
+                        "org.springframework.jdbc..", "org.springframework.web..", "ca.uhn.fhir.rest..",
+                        "org.apache.camel..", "org.annulus.bridge.outbox..", "org.annulus.bridge.ehr..")
+                .because("a mapper is a pure function of the document")
+                .check(MAIN);
+    }
+
+    @Test
+    void dataFlowsOneWay() {
+        noClasses().that().resideInAnyPackage("org.annulus.bridge.mapping..", "org.annulus.bridge.ehr..",
+                        "org.annulus.bridge.document..", "org.annulus.bridge.profiles..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.annulus.bridge.intake..",
+                        "org.annulus.bridge.outbox..")
+                .because("intake -> mapping -> outbox -> ehr: nothing downstream calls back upstream")
+                .check(MAIN);
+    }
+
+    @Test
+    void sandboxIsReachedOnlyThroughItsPublicFace() {
+        noClasses().that().resideOutsideOfPackage("org.annulus.bridge.sandbox..")
+                .should().dependOnClassesThat().resideInAPackage("org.annulus.bridge.sandbox..")
+                .because("the production flow must not depend on the sandbox EHR; it talks FHIR over HTTP")
+                .check(MAIN);
+    }
+}

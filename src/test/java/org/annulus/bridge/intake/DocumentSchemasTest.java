@@ -1,0 +1,75 @@
+package org.annulus.bridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.annulus.bridge.document.DocumentKind;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DocumentSchemasTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    final DocumentSchemas schemas = new DocumentSchemas();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"candidacy-assessment", "procedure-note", "recovery-milestone"})
+    void theSharedExamplesPass(String kind) throws IOException {
+        Path example = Path.of("..", "shared", "examples", kind + ".json");
+        assumeTrue(Files.exists(example), "../shared/examples is beside the project on development machines and CI");
+
+        JsonNode doc = JSON.readTree(example.toFile());
+
+        assertThat(schemas.check(DocumentKind.fromCode(kind).orElseThrow(), doc)).isEmpty();
+    }
+
+    @Test
+    void everyInputFixturePasses() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("test-fixtures", "input"))) {
+            for (Path file : files.toList()) {
+                JsonNode doc = JSON.readTree(file.toFile());
+                DocumentKind kind = DocumentKind.fromCode(doc.get("kind").asText()).orElseThrow();
+                assertThat(schemas.check(kind, doc)).as(file.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void unknownNestedFieldIsNamedByPath() throws IOException {
+        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/procedure-single-level.json").toFile());
+        ((ObjectNode) doc.get("levels").get(0)).put("colour", "red");
+
+        List<Problem> problems = schemas.check(DocumentKind.PROCEDURE_NOTE, doc);
+
+        assertThat(problems).containsExactly(new Problem(IssueType.STRUCTURE, "$.levels[0].colour",
+                "unknown field: not part of contract v1"));
+    }
+
+    @Test
+    void missingRequiredFieldIsNamedByPath() throws IOException {
+        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/milestone-normal-activity.json").toFile());
+        ((ObjectNode) doc.get("author")).remove("npi");
+
+        assertThat(schemas.check(DocumentKind.RECOVERY_MILESTONE, doc))
+                .containsExactly(new Problem(IssueType.REQUIRED, "$.author.npi", "required field is missing"));
+    }
+
+    @Test
+    void outOfRangeValueIsNamedByPath() throws IOException {
+        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        doc.put("backPainNrs", 12);
+
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                .extracting(Problem::path).containsExactly("$.backPainNrs");
+    }
+}
