@@ -1,62 +1,70 @@
 package org.annulus.bridge.mapping;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.CandidacyAssessment.ImagingFinding;
 import org.annulus.bridge.document.CandidacyAssessment.ImagingStudy;
 import org.annulus.bridge.document.DiscLevel;
-import org.annulus.bridge.document.DocumentStatus;
 import org.annulus.bridge.document.Side;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 
-/** A candidacy assessment as the patient's problems and the findings behind them. */
+/**
+ * A candidacy assessment as the patient's problems (sciatica, one annular tear per torn disc), the
+ * findings and scores behind them, and the candidacy decision with its criteria.
+ */
 final class CandidacyMapper {
+
+    static final String SCIATICA = "condition-sciatica";
+
+    private final CandidacyDecisionMapper decision = new CandidacyDecisionMapper();
 
     Bundle map(CandidacyAssessment doc) {
         DocumentParts parts = new DocumentParts(doc);
-        List<Reference> tearEvidence = new ArrayList<>();
-        for (ImagingStudy study : doc.imaging()) {
-            for (ImagingFinding finding : study.findings()) {
-                String part = "observation-imaging-" + study.modality() + "-" + study.date() + "-" + finding.level().code();
-                parts.add(part, imagingFinding(parts, study, finding));
-                if (finding.annularTear()) {
-                    tearEvidence.add(parts.ref(part));
-                }
-            }
-        }
-        parts.add("condition-sciatica", sciatica(parts, tearEvidence));
-        for (ImagingStudy study : doc.imaging()) {
-            for (ImagingFinding finding : study.findings()) {
-                String part = "condition-annular-tear-" + finding.level().code();
-                if (finding.annularTear() && parts.bundle().getEntry().stream().noneMatch(e -> e.getFullUrl().equals(parts.fullUrl(part)))) {
-                    parts.add(part, annularTear(parts, finding.level(), parts.ref(
-                            "observation-imaging-" + study.modality() + "-" + study.date() + "-" + finding.level().code())));
-                }
-            }
-        }
         DateTimeType assessed = DocumentParts.dateTime(doc.recordedAt());
-        if (doc.legPain() != null && doc.legPain().nrs() != null) {
-            Observations.addLegPain(parts, doc.legPain().nrs(), legSite(doc.legPain().side()), assessed);
+        Map<DiscLevel, List<Reference>> tearImages = new LinkedHashMap<>();
+        List<Reference> imaging = new ArrayList<>();
+        for (ImagingStudy study : doc.imaging()) {
+            for (ImagingFinding finding : study.findings()) {
+                String part = imagingPart(study, finding);
+                parts.add(part, imagingFinding(parts, study, finding));
+                imaging.add(parts.ref(part));
+                if (finding.annularTear()) {
+                    tearImages.computeIfAbsent(finding.level(), l -> new ArrayList<>()).add(parts.ref(part));
+                }
+            }
         }
-        if (doc.backPainNrs() != null) {
-            Observations.addBackPain(parts, doc.backPainNrs(), assessed);
-        }
-        if (doc.odi() != null) {
-            Observations.addOdi(parts, doc.odi(), assessed);
-        }
+        List<Reference> tears = new ArrayList<>();
+        tearImages.forEach((level, images) -> {
+            parts.add(tearPart(level), annularTear(parts, level, images, assessed));
+            tears.add(parts.ref(tearPart(level)));
+        });
+        parts.add(SCIATICA, sciatica(parts, doc, imaging, assessed));
+        Observations.addLegPain(parts, doc.legPain().nrs(), legSite(doc.legPain().side()), assessed);
+        Observations.addBackPain(parts, doc.backPainNrs(), assessed);
+        Observations.addOdi(parts, doc.odi(), assessed);
+        decision.map(parts, doc, imaging, assessed);
         return parts.bundle();
     }
 
-    private Condition sciatica(DocumentParts parts, List<Reference> evidence) {
-        CandidacyAssessment doc = (CandidacyAssessment) parts.document();
+    static String tearPart(DiscLevel level) {
+        return "condition-annular-tear-" + level.code();
+    }
+
+    private static String imagingPart(ImagingStudy study, ImagingFinding finding) {
+        return "observation-imaging-" + study.modality() + "-" + study.date() + "-" + finding.level().code();
+    }
+
+    private Condition sciatica(DocumentParts parts, CandidacyAssessment doc, List<Reference> imaging,
+            DateTimeType assessed) {
         Side side = doc.legPain().side();
         CodeableConcept code = new CodeableConcept().addCoding(Terminology.SCIATICA.copy());
         // ICD-10-CM has no bilateral sciatica code: both sides are coded (TERMINOLOGY.md, note on M54.30).
@@ -66,79 +74,49 @@ final class CandidacyMapper {
         if (side != Side.RIGHT) {
             code.addCoding(Terminology.SCIATICA_LEFT.copy());
         }
-        String sideText = switch (side) {
-            case LEFT -> "left";
-            case RIGHT -> "right";
-            case BILATERAL -> "bilateral";
-        };
-        code.setText("Sciatica, " + sideText + (doc.legPain().dermatomes().isEmpty() ? ""
-                : " (" + String.join(", ", doc.legPain().dermatomes()) + " dermatome)"));
-        Condition condition = condition(parts, "condition-sciatica", code);
+        code.setText("Sciatica, " + side.name().toLowerCase() + " (" + String.join(", ", doc.legPain().dermatomes())
+                + " dermatome" + (doc.legPain().dermatomes().size() > 1 ? "s" : "") + ")");
+        Condition condition = Conditions.problem(parts, SCIATICA, code, assessed);
         condition.addBodySite(legSite(side));
         if (doc.legPain().onset() != null) {
             condition.setOnset(new DateTimeType(doc.legPain().onset().toString()));
         }
-        if (!evidence.isEmpty()) {
-            condition.addEvidence().setDetail(evidence);
-        }
+        condition.addEvidence().setDetail(imaging);
         condition.setText(DocumentParts.narrative(code.getText(),
                 "Onset: " + (doc.legPain().onset() == null ? "not recorded" : doc.legPain().onset()),
-                "Source: candidacy assessment " + doc.documentId() + " v" + doc.version()));
+                "Leg pain " + doc.legPain().nrs() + "/10", parts.sourceLine()));
         return condition;
     }
 
-    private Condition annularTear(DocumentParts parts, DiscLevel level, Reference evidence) {
-        CodeableConcept code = new CodeableConcept().addCoding((level == DiscLevel.T12_L1 ? Terminology.ANNULAR_TEAR
-                        : Terminology.ANNULAR_TEAR_LUMBAR).copy())
-                .addCoding((level == DiscLevel.L5_S1 ? Terminology.DISC_RADICULOPATHY_LUMBOSACRAL
-                        : Terminology.DISC_RADICULOPATHY_LUMBAR).copy())
+    private Condition annularTear(DocumentParts parts, DiscLevel level, List<Reference> images, DateTimeType assessed) {
+        CodeableConcept code = new CodeableConcept()
+                .addCoding((level == DiscLevel.T12_L1 ? Terminology.ANNULAR_TEAR : Terminology.ANNULAR_TEAR_LUMBAR).copy())
                 .setText("Annular tear of the " + level.code() + " disc");
-        if (level == DiscLevel.T12_L1) {
-            // M51.16 is the lumbar region; T12-L1 is thoracolumbar and has no verified code here.
-            code.getCoding().remove(1);
+        // M51.16/M51.17 are lumbar/lumbosacral; T12-L1 is thoracolumbar and has no verified code here.
+        if (level != DiscLevel.T12_L1) {
+            code.addCoding((level == DiscLevel.L5_S1 ? Terminology.DISC_RADICULOPATHY_LUMBOSACRAL
+                    : Terminology.DISC_RADICULOPATHY_LUMBAR).copy());
         }
-        Condition condition = condition(parts, "condition-annular-tear-" + level.code(), code);
-        condition.addBodySite(new CodeableConcept(Terminology.DISC.get(level).copy()).setText(level.code() + " disc"));
-        condition.addEvidence().addDetail(evidence);
-        condition.setText(DocumentParts.narrative(code.getText(),
-                "Source: candidacy assessment " + parts.document().documentId() + " v" + parts.document().version()));
-        return condition;
-    }
-
-    private Condition condition(DocumentParts parts, String part, CodeableConcept code) {
-        CandidacyAssessment doc = (CandidacyAssessment) parts.document();
-        Condition condition = new Condition();
-        condition.addIdentifier(parts.identifier(part));
-        if (parts.retracted()) {
-            // con-5: no clinicalStatus once entered in error.
-            condition.setVerificationStatus(new CodeableConcept(new Coding(Terminology.CONDITION_VER_STATUS,
-                    "entered-in-error", "Entered in Error")));
-        } else {
-            condition.setClinicalStatus(new CodeableConcept(new Coding(Terminology.CONDITION_CLINICAL, "active", "Active")));
-            condition.setVerificationStatus(new CodeableConcept(new Coding(Terminology.CONDITION_VER_STATUS,
-                    "confirmed", "Confirmed")));
-        }
-        condition.addCategory(new CodeableConcept(new Coding(Terminology.CONDITION_CATEGORY, "problem-list-item",
-                "Problem List Item")));
-        condition.setCode(code);
-        condition.setSubject(parts.patient());
-        condition.setRecordedDateElement(DocumentParts.dateTime(doc.recordedAt()));
-        condition.setRecorder(parts.author());
-        condition.setAsserter(parts.author());
+        Condition condition = Conditions.problem(parts, tearPart(level), code, assessed);
+        condition.addBodySite(discSite(level));
+        condition.addEvidence().setDetail(images);
         return condition;
     }
 
     private Observation imagingFinding(DocumentParts parts, ImagingStudy study, ImagingFinding finding) {
-        Observation obs = Observations.base(parts, "observation-imaging-" + study.modality() + "-" + study.date() + "-"
-                + finding.level().code(), "imaging", "Imaging",
+        String level = finding.level().code();
+        Observation obs = Observations.base(parts, imagingPart(study, finding), "imaging", "Imaging",
                 new CodeableConcept(Terminology.DISC_IMAGING_FINDING.copy()).setText(study.modality() + " finding, "
-                        + finding.level().code() + " disc"));
+                        + level + " disc"));
+        obs.getMeta().addProfile(Profiles.CLINICAL_RESULT);
         obs.setEffective(new DateTimeType(study.date().toString()));
-        obs.setBodySite(new CodeableConcept(Terminology.DISC.get(finding.level()).copy()).setText(finding.level().code() + " disc"));
+        obs.setBodySite(discSite(finding.level()));
         obs.setMethod(new CodeableConcept().setText(study.modality()));
-        obs.setValue(new CodeableConcept().setText(finding.annularTear()
+        String summary = finding.annularTear()
                 ? "Annular tear" + (finding.tearLocation() == null ? "" : ", " + finding.tearLocation().replace('-', ' '))
-                : "No annular tear"));
+                        + (Boolean.TRUE.equals(finding.highIntensityZone()) ? ", with high-intensity zone" : "")
+                : "No annular tear";
+        obs.setValue(new CodeableConcept().setText(summary));
         obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("annular-tear-present", "Annular tear present")))
                 .setValue(new BooleanType(finding.annularTear()));
         if (finding.highIntensityZone() != null) {
@@ -149,14 +127,17 @@ final class CandidacyMapper {
             obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("disc-height-preserved",
                     "Disc height preserved"))).setValue(Observations.percent(finding.discHeightPreservedPercent()));
         }
-        obs.setText(DocumentParts.narrative(obs.getCode().getText() + " (" + study.date() + "): "
-                + obs.getValueCodeableConcept().getText()
+        obs.setText(DocumentParts.narrative(study.modality() + " " + study.date() + ", " + level + " disc: " + summary
                 + (finding.discHeightPreservedPercent() == null ? ""
                         : "; disc height " + finding.discHeightPreservedPercent().toPlainString() + "% preserved")));
         return obs;
     }
 
-    private static CodeableConcept legSite(Side side) {
+    static CodeableConcept discSite(DiscLevel level) {
+        return new CodeableConcept(Terminology.DISC.get(level).copy()).setText(level.code() + " disc");
+    }
+
+    static CodeableConcept legSite(Side side) {
         return new CodeableConcept(Terminology.LATERALITY.get(side).copy()).setText(switch (side) {
             case LEFT -> "Left leg";
             case RIGHT -> "Right leg";

@@ -46,6 +46,12 @@ final class DocumentParts {
         return document.kind().code() + "/" + document.documentId() + "/" + part;
     }
 
+    /** The narrative line that tells a clinician where a resource came from. */
+    String sourceLine() {
+        return "Source: " + document.kind().code().replace('-', ' ') + " " + document.documentId() + ", version "
+                + document.version() + (retracted() ? " (entered in error)" : "");
+    }
+
     Identifier identifier(String part) {
         return new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(IDENTIFIER_SYSTEM)
                 .setValue(identifierValue(part));

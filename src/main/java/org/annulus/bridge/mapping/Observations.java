@@ -44,6 +44,7 @@ final class Observations {
     static void addOdi(DocumentParts parts, BigDecimal odi, DateTimeType effective) {
         Observation obs = base(parts, ODI, "survey", "Survey",
                 new CodeableConcept(Terminology.ODI.copy()).setText("Oswestry Disability Index"));
+        obs.getMeta().addProfile(Profiles.SCREENING_ASSESSMENT);
         obs.setEffective(effective.copy());
         obs.setValue(percent(odi));
         obs.setText(DocumentParts.narrative("Oswestry Disability Index: " + odi.toPlainString() + "% (0 none - 100 maximal disability)"));
@@ -55,6 +56,7 @@ final class Observations {
             DateTimeType effective) {
         Observation obs = base(parts, part, "survey", "Survey",
                 new CodeableConcept(Terminology.PAIN_NRS.copy()).setText(label + " severity (0-10)"));
+        obs.getMeta().addProfile(Profiles.SCREENING_ASSESSMENT);
         obs.setEffective(effective.copy());
         obs.setBodySite(site);
         obs.setValue(new Quantity().setValue(nrs).setUnit("{score}").setSystem(Terminology.UCUM).setCode("{score}"));

@@ -55,9 +55,39 @@ final class Terminology {
     static final Coding ODI = new Coding(LOINC, "97909-6", "Oswestry disability index score ODI");
     static final Coding PROCEDURE_NOTE = new Coding(LOINC, "28570-0", "Procedure note");
 
-    // Project concepts: no standard code confirmed yet (TERMINOLOGY.md marks them "to verify").
+    // Same VSAC value set as the annular tear codes.
+    static final Coding LUMBAR_STENOSIS = snomed("18347007", "Spinal stenosis of lumbar region");
+    // DICOM CID 10005 / CID 612 (docs/terminology-sources.md).
+    static final Coding FLUOROSCOPY = snomed("44491008", "Fluoroscopy");
+    static final Coding LOCAL_ANESTHESIA = snomed("386761002", "Local anesthesia");
+    static final Coding SEDATION = snomed("72641008", "Sedation");
+    // Synthea and published FHIR examples (docs/terminology-sources.md).
+    static final Coding PHYSICAL_THERAPY = snomed("91251008", "Physical therapy procedure");
+
+    // Project concepts: no standard code confirmed (TERMINOLOGY.md marks them "to verify"); defined
+    // in fhir-profiles/CodeSystem-annulus-clinical.json.
     static final Coding DISC_IMAGING_FINDING = annulus("disc-imaging-finding", "Imaging finding of intervertebral disc");
     static final Coding FIBRIN_INJECTION = annulus("intra-annular-fibrin-injection", "Intra-annular fibrin injection");
+    static final Coding FIBRIN_SEALANT = annulus("fibrin-sealant", "Fibrin sealant");
+    static final Coding MODERATE_SEDATION = annulus("moderate-sedation", "Moderate (conscious) sedation");
+    static final Coding FACET_JOINT_PAIN = annulus("facet-joint-pain", "Lumbar facet joint pain");
+    static final Coding SACROILIAC_JOINT_PAIN = annulus("sacroiliac-joint-pain", "Sacroiliac joint pain");
+    static final Coding CONSERVATIVE_CARE = annulus("conservative-care-history", "Conservative care history");
+    static final Coding ESI_COUNT = annulus("epidural-steroid-injection-count", "Epidural steroid injections received");
+    static final Coding PT_DURATION = annulus("physical-therapy-duration", "Physical therapy duration");
+    static final Coding CARE_DURATION = annulus("conservative-care-duration", "Conservative care duration");
+    static final Coding CARE_OUTCOME = annulus("conservative-care-outcome", "Conservative care outcome");
+    static final Coding MEDICATIONS_TRIED = annulus("medications-tried", "Medications tried");
+    static final Coding TARGET_LEVEL = annulus("target-disc-level", "Target disc level");
+    static final Coding SPINE_SURGERY_REFERRAL = annulus("spine-surgery-referral", "Referral to spine surgeon");
+    static final Coding RECOVERY_MILESTONE = annulus("recovery-milestone-status", "Recovery milestone reached");
+
+    static final String CRITERION = "http://annulus.org/fhir/CodeSystem/candidacy-criterion";
+    static final String DECISION = "http://annulus.org/fhir/CodeSystem/candidacy-decision";
+    static final String MILESTONE = "http://annulus.org/fhir/CodeSystem/recovery-milestone";
+    static final String COMPLICATION = "http://annulus.org/fhir/CodeSystem/procedure-complication";
+    static final Coding CANDIDACY_DETERMINATION = new Coding(CRITERION, "fibrin-candidacy",
+            "Intra-annular fibrin injection candidacy");
 
     private Terminology() {
     }
