@@ -4,7 +4,10 @@ import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
+import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +20,7 @@ public class ClinicalMapper {
     private final CandidacyMapper candidacy = new CandidacyMapper();
     private final ProcedureMapper procedure = new ProcedureMapper();
     private final MilestoneMapper milestone = new MilestoneMapper();
+    private final RecoveryPlanMapper plan = new RecoveryPlanMapper();
 
     public Bundle map(ClinicalDocument document) {
         // Java 17: no pattern switch yet; the interface is sealed, so this list is complete.
@@ -27,6 +31,25 @@ public class ClinicalMapper {
             return procedure.map(p);
         }
         return milestone.map((RecoveryMilestone) document);
+    }
+
+    /**
+     * The recovery CarePlan and Goals of a procedure note, given the baseline assessment (when
+     * known) and every milestone recorded for it so far, as conditional updates.
+     */
+    public List<Bundle.BundleEntryComponent> recoveryPlan(ProcedureNote note, Optional<CandidacyAssessment> baseline,
+            List<RecoveryMilestone> milestones) {
+        return plan.plan(note, baseline, milestones);
+    }
+
+    /** An update marking a resource an earlier version wrote as entered in error, if it is one of ours. */
+    public Optional<Bundle.BundleEntryComponent> retraction(Resource earlier) {
+        return Retraction.of(earlier);
+    }
+
+    /** Our business identifier value ({@code kind/documentId/part}) of a resource, if it has one. */
+    public Optional<String> businessIdentifier(Resource resource) {
+        return Retraction.businessIdentifier(resource);
     }
 
     /** Identifier system of the business identifiers on every resource we write. */

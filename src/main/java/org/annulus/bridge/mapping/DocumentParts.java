@@ -76,15 +76,36 @@ final class DocumentParts {
                 .setIdentifier(new Identifier().setSystem(Terminology.NPI).setValue(document.author().npi()));
     }
 
-    /** Adds a resource under its part name, as a conditional create by business identifier. */
+    /**
+     * Adds a resource under its part name. A first, final version is a conditional create by
+     * business identifier (a resend finds what is there); an amendment or retraction is a
+     * conditional update by the same identifier, so it replaces what the earlier version wrote.
+     */
     void add(String part, Resource resource) {
-        bundle.addEntry()
-                .setFullUrl(fullUrl(part))
-                .setResource(resource)
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.POST)
-                .setUrl(resource.fhirType())
+        if (document.version() == 1 && document.status() == DocumentStatus.FINAL) {
+            bundle.addEntry(create(part, resource));
+        } else {
+            bundle.addEntry(update(part, resource));
+        }
+    }
+
+    Bundle.BundleEntryComponent create(String part, Resource resource) {
+        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setFullUrl(fullUrl(part)).setResource(resource);
+        entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType())
                 .setIfNoneExist("identifier=" + IDENTIFIER_SYSTEM + "|" + identifierValue(part));
+        return entry;
+    }
+
+    /** A conditional update: creates the resource if the EHR has none with this identifier. */
+    Bundle.BundleEntryComponent update(String part, Resource resource) {
+        return updateEntry(fullUrl(part), resource, identifierValue(part));
+    }
+
+    static Bundle.BundleEntryComponent updateEntry(String fullUrl, Resource resource, String identifierValue) {
+        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setFullUrl(fullUrl).setResource(resource);
+        entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(resource.fhirType() + "?identifier=" + IDENTIFIER_SYSTEM + "|" + identifierValue);
+        return entry;
     }
 
     Bundle bundle() {

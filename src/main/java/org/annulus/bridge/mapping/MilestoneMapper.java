@@ -1,25 +1,84 @@
 package org.annulus.bridge.mapping;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.annulus.bridge.document.ClinicalEvent;
 import org.annulus.bridge.document.RecoveryMilestone;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 
-/** A recovery milestone as the scores measured at that follow-up. */
+/**
+ * A recovery milestone as what was measured at that follow-up: the milestone reached, pain scores,
+ * ODI and adverse events. The plan it advances is rewritten by {@link RecoveryPlanMapper}.
+ */
 final class MilestoneMapper {
+
+    static final String MILESTONE = "observation-milestone";
 
     Bundle map(RecoveryMilestone doc) {
         DocumentParts parts = new DocumentParts(doc);
         DateTimeType measured = DocumentParts.dateTime(doc.recordedAt());
-        if (doc.legPainNrs() != null) {
-            Observations.addLegPain(parts, doc.legPainNrs(), new CodeableConcept().setText("Leg"), measured);
-        }
-        if (doc.backPainNrs() != null) {
-            Observations.addBackPain(parts, doc.backPainNrs(), measured);
-        }
+        parts.add(MILESTONE, milestone(parts, doc, measured));
+        Observations.addLegPain(parts, doc.legPainNrs(), new CodeableConcept().setText("Leg"), measured);
+        Observations.addBackPain(parts, doc.backPainNrs(), measured);
         if (doc.odi() != null) {
             Observations.addOdi(parts, doc.odi(), measured);
         }
         return parts.bundle();
+    }
+
+    /** The milestone Observation of a milestone document, by business identifier. */
+    static Reference milestoneRef(RecoveryMilestone doc) {
+        return new Reference().setType("Observation").setDisplay(display(doc.milestone()))
+                .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                        .setValue(doc.kind().code() + "/" + doc.documentId() + "/" + MILESTONE));
+    }
+
+    private Observation milestone(DocumentParts parts, RecoveryMilestone doc, DateTimeType measured) {
+        Observation obs = Observations.base(parts, MILESTONE, "activity", "Activity",
+                new CodeableConcept(Terminology.RECOVERY_MILESTONE.copy()).setText("Recovery milestone"));
+        obs.setEffective(measured.copy());
+        obs.setValue(new CodeableConcept(new Coding(Terminology.MILESTONE, doc.milestone(), display(doc.milestone())))
+                .setText(display(doc.milestone())));
+        obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("days-since-procedure",
+                        "Days since procedure")))
+                .setValue(new Quantity().setValue(doc.daysSinceProcedure()).setUnit("d").setSystem(Terminology.UCUM).setCode("d"));
+        obs.addBasedOn(new Reference().setType("CarePlan").setIdentifier(new Identifier()
+                .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                .setValue("procedure-note/" + doc.procedureDocumentId() + "/" + RecoveryPlanMapper.CAREPLAN)));
+        List<String> lines = new ArrayList<>(List.of(display(doc.milestone()) + ", day " + doc.daysSinceProcedure()
+                + " after the procedure"));
+        for (ClinicalEvent event : doc.adverseEvents()) {
+            obs.addComponent().setCode(Events.concept(event)).setValue(new StringType(event.severity()));
+            lines.add("Adverse event: " + Events.describe(event));
+        }
+        if (doc.note() != null) {
+            obs.addNote().setText(doc.note());
+            lines.add(doc.note());
+        }
+        lines.add(parts.sourceLine());
+        obs.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
+        return obs;
+    }
+
+    static String display(String milestone) {
+        return switch (milestone) {
+            case "light-walking" -> "Light walking";
+            case "physical-therapy-started" -> "Physical therapy started";
+            case "physical-therapy-completed" -> "Physical therapy completed";
+            case "normal-activity" -> "Normal daily activity";
+            case "return-to-work" -> "Return to work";
+            case "follow-up-6-weeks" -> "6-week follow-up";
+            case "follow-up-3-months" -> "3-month follow-up";
+            case "follow-up-6-months" -> "6-month follow-up";
+            default -> "Full benefit reached";
+        };
     }
 }

@@ -1,68 +1,158 @@
 package org.annulus.bridge.mapping;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import org.annulus.bridge.document.ClinicalEvent;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.ProcedureNote.TreatedLevel;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
 
-/** A procedure note as one Procedure per treated disc and the note itself. */
+/**
+ * A procedure note as one Procedure per treated disc (bilateral symptoms from one disc are one
+ * Procedure: the injection treats a disc, not a side) and the note itself.
+ */
 final class ProcedureMapper {
+
+    static final String NOTE = "document-note";
 
     Bundle map(ProcedureNote doc) {
         DocumentParts parts = new DocumentParts(doc);
         for (TreatedLevel level : doc.levels()) {
-            parts.add("procedure-" + level.level().code(), procedure(parts, doc, level));
+            parts.add(procedurePart(level), procedure(parts, doc, level));
         }
-        parts.add("document-note", note(parts, doc));
+        parts.add(NOTE, note(parts, doc));
         return parts.bundle();
     }
 
+    static String procedurePart(TreatedLevel level) {
+        return "procedure-" + level.level().code();
+    }
+
     private Procedure procedure(DocumentParts parts, ProcedureNote doc, TreatedLevel level) {
+        String disc = level.level().code();
         Procedure procedure = new Procedure();
-        procedure.addIdentifier(parts.identifier("procedure-" + level.level().code()));
+        procedure.getMeta().addProfile(Profiles.PROCEDURE).addProfile(Profiles.FIBRIN_PROCEDURE);
+        procedure.addIdentifier(parts.identifier(procedurePart(level)));
         procedure.setStatus(parts.retracted() ? Procedure.ProcedureStatus.ENTEREDINERROR : Procedure.ProcedureStatus.COMPLETED);
         procedure.setCode(new CodeableConcept(Terminology.FIBRIN_INJECTION.copy())
-                .setText("Intra-annular fibrin injection, " + level.level().code() + " disc"));
+                .setText("Intra-annular fibrin injection, " + disc + " disc"));
         procedure.setSubject(parts.patient());
         procedure.setPerformed(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
         procedure.addPerformer().setActor(parts.author());
-        procedure.addBodySite(new CodeableConcept(Terminology.DISC.get(level.level()).copy())
-                .setText(level.level().code() + " disc"));
-        procedure.addNote().setText("Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL, lot "
-                + level.productLot() + "; approach " + level.approach().replace('-', ' '));
-        procedure.setText(DocumentParts.narrative(procedure.getCode().getText(),
-                "Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL (lot " + level.productLot() + ")",
-                "Performed " + doc.start() + " to " + doc.end()));
+        if (doc.facility() != null) {
+            procedure.setLocation(new Reference().setDisplay(doc.facility()));
+        }
+        procedure.addBodySite(CandidacyMapper.discSite(level.level()));
+        procedure.setReasonReference(reasons(doc, level));
+        procedure.addUsedCode(new CodeableConcept(Terminology.FIBRIN_SEALANT.copy())
+                .setText("Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL, lot " + level.productLot()));
+        procedure.addExtension(Profiles.EXT_GUIDANCE, guidance(doc.guidance()));
+        procedure.addExtension(Profiles.EXT_ANESTHESIA, new CodeableConcept(Terminology.LOCAL_ANESTHESIA.copy())
+                .setText("Local anaesthesia: " + doc.anesthesia().local()));
+        if (!"none".equals(doc.anesthesia().sedation())) {
+            procedure.addExtension(Profiles.EXT_ANESTHESIA, sedation(doc.anesthesia().sedation()));
+        }
+        List<String> lines = new ArrayList<>(List.of(procedure.getCode().getText(),
+                "Approach: " + level.approach().replace('-', ' '),
+                procedure.getUsedCodeFirstRep().getText(),
+                "Guidance: " + doc.guidance() + "; anaesthesia: " + doc.anesthesia().local() + ", "
+                        + doc.anesthesia().sedation() + " sedation",
+                "Performed " + DocumentParts.dateTime(doc.start()).getValueAsString() + " to "
+                        + DocumentParts.dateTime(doc.end()).getValueAsString()));
+        for (ClinicalEvent complication : doc.complications()) {
+            procedure.addComplication(Events.concept(complication));
+            lines.add("Complication: " + Events.describe(complication));
+        }
+        if (doc.complications().isEmpty()) {
+            lines.add("No complications");
+        }
+        procedure.setOutcome(new CodeableConcept().setText(disposition(doc.disposition())));
+        procedure.addNote().setText("Approach " + level.approach().replace('-', ' ') + "; " + level.fibrinVolumeMl()
+                .toPlainString() + " mL fibrin sealant, lot " + level.productLot());
+        lines.add(disposition(doc.disposition()));
+        lines.add(parts.sourceLine());
+        procedure.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
         return procedure;
+    }
+
+    /**
+     * The Conditions of the candidacy assessment this procedure treats, by business identifier: a
+     * logical reference, valid whether or not the assessment reached this EHR first.
+     */
+    private static List<Reference> reasons(ProcedureNote doc, TreatedLevel level) {
+        String prefix = "candidacy-assessment/" + doc.candidacyDocumentId() + "/";
+        return List.of(
+                conditionRef(prefix + CandidacyMapper.tearPart(level.level()), "Annular tear of the "
+                        + level.level().code() + " disc"),
+                conditionRef(prefix + CandidacyMapper.SCIATICA, "Sciatica"));
+    }
+
+    private static Reference conditionRef(String identifier, String display) {
+        return new Reference().setType("Condition").setDisplay(display)
+                .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM).setValue(identifier));
+    }
+
+    private static CodeableConcept guidance(String guidance) {
+        return "fluoroscopy".equals(guidance)
+                ? new CodeableConcept(Terminology.FLUOROSCOPY.copy()).setText("Fluoroscopic guidance")
+                : new CodeableConcept().setText(guidance + " guidance");
+    }
+
+    private static CodeableConcept sedation(String level) {
+        CodeableConcept concept = new CodeableConcept(Terminology.SEDATION.copy());
+        if ("moderate".equals(level)) {
+            concept.addCoding(Terminology.MODERATE_SEDATION.copy());
+        }
+        return concept.setText(level.substring(0, 1).toUpperCase() + level.substring(1) + " sedation");
+    }
+
+    private static String disposition(String disposition) {
+        return switch (disposition) {
+            case "discharged-home" -> "Discharged home the same day";
+            case "admitted" -> "Admitted";
+            default -> "Transferred";
+        };
     }
 
     private DocumentReference note(DocumentParts parts, ProcedureNote doc) {
         DocumentReference ref = new DocumentReference();
-        ref.addIdentifier(parts.identifier("document-note"));
+        ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
+        ref.addIdentifier(parts.identifier(NOTE));
         ref.setStatus(parts.retracted() ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
                 : Enumerations.DocumentReferenceStatus.CURRENT);
+        ref.setDocStatus(parts.retracted() ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
+                : doc.status() == org.annulus.bridge.document.DocumentStatus.AMENDED
+                        ? DocumentReference.ReferredDocumentStatus.AMENDED : DocumentReference.ReferredDocumentStatus.FINAL);
         ref.setType(new CodeableConcept(Terminology.PROCEDURE_NOTE.copy()).setText("Procedure note"));
-        ref.addCategory(new CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+        ref.addCategory(new CodeableConcept(new Coding(
                 "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",
                 "Clinical Note")));
         ref.setSubject(parts.patient());
         ref.setDate(Date.from(doc.end().toInstant()));
         ref.addAuthor(parts.author());
+        ref.setDescription("Intra-annular fibrin injection procedure note");
         ref.addContent().setAttachment(new Attachment().setContentType("text/plain; charset=utf-8")
                 .setData(doc.narrative().getBytes(StandardCharsets.UTF_8))
                 .setTitle("Intra-annular fibrin injection procedure note"));
         ref.getContext().setPeriod(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
-        ref.setText(DocumentParts.narrative("Procedure note: intra-annular fibrin injection, " + doc.start().toLocalDate()));
+        for (TreatedLevel level : doc.levels()) {
+            ref.getContext().addRelated(parts.ref(procedurePart(level)));
+        }
+        ref.setText(DocumentParts.narrative("Procedure note: intra-annular fibrin injection, "
+                + doc.start().toLocalDate(), parts.sourceLine()));
         return ref;
     }
 }

@@ -121,6 +121,9 @@ final class SandboxTransaction {
 
     private Step planUpdate(int index, BundleEntryRequestComponent request, Resource write,
             StoredResourceProvider<?> provider) {
+        if (request.getUrl().contains("?")) {
+            return planConditionalUpdate(index, request, write, provider);
+        }
         IdType url = new IdType(request.getUrl());
         if (!write.fhirType().equals(url.getResourceType()) || !url.hasIdPart()) {
             throw new InvalidRequestException("Entry " + index + ": PUT needs url " + write.fhirType() + "/[id]");
@@ -129,6 +132,28 @@ final class SandboxTransaction {
         Optional<Resource> current = provider.currentAtVersion(url.getIdPart(), expectedVersion);
         write.setId(new IdType(url.getResourceType(), url.getIdPart()));
         return new Step(write, null, current.isEmpty());
+    }
+
+    /**
+     * Conditional update (http.html#cond-update): no match creates, one match updates it, several
+     * matches fail the transaction with 412.
+     */
+    private Step planConditionalUpdate(int index, BundleEntryRequestComponent request, Resource write,
+            StoredResourceProvider<?> provider) {
+        String urlType = request.getUrl().split("\\?", 2)[0];
+        if (!urlType.equals(write.fhirType())) {
+            throw new InvalidRequestException("Entry " + index + ": PUT to " + urlType + " with a " + write.fhirType());
+        }
+        List<? extends Resource> matches = provider.matching(SearchQuery.fromConditionalUrl(fhirContext, request.getUrl()));
+        if (matches.size() > 1) {
+            throw new PreconditionFailedException("conditional update matched " + matches.size() + " resources");
+        }
+        if (matches.isEmpty()) {
+            write.setId(new IdType(write.fhirType(), store.nextId()));
+            return new Step(write, null, true);
+        }
+        write.setId(new IdType(write.fhirType(), matches.get(0).getIdElement().getIdPart()));
+        return new Step(write, null, false);
     }
 
     /**
