@@ -103,7 +103,8 @@ public class DocumentIntake {
 
     private IntakeResult store(ClinicalDocument document, byte[] body, String source) {
         NewDocument doc = new NewDocument(document.kind().code(), document.documentId(), document.version(),
-                statusCode(document), document.patient().mrnToken(), clinicalTime(document), source, sha256(body),
+                statusCode(document), document.patient().mrnToken(), clinicalTime(document), relatedDocumentId(document),
+                source, sha256(body),
                 new String(body, StandardCharsets.UTF_8));
         AcceptResult result = outbox.accept(doc);
         if (result instanceof AcceptResult.VersionConflict) {
@@ -133,6 +134,17 @@ public class DocumentIntake {
             return p.start();
         }
         return ((RecoveryMilestone) document).recordedAt();
+    }
+
+    /** The document this one builds on: a procedure note's assessment, a milestone's procedure note. */
+    private static String relatedDocumentId(ClinicalDocument document) {
+        if (document instanceof ProcedureNote p) {
+            return p.candidacyDocumentId();
+        }
+        if (document instanceof RecoveryMilestone m) {
+            return m.procedureDocumentId();
+        }
+        return null;
     }
 
     static String sha256(byte[] body) {

@@ -19,6 +19,8 @@ public enum DocumentState {
     REJECTED,
     /** No single EHR patient matches the document's MRN; an operator must decide. */
     AWAITING_PATIENT_MATCH,
+    /** A newer version of the same document is in the EHR or arrived first; this one changes nothing. Final. */
+    SUPERSEDED,
     /** Retries exhausted or a non-retryable EHR error; replayable. */
     DEAD;
 

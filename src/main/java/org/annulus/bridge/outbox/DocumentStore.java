@@ -44,10 +44,11 @@ class DocumentStore {
         OffsetDateTime now = now();
         jdbc.sql("""
                 insert into clinical_document (tracking_id, kind, document_id, doc_version, doc_status, patient_key,
-                    clinical_time, source, sha256, raw_document, state, attempts, received_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""")
+                    clinical_time, related_document_id, source, sha256, raw_document, state, attempts, received_at,
+                    updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""")
                 .params(trackingId, doc.kind(), doc.documentId(), doc.version(), doc.docStatus(), doc.patientKey(),
-                        doc.clinicalTime(), doc.source(), doc.sha256(), doc.rawDocument(),
+                        doc.clinicalTime(), doc.relatedDocumentId(), doc.source(), doc.sha256(), doc.rawDocument(),
                         DocumentState.ACCEPTED.name(), now, now)
                 .update();
         recordTransition(trackingId, null, DocumentState.ACCEPTED, "accepted via " + doc.source(), now);
@@ -125,6 +126,49 @@ class DocumentStore {
                         .update();
             }
         }
+    }
+
+    /** Mapped bundles of the earlier versions of a document, oldest first. */
+    List<String> earlierMappings(String kind, String documentId, int version) {
+        return jdbc.sql("""
+                select mapped_bundle from clinical_document
+                where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
+                order by doc_version""")
+                .params(kind, documentId, version).query(String.class).list();
+    }
+
+    /**
+     * Whether this version should not be sent: a higher version is already in the EHR, or arrived
+     * before this one did (a late, stale version changes nothing).
+     */
+    Optional<Integer> supersedingVersion(StoredDocument doc) {
+        return jdbc.sql("""
+                select max(doc_version) from clinical_document
+                where kind = ? and document_id = ? and doc_version > ?
+                  and (state = 'SYNCED' or (received_at < ? and state not in ('REJECTED')))""")
+                .params(doc.kind(), doc.documentId(), doc.version(), doc.receivedAt())
+                .query(Integer.class).optional();
+    }
+
+    /**
+     * The raw text of the newest usable version of each document of a kind for a patient whose
+     * {@code document_id} or {@code related_document_id} is the given value.
+     */
+    List<String> latestVersions(String kind, String patientKey, String column, String value) {
+        // column is one of two constants (never input), so no null-typed parameters reach PostgreSQL.
+        if (!column.equals("document_id") && !column.equals("related_document_id")) {
+            throw new IllegalArgumentException(column);
+        }
+        return jdbc.sql("""
+                select d.raw_document from clinical_document d
+                where d.kind = :kind and d.patient_key = :patient and d.%s = :value
+                  and d.state not in ('REJECTED', 'SUPERSEDED')
+                  and d.doc_version = (select max(e.doc_version) from clinical_document e
+                                       where e.kind = d.kind and e.document_id = d.document_id
+                                         and e.state not in ('REJECTED', 'SUPERSEDED'))
+                order by d.document_id""".formatted(column))
+                .param("kind", kind).param("patient", patientKey).param("value", value)
+                .query(String.class).list();
     }
 
     List<TrackedDocument.Transition> history(String trackingId) {

@@ -45,6 +45,19 @@ class DocumentSchemasTest {
     }
 
     @Test
+    void everyGoldenInputPasses() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("test-fixtures", "golden"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".input.json")).toList()) {
+                JsonNode input = JSON.readTree(file.toFile());
+                for (JsonNode doc : input.isArray() ? input : JSON.createArrayNode().add(input)) {
+                    DocumentKind kind = DocumentKind.fromCode(doc.get("kind").asText()).orElseThrow();
+                    assertThat(schemas.check(kind, doc)).as(file.toString()).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void unknownNestedFieldIsNamedByPath() throws IOException {
         ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/procedure-single-level.json").toFile());
         ((ObjectNode) doc.get("levels").get(0)).put("colour", "red");

@@ -1,0 +1,89 @@
+package org.annulus.bridge.outbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.annulus.bridge.document.CandidacyAssessment;
+import org.annulus.bridge.document.ClinicalDocument;
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentReader;
+import org.annulus.bridge.document.ProcedureNote;
+import org.annulus.bridge.document.RecoveryMilestone;
+import org.annulus.bridge.mapping.ClinicalMapper;
+import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Everything one send writes, composed at send time from what the store knows then: the document's
+ * own resources, retractions of what its earlier versions wrote and it no longer does, and the
+ * recovery plan as of every milestone recorded so far. Composing at send time, not at mapping
+ * time, is what makes late and out-of-order documents end in the same EHR state.
+ */
+@Component
+class SyncBundle {
+
+    private final DocumentStore store;
+    private final ClinicalMapper mapper;
+    private final FhirContext fhir;
+    private final DocumentReader reader = new DocumentReader();
+
+    SyncBundle(DocumentStore store, ClinicalMapper mapper, FhirContext fhir) {
+        this.store = store;
+        this.mapper = mapper;
+        this.fhir = fhir;
+    }
+
+    Bundle compose(StoredDocument stored, ClinicalDocument document) {
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, stored.mappedBundle());
+        addRetractions(stored, bundle);
+        recoveryPlanNote(stored, document).ifPresent(note -> mapper.recoveryPlan(note, baseline(stored, note),
+                milestones(stored, note)).forEach(bundle::addEntry));
+        return bundle;
+    }
+
+    private void addRetractions(StoredDocument stored, Bundle bundle) {
+        Set<String> current = new HashSet<>();
+        bundle.getEntry().forEach(e -> mapper.businessIdentifier(e.getResource()).ifPresent(current::add));
+        Set<String> retracted = new HashSet<>();
+        for (String earlier : store.earlierMappings(stored.kind(), stored.documentId(), stored.version())) {
+            for (Bundle.BundleEntryComponent entry : fhir.newJsonParser().parseResource(Bundle.class, earlier).getEntry()) {
+                Optional<String> id = mapper.businessIdentifier(entry.getResource());
+                if (id.isPresent() && !current.contains(id.get()) && retracted.add(id.get())) {
+                    mapper.retraction(entry.getResource()).ifPresent(bundle::addEntry);
+                }
+            }
+        }
+    }
+
+    /** The procedure note whose recovery plan this document changes, in its newest usable version. */
+    private Optional<ProcedureNote> recoveryPlanNote(StoredDocument stored, ClinicalDocument document) {
+        if (document instanceof ProcedureNote note) {
+            return Optional.of(note);
+        }
+        if (document instanceof RecoveryMilestone milestone) {
+            return store.latestVersions(DocumentKind.PROCEDURE_NOTE.code(), stored.patientKey(), "document_id",
+                            milestone.procedureDocumentId()).stream()
+                    .map(raw -> (ProcedureNote) reader.read(raw)).findFirst();
+        }
+        return Optional.empty();
+    }
+
+    private Optional<CandidacyAssessment> baseline(StoredDocument stored, ProcedureNote note) {
+        return store.latestVersions(DocumentKind.CANDIDACY_ASSESSMENT.code(), stored.patientKey(), "document_id",
+                        note.candidacyDocumentId()).stream()
+                .map(raw -> (CandidacyAssessment) reader.read(raw)).findFirst();
+    }
+
+    private List<RecoveryMilestone> milestones(StoredDocument stored, ProcedureNote note) {
+        List<RecoveryMilestone> milestones = new ArrayList<>();
+        for (String raw : store.latestVersions(DocumentKind.RECOVERY_MILESTONE.code(), stored.patientKey(),
+                "related_document_id", note.documentId())) {
+            milestones.add((RecoveryMilestone) reader.read(raw));
+        }
+        return milestones;
+    }
+}

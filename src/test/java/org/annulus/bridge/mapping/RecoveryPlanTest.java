@@ -1,0 +1,97 @@
+package org.annulus.bridge.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.annulus.bridge.document.CandidacyAssessment;
+import org.annulus.bridge.document.DocumentReader;
+import org.annulus.bridge.document.ProcedureNote;
+import org.annulus.bridge.document.RecoveryMilestone;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Goal;
+import org.junit.jupiter.api.Test;
+
+class RecoveryPlanTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    final ClinicalMapper mapper = new ClinicalMapper();
+    final DocumentReader reader = new DocumentReader();
+
+    ProcedureNote note;
+    CandidacyAssessment baseline;
+    List<RecoveryMilestone> milestones = new ArrayList<>();
+
+    RecoveryPlanTest() throws IOException {
+        JsonNode docs = JSON.readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json").toFile());
+        note = (ProcedureNote) reader.read(docs.get(0));
+        baseline = (CandidacyAssessment) reader.read(docs.get(1));
+        for (int i = 2; i < docs.size(); i++) {
+            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
+        }
+    }
+
+    @Test
+    void milestonesInAnyOrderGiveTheSamePlan() {
+        String inOrder = encode(mapper.recoveryPlan(note, Optional.of(baseline), milestones));
+        List<RecoveryMilestone> reversed = new ArrayList<>(milestones);
+        Collections.reverse(reversed);
+        List<RecoveryMilestone> shuffled = List.of(milestones.get(1), milestones.get(2), milestones.get(0));
+
+        assertThat(encode(mapper.recoveryPlan(note, Optional.of(baseline), reversed))).isEqualTo(inOrder);
+        assertThat(encode(mapper.recoveryPlan(note, Optional.of(baseline), shuffled))).isEqualTo(inOrder);
+    }
+
+    @Test
+    void milestonesCompleteTheirActivitiesAndGoals() {
+        List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline), milestones);
+
+        CarePlan carePlan = (CarePlan) plan.get(0).getResource();
+        assertThat(carePlan.getActivity()).extracting(a -> a.getDetail().getStatus().toCode())
+                .containsExactly("completed", "scheduled", "completed", "scheduled", "completed", "scheduled", "scheduled");
+        assertThat(plan).extracting(e -> e.getResource()).filteredOn(Goal.class::isInstance).map(Goal.class::cast)
+                .extracting(g -> g.getAchievementStatus().getCodingFirstRep().getCode())
+                // normal activity reached; leg pain 7 -> 2 by day 91; ODI 46 -> 18 by day 91
+                .containsExactly("achieved", "achieved", "achieved");
+    }
+
+    @Test
+    void withoutMilestonesEverythingIsScheduledAndInProgress() {
+        List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline), List.of());
+
+        CarePlan carePlan = (CarePlan) plan.get(0).getResource();
+        assertThat(carePlan.getStatus()).isEqualTo(CarePlan.CarePlanStatus.ACTIVE);
+        assertThat(carePlan.getActivity()).allMatch(a -> a.getDetail().getStatus() == CarePlan.CarePlanActivityStatus.SCHEDULED);
+        assertThat(carePlan.getInstantiatesCanonical().get(0).getValue())
+                .isEqualTo("http://annulus.org/fhir/PlanDefinition/fibrin-recovery");
+        assertThat(plan).allMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.PUT);
+    }
+
+    @Test
+    void aRetractedMilestoneNoLongerCounts() {
+        List<RecoveryMilestone> withRetraction = new ArrayList<>(milestones);
+        RecoveryMilestone normal = milestones.get(1);
+        withRetraction.set(1, new RecoveryMilestone(normal.kind(), normal.schemaVersion(), normal.documentId(), 2,
+                org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR, normal.procedureDocumentId(),
+                normal.patient(), normal.author(), normal.recordedAt(), normal.milestone(), normal.daysSinceProcedure(),
+                normal.legPainNrs(), normal.backPainNrs(), normal.odi(), normal.adverseEvents(), normal.note()));
+
+        CarePlan carePlan = (CarePlan) mapper.recoveryPlan(note, Optional.of(baseline), withRetraction).get(0).getResource();
+
+        assertThat(carePlan.getActivity().get(2).getDetail().getStatus()).isEqualTo(CarePlan.CarePlanActivityStatus.SCHEDULED);
+    }
+
+    private static String encode(List<Bundle.BundleEntryComponent> entries) {
+        Bundle bundle = new Bundle();
+        entries.forEach(bundle::addEntry);
+        return FhirContext.forR4Cached().newJsonParser().encodeResourceToString(bundle);
+    }
+}
