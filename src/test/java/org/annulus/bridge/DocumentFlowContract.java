@@ -217,7 +217,121 @@ abstract class DocumentFlowContract {
         assertThat(outcome.get("issue").get(0).get("expression").get(0).asText()).isEqualTo("$.milestone");
     }
 
+    @Test
+    void anAmendmentUpdatesWhatTheFirstVersionWroteAndRetractsWhatItDropped() {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode l5s1 = (ObjectNode) v1.at("/imaging/0/findings/1");
+        l5s1.put("annularTear", true).put("tearLocation", "posterolateral-left");
+        syncOrFail(v1);
+        String id = v1.get("documentId").asText();
+        assertThat(conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L5-S1")).hasSize(1);
+
+        ObjectNode v2 = v1.deepCopy();
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        ((ObjectNode) v2.at("/imaging/0/findings/1")).put("annularTear", false).remove("tearLocation");
+        syncOrFail(v2);
+
+        Condition droppedTear = conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L5-S1").get(0);
+        assertThat(droppedTear.getVerificationStatus().getCodingFirstRep().getCode()).isEqualTo("entered-in-error");
+        assertThat(conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L4-L5")).hasSize(1)
+                .allMatch(c -> "confirmed".equals(c.getVerificationStatus().getCodingFirstRep().getCode()));
+        List<org.hl7.fhir.r4.model.Observation> odi = observationsWithIdentifier("candidacy-assessment/" + id + "/observation-odi");
+        assertThat(odi).hasSize(1);
+        assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
+        assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
+    }
+
+    @Test
+    void enteredInErrorRetractsEverythingTheDocumentWrote() {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        syncOrFail(v1);
+        ObjectNode retracted = v1.deepCopy();
+        retracted.put("version", 2).put("status", "entered-in-error");
+
+        syncOrFail(retracted);
+
+        String prefix = "candidacy-assessment/" + v1.get("documentId").asText() + "/";
+        assertThat(conditionsWithIdentifier(prefix + "condition-sciatica")).hasSize(1)
+                .allMatch(c -> "entered-in-error".equals(c.getVerificationStatus().getCodingFirstRep().getCode())
+                        && !c.hasClinicalStatus());
+        assertThat(observationsWithIdentifier(prefix + "observation-leg-pain")).hasSize(1)
+                .allMatch(o -> o.getStatus() == org.hl7.fhir.r4.model.Observation.ObservationStatus.ENTEREDINERROR);
+    }
+
+    @Test
+    void aStaleVersionArrivingLateChangesNothing() {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode v2 = v1.deepCopy();
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        syncOrFail(v2);
+
+        String stale = json(post(Fixtures.json(v1)).getBody()).get("trackingId").asText();
+
+        JsonNode tracking = awaitState(stale, "SUPERSEDED");
+        assertThat(tracking.get("history").findValuesAsText("reason").toString()).contains("version 2");
+        assertThat(observationsWithIdentifier("candidacy-assessment/" + v1.get("documentId").asText() + "/observation-odi")
+                .get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
+    }
+
+    @Test
+    void milestonesArrivingLateAndOutOfOrderEndInTheSameEhrState() {
+        String inOrder = recoveryPlanAfter(List.of("candidacy", "note", "m1", "m2", "m3"));
+        String outOfOrder = recoveryPlanAfter(List.of("m3", "candidacy", "m1", "note", "m2"));
+
+        assertThat(outOfOrder).isEqualTo(inOrder);
+        assertThat(inOrder).contains("light-walking=completed", "normal-activity=completed",
+                "follow-up-3-months=completed", "goal-normal-activity=achieved");
+    }
+
+    /** Sends one episode's documents in the given order; returns its CarePlan and Goal statuses. */
+    String recoveryPlanAfter(List<String> order) {
+        ObjectNode candidacy = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode note = Fixtures.fresh("procedure-single-level");
+        note.put("candidacyDocumentId", candidacy.get("documentId").asText());
+        java.util.Map<String, ObjectNode> docs = new java.util.HashMap<>(java.util.Map.of("candidacy", candidacy, "note", note));
+        String[][] milestones = {{"m1", "light-walking", "3"}, {"m2", "normal-activity", "28"}, {"m3", "follow-up-3-months", "91"}};
+        for (String[] m : milestones) {
+            ObjectNode milestone = Fixtures.fresh("milestone-normal-activity");
+            milestone.put("procedureDocumentId", note.get("documentId").asText()).put("milestone", m[1])
+                    .put("daysSinceProcedure", Integer.parseInt(m[2])).put("legPainNrs", 2).put("odi", 20);
+            milestone.put("recordedAt", java.time.OffsetDateTime.parse("2026-03-20T10:00:00-05:00")
+                    .plusDays(Integer.parseInt(m[2])).toString().replace("T10:00-05:00", "T10:00:00-05:00"));
+            docs.put(m[0], milestone);
+        }
+        for (String key : order) {
+            syncOrFail(docs.get(key));
+        }
+        String plan = "procedure-note/" + note.get("documentId").asText() + "/";
+        org.hl7.fhir.r4.model.CarePlan carePlan = ehr.all("CarePlan").stream().map(org.hl7.fhir.r4.model.CarePlan.class::cast)
+                .filter(c -> c.getIdentifierFirstRep().getValue().equals(plan + "careplan-recovery"))
+                .reduce((a, b) -> { throw new AssertionError("duplicate CarePlan"); }).orElseThrow();
+        StringBuilder state = new StringBuilder("careplan=" + carePlan.getStatus().toCode());
+        for (int i = 0; i < carePlan.getActivity().size(); i++) {
+            state.append(", ").append(List.of("light-walking", "physical-therapy", "normal-activity", "follow-up-6-weeks",
+                    "follow-up-3-months", "follow-up-6-months", "full-benefit").get(i)).append('=')
+                    .append(carePlan.getActivity().get(i).getDetail().getStatus().toCode());
+        }
+        ehr.all("Goal").stream().map(org.hl7.fhir.r4.model.Goal.class::cast)
+                .filter(g -> g.getIdentifierFirstRep().getValue().startsWith(plan))
+                .sorted(java.util.Comparator.comparing(g -> g.getIdentifierFirstRep().getValue()))
+                .forEach(g -> state.append(", ").append(g.getIdentifierFirstRep().getValue().substring(plan.length()))
+                        .append('=').append(g.getAchievementStatus().getCodingFirstRep().getCode()));
+        return state.toString();
+    }
+
     // --- helpers
+
+    void syncOrFail(ObjectNode doc) {
+        ResponseEntity<String> response = post(Fixtures.json(doc));
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(202);
+        awaitState(json(response.getBody()).get("trackingId").asText(), "SYNCED");
+    }
+
+    List<org.hl7.fhir.r4.model.Observation> observationsWithIdentifier(String value) {
+        return ehr.all("Observation").stream().map(org.hl7.fhir.r4.model.Observation.class::cast)
+                .filter(c -> c.getIdentifier().stream().map(Identifier::getValue).anyMatch(value::equals))
+                .toList();
+    }
 
     ResponseEntity<String> post(String body) {
         HttpHeaders headers = new HttpHeaders();

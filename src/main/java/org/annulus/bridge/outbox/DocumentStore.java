@@ -143,9 +143,10 @@ class DocumentStore {
      */
     Optional<Integer> supersedingVersion(StoredDocument doc) {
         return jdbc.sql("""
-                select max(doc_version) from clinical_document
+                select doc_version from clinical_document
                 where kind = ? and document_id = ? and doc_version > ?
-                  and (state = 'SYNCED' or (received_at < ? and state not in ('REJECTED')))""")
+                  and (state = 'SYNCED' or (received_at < ? and state not in ('REJECTED')))
+                order by doc_version desc limit 1""")
                 .params(doc.kind(), doc.documentId(), doc.version(), doc.receivedAt())
                 .query(Integer.class).optional();
     }

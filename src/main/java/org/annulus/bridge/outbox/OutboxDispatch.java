@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
@@ -39,11 +40,13 @@ public class OutboxDispatch {
     private final FhirContext fhir;
     private final OutboxProperties properties;
     private final MeterRegistry meters;
+    private final SyncBundle syncBundle;
     private final DocumentReader reader = new DocumentReader();
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     OutboxDispatch(DocumentStore store, TransactionTemplate tx, ClinicalMapper mapper, EhrWriter ehr,
-            FhirContext fhir, OutboxProperties properties, MeterRegistry meters) {
+            FhirContext fhir, OutboxProperties properties, MeterRegistry meters, SyncBundle syncBundle) {
+        this.syncBundle = syncBundle;
         this.store = store;
         this.tx = tx;
         this.mapper = mapper;
@@ -97,6 +100,13 @@ public class OutboxDispatch {
     }
 
     private void send(StoredDocument doc) {
+        Optional<Integer> newer = store.supersedingVersion(doc);
+        if (newer.isPresent()) {
+            transition(doc, DocumentState.SUPERSEDED, "version " + newer.get()
+                    + " of this document is already in the EHR or arrived first; version " + doc.version()
+                    + " changes nothing", Change.none());
+            return;
+        }
         String why = doc.state() == DocumentState.SENDING
                 ? "resuming an interrupted send (attempt " + (doc.attempts() + 1) + ")"
                 : "sending to EHR (attempt " + (doc.attempts() + 1) + ")";
@@ -105,7 +115,7 @@ public class OutboxDispatch {
         }
         int attempt = doc.attempts() + 1;
         ClinicalDocument document = reader.read(doc.rawDocument());
-        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, doc.mappedBundle());
+        Bundle bundle = syncBundle.compose(doc, document);
         EhrWriteResult result = ehr.write(bundle, document.patient());
         StoredDocument sending = store.find(doc.trackingId()).orElseThrow();
         if (result instanceof EhrWriteResult.Written written) {
