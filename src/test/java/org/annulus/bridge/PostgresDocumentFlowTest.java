@@ -11,13 +11,14 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The end-to-end flow on the production store: the real PostgreSQL at 127.0.0.1:5432 (database
- * {@code test}, trust auth; {@code .ci/run} starts it). Runs in its own schema, emptied first.
+ * {@code test}, trust auth; {@code .ci/run} starts it). Runs in a schema of its own, emptied first.
  */
 @Import(PostgresDocumentFlowTest.CleanSchema.class)
 class PostgresDocumentFlowTest extends DocumentFlowContract {
 
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-pg-");
-    static final String SCHEMA = "bridge_it";
+    /** One schema per test JVM: parallel runs on one machine must not claim each other's documents. */
+    static final String SCHEMA = "bridge_it_" + ProcessHandle.current().pid();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -140,6 +140,7 @@ public class OutboxDispatch {
                     written.entries().size() + " resources in the EHR for Patient/" + written.patientId(), Change.none());
         });
         meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name()).increment();
+        log.info("document {} SENDING -> SYNCED ({} resources)", doc.trackingId(), written.entries().size());
         Timer.builder("bridge.sync.latency").description("accepted to synced").publishPercentileHistogram()
                 .register(meters).record(Duration.between(doc.receivedAt(), now));
     }
