@@ -69,6 +69,11 @@ abstract class DocumentFlowContract {
         assertThat(conditions.get(0).getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
         assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
                 .contains("http://annulus.org/fhir/sid/bridge-resource|" + sciatica);
+        org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance) ehr
+                .read("Provenance", "bridge-" + trackingId).orElseThrow();
+        assertThat(provenance.getEntityFirstRep().getWhat().getDisplay()).contains("sha256:" + tracking.get("sha256").asText());
+        assertThat(provenance.getTarget()).extracting(org.hl7.fhir.r4.model.Reference::getReference)
+                .contains("Condition/" + conditions.get(0).getIdElement().getIdPart());
     }
 
     @Test

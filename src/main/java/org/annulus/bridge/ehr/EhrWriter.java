@@ -120,12 +120,17 @@ public class EhrWriter {
         return written;
     }
 
-    /** The conditional-create token {@code identifier=system|value} names the resource for us. */
+    /**
+     * The conditional token {@code identifier=system|value} (of a conditional create or update)
+     * names the resource for us; otherwise the request URL does.
+     */
     private static String businessIdentifierOf(Bundle.BundleEntryComponent entry) {
         String ifNoneExist = entry.getRequest().getIfNoneExist();
         if (ifNoneExist != null && ifNoneExist.startsWith("identifier=")) {
             return ifNoneExist.substring("identifier=".length());
         }
-        return entry.getFullUrl();
+        String url = entry.getRequest().getUrl();
+        int query = url.indexOf("?identifier=");
+        return query >= 0 ? url.substring(query + "?identifier=".length()) : url;
     }
 }

@@ -21,6 +21,7 @@ public class ClinicalMapper {
     private final ProcedureMapper procedure = new ProcedureMapper();
     private final MilestoneMapper milestone = new MilestoneMapper();
     private final RecoveryPlanMapper plan = new RecoveryPlanMapper();
+    private final ProvenanceMapper provenance = new ProvenanceMapper();
 
     public Bundle map(ClinicalDocument document) {
         // Java 17: no pattern switch yet; the interface is sealed, so this list is complete.
@@ -50,6 +51,15 @@ public class ClinicalMapper {
     /** Our business identifier value ({@code kind/documentId/part}) of a resource, if it has one. */
     public Optional<String> businessIdentifier(Resource resource) {
         return Retraction.businessIdentifier(resource);
+    }
+
+    /**
+     * The Provenance of one send: targets are the fullUrls of the bundle's entries, so the EHR links
+     * it to what it stored for each.
+     */
+    public Bundle.BundleEntryComponent provenance(ClinicalDocument document, String trackingId, String sha256,
+            java.time.Instant recorded, List<String> targets) {
+        return provenance.provenance(document, trackingId, sha256, recorded, targets);
     }
 
     /** Identifier system of the business identifiers on every resource we write. */

@@ -16,6 +16,8 @@ import org.annulus.bridge.ehr.EhrWriter;
 import org.annulus.bridge.mapping.ClinicalMapper;
 import org.annulus.bridge.outbox.DocumentStore.Change;
 import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.annulus.bridge.profiles.ResourceValidator;
+import org.annulus.bridge.profiles.ValidationReport;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ public class OutboxDispatch {
     private final TransactionTemplate tx;
     private final ClinicalMapper mapper;
     private final EhrWriter ehr;
+    private final ResourceValidator validator;
     private final FhirContext fhir;
     private final OutboxProperties properties;
     private final MeterRegistry meters;
@@ -45,12 +48,14 @@ public class OutboxDispatch {
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     OutboxDispatch(DocumentStore store, TransactionTemplate tx, ClinicalMapper mapper, EhrWriter ehr,
-            FhirContext fhir, OutboxProperties properties, MeterRegistry meters, SyncBundle syncBundle) {
+            ResourceValidator validator, FhirContext fhir, OutboxProperties properties, MeterRegistry meters,
+            SyncBundle syncBundle) {
         this.syncBundle = syncBundle;
         this.store = store;
         this.tx = tx;
         this.mapper = mapper;
         this.ehr = ehr;
+        this.validator = validator;
         this.fhir = fhir;
         this.properties = properties;
         this.meters = meters;
@@ -94,6 +99,12 @@ public class OutboxDispatch {
         } catch (RuntimeException e) {
             String why = "mapping failed: " + e.getMessage();
             return !transition(doc, DocumentState.REJECTED, why, Change.withOutcome(outcome(why)));
+        }
+        // The gate: nothing the EHR would refuse as non-conformant leaves the bridge (see fhir-profiles/VALIDATION.md).
+        ValidationReport report = validator.validate(bundle);
+        if (report.hasErrors()) {
+            return !transition(doc, DocumentState.REJECTED, "FHIR validation failed: " + report.errors().size() + " errors",
+                    Change.withOutcome(fhir.newJsonParser().encodeResourceToString(report.toOperationOutcome())));
         }
         return transition(doc, DocumentState.MAPPED, "mapped to " + bundle.getEntry().size() + " FHIR resources",
                 Change.mapped(fhir.newJsonParser().encodeResourceToString(bundle)));

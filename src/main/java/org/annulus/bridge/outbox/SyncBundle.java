@@ -42,6 +42,8 @@ class SyncBundle {
         addRetractions(stored, bundle);
         recoveryPlanNote(stored, document).ifPresent(note -> mapper.recoveryPlan(note, baseline(stored, note),
                 milestones(stored, note)).forEach(bundle::addEntry));
+        List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
+        bundle.addEntry(mapper.provenance(document, stored.trackingId(), stored.sha256(), store.now().toInstant(), targets));
         return bundle;
     }
 

@@ -1,0 +1,57 @@
+package org.annulus.bridge.mapping;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.annulus.bridge.document.ClinicalDocument;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * The Provenance that travels with every write: what was written (targets), from which source
+ * document (its identifier, version and SHA-256) and by whom (the author; this module as the
+ * transmitter). Its id is derived from the tracking id, so a resend rewrites it, not adds another.
+ */
+final class ProvenanceMapper {
+
+    static final String SOURCE_DOCUMENT_SYSTEM = "http://annulus.org/fhir/sid/source-document";
+    private static final String PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+    private static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
+
+    Bundle.BundleEntryComponent provenance(ClinicalDocument doc, String trackingId, String sha256, Instant recorded,
+            List<String> targets) {
+        Provenance provenance = new Provenance();
+        provenance.setId("bridge-" + trackingId);
+        provenance.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-provenance");
+        targets.forEach(t -> provenance.addTarget(new Reference(t)));
+        provenance.setRecorded(Date.from(recorded));
+        boolean update = doc.version() > 1 || doc.status() != org.annulus.bridge.document.DocumentStatus.FINAL;
+        provenance.setActivity(new CodeableConcept(new Coding(DATA_OPERATION, update ? "UPDATE" : "CREATE",
+                update ? "revise" : "create")));
+        provenance.addAgent()
+                .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", "Author")))
+                .setWho(new DocumentParts(doc).author());
+        provenance.addAgent()
+                .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "transmitter", "Transmitter")))
+                .setWho(new Reference().setType("Device").setDisplay("Annulus Bridge"));
+        String source = doc.kind().code() + "/" + doc.documentId() + "/v" + doc.version();
+        provenance.addEntity()
+                .setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                .setWhat(new Reference().setDisplay(doc.kind().code() + " " + doc.documentId() + " version "
+                                + doc.version() + ", sha256:" + sha256)
+                        .setIdentifier(new Identifier().setSystem(SOURCE_DOCUMENT_SYSTEM).setValue(source)));
+        provenance.setText(DocumentParts.narrative("Written by Annulus Bridge from " + doc.kind().code().replace('-', ' ')
+                + " " + doc.documentId() + " version " + doc.version(), "Source SHA-256: " + sha256,
+                "Tracking id: " + trackingId));
+        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent()
+                .setFullUrl("urn:uuid:" + java.util.UUID.nameUUIDFromBytes(("provenance/" + trackingId)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setResource(provenance);
+        entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/bridge-" + trackingId);
+        return entry;
+    }
+}

@@ -1,0 +1,68 @@
+package org.annulus.bridge.profiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.annulus.bridge.document.ClinicalDocument;
+import org.annulus.bridge.document.DocumentReader;
+import org.annulus.bridge.mapping.ClinicalMapper;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * Throughput of mapping plus the validation gate, warm, on one thread: how many clinic documents per
+ * second one worker can map and validate. Not a test (surefire does not run it); run from the project
+ * root with the test classpath, e.g.
+ * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.annulus.bridge.profiles.ValidationBenchmark 200}.
+ */
+public final class ValidationBenchmark {
+
+    private ValidationBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        DocumentReader reader = new DocumentReader();
+        ClinicalMapper mapper = new ClinicalMapper();
+        List<ClinicalDocument> documents;
+        try (Stream<Path> files = Files.list(Path.of("test-fixtures", "golden"))) {
+            documents = files.filter(f -> f.getFileName().toString().endsWith(".input.json")).sorted()
+                    .map(ValidationBenchmark::read).map(reader::read).toList();
+        }
+        long startUp = System.nanoTime();
+        ResourceValidator validator = Validators.PROJECT;
+        System.out.printf("validator built and warmed up in %d ms%n", (System.nanoTime() - startUp) / 1_000_000);
+
+        run(mapper, validator, documents, Math.max(1, rounds / 4));
+        long start = System.nanoTime();
+        int resources = run(mapper, validator, documents, rounds);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int count = rounds * documents.size();
+        System.out.printf("%d documents (%d resources) mapped and validated in %.2f s: %.1f docs/s, %.1f ms/doc%n",
+                count, resources, seconds, count / seconds, seconds * 1000 / count);
+    }
+
+    private static int run(ClinicalMapper mapper, ResourceValidator validator, List<ClinicalDocument> documents,
+            int rounds) {
+        int resources = 0;
+        for (int i = 0; i < rounds; i++) {
+            for (ClinicalDocument document : documents) {
+                Bundle bundle = mapper.map(document);
+                if (validator.validate(bundle).hasErrors()) {
+                    throw new IllegalStateException("a golden input fails validation; see GoldenBundlesValidateTest");
+                }
+                resources += bundle.getEntry().size();
+            }
+        }
+        return resources;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

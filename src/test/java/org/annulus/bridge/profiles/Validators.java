@@ -1,0 +1,20 @@
+package org.annulus.bridge.profiles;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.file.Path;
+
+/** One validator over the real {@code fhir-profiles/} for all tests of a run: building it takes seconds. */
+final class Validators {
+
+    static final FhirContext FHIR = FhirContext.forR4Cached();
+    static final ResourceValidator PROJECT = create(Path.of("fhir-profiles"));
+
+    private Validators() {
+    }
+
+    static ResourceValidator create(Path profilesDir) {
+        ResourceValidator validator = new ResourceValidator(FHIR, new ProfilesProperties(profilesDir));
+        validator.warmUp();
+        return validator;
+    }
+}
