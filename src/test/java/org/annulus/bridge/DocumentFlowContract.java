@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Identifier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
@@ -32,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * drop and comes out in the (sandbox) EHR. Run once per database by its subclasses.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
 abstract class DocumentFlowContract {
 
     static final Duration SYNC_WAIT = Duration.ofSeconds(30);
@@ -186,6 +188,64 @@ abstract class DocumentFlowContract {
     }
 
     @Test
+    void anOperatorChoosesThePatientAndTheDocumentContinues() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) doc.get("patient")).put("mrn", "448899");
+        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        awaitState(trackingId, "AWAITING_PATIENT_MATCH");
+
+        ResponseEntity<String> chosen = http.postForEntity("/api/v1/documents/" + trackingId + "/patient",
+                jsonEntity("{\"patientId\": \"Patient/sbx-tomas-novak\"}"), String.class);
+
+        assertThat(chosen.getStatusCode().value()).isEqualTo(202);
+        awaitState(trackingId, "SYNCED");
+        assertThat(conditionsWithIdentifier("candidacy-assessment/" + doc.get("documentId").asText()
+                + "/condition-sciatica").get(0).getSubject().getReference()).isEqualTo("Patient/sbx-tomas-novak");
+        assertThat(http.postForEntity("/api/v1/documents/" + trackingId + "/patient",
+                jsonEntity("{\"patientId\": \"sbx-tomas-novak\"}"), String.class).getStatusCode().value()).isEqualTo(409);
+    }
+
+    @Test
+    void aMatchWhoseNameOrBirthDateDisagreesIsParked() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) doc.get("patient")).put("family", "Smith");
+
+        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+
+        JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
+        assertThat(tracking.get("history").findValuesAsText("reason").toString()).contains("different family name");
+    }
+
+    @Test
+    void aParkedDocumentCanBeReplayed() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) doc.get("patient")).put("mrn", "000001");
+        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        awaitState(trackingId, "AWAITING_PATIENT_MATCH");
+
+        ResponseEntity<String> replay = http.postForEntity("/api/v1/documents/" + trackingId + "/replay", null, String.class);
+
+        assertThat(replay.getStatusCode().value()).isEqualTo(202);
+        await().atMost(SYNC_WAIT).until(() -> states(track(trackingId)).stream()
+                .filter("AWAITING_PATIENT_MATCH"::equals).count() == 2);
+        assertThat(track(trackingId).get("history").findValuesAsText("reason")).contains("replayed by an operator");
+        assertThat(http.postForEntity("/api/v1/documents/replay?state=SYNCED", null, String.class)
+                .getStatusCode().value()).isEqualTo(422);
+        assertThat(http.postForEntity("/api/v1/documents/no-such/replay", null, String.class)
+                .getStatusCode().value()).isEqualTo(404);
+    }
+
+    @Test
+    void outboxDepthAndEhrAnswersAreMetrics() {
+        syncOrFail(Fixtures.fresh("candidacy-unilateral-left"));
+
+        String metrics = http.getForObject("/actuator/prometheus", String.class);
+
+        assertThat(metrics).contains("bridge_outbox_depth{", "state=\"SYNCED\"", "bridge_outbox_oldest_pending_age_seconds",
+                "bridge_ehr_responses_total{", "bridge_sync_latency_seconds_bucket");
+    }
+
+    @Test
     void droppedFileIsProcessedAndSynced() throws IOException {
         ObjectNode doc = Fixtures.fresh("procedure-single-level");
         String name = doc.get("documentId").asText() + ".json";
@@ -325,6 +385,12 @@ abstract class DocumentFlowContract {
     }
 
     // --- helpers
+
+    static HttpEntity<String> jsonEntity(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(body, headers);
+    }
 
     void syncOrFail(ObjectNode doc) {
         ResponseEntity<String> response = post(Fixtures.json(doc));

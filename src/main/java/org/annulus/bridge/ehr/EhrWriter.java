@@ -3,6 +3,7 @@ package org.annulus.bridge.ehr;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,29 +31,41 @@ public class EhrWriter {
     private final PatientMatch patientMatch;
     private final FhirContext fhir;
 
-    EhrWriter(EhrEndpoint endpoint, PatientMatch patientMatch, FhirContext fhir) {
+    private final MeterRegistry meters;
+
+    EhrWriter(EhrEndpoint endpoint, PatientMatch patientMatch, FhirContext fhir, MeterRegistry meters) {
+        this.meters = meters;
         this.endpoint = endpoint;
         this.patientMatch = patientMatch;
         this.fhir = fhir;
     }
 
-    public EhrWriteResult write(Bundle mapped, PatientIdentity patient) {
+    /**
+     * Writes the bundle for the patient with the document's MRN, or for the EHR Patient an operator
+     * chose ({@code chosenPatientId}) when the MRN matched none or several.
+     */
+    public EhrWriteResult write(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId) {
         try {
-            PatientMatch.Result match = patientMatch.find(endpoint.client(), patient);
+            PatientMatch.Result match = chosenPatientId.isPresent()
+                    ? patientMatch.confirm(endpoint.client(), chosenPatientId.get())
+                    : patientMatch.find(endpoint.client(), patient);
             if (match.patientId().isEmpty()) {
                 return new EhrWriteResult.NoPatientMatch(match.reason(), match.candidates());
             }
             String patientId = match.patientId().get();
             Bundle toSend = withPatient(mapped, patient, patientId);
             Bundle response = endpoint.client().transaction().withBundle(toSend).execute();
+            count("200");
             return new EhrWriteResult.Written(patientId, entriesOf(toSend, response));
         } catch (FhirClientConnectionException e) {
             // A subclass of BaseServerResponseException: no HTTP answer at all, so catch it first.
             log.warn("EHR not reachable at {}", endpoint.baseUrl());
+            count("connection-error");
             return new EhrWriteResult.Failed(true, null, "EHR not reachable (connection failed or timed out)", null, null);
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
             log.warn("EHR answered HTTP {} to a write", status);
+            count(String.valueOf(status));
             return new EhrWriteResult.Failed(isRetryable(status), status, "EHR answered HTTP " + status,
                     e.getOperationOutcome() == null ? null
                             : fhir.newJsonParser().encodeResourceToString(e.getOperationOutcome()),
@@ -60,8 +73,14 @@ public class EhrWriter {
         } catch (RuntimeException e) {
             // Malformed or partial responses: the send may or may not have landed; a resend is safe.
             log.warn("EHR write failed: {}", e.getClass().getSimpleName());
+            count("unusable-response");
             return new EhrWriteResult.Failed(true, null, "EHR response unusable: " + e.getClass().getSimpleName(), null, null);
         }
+    }
+
+    /** EHR answers by HTTP status (or failure kind): the label values are a small fixed set. */
+    private void count(String status) {
+        meters.counter("bridge.ehr.responses", "status", status).increment();
     }
 
     private static boolean isRetryable(int status) {

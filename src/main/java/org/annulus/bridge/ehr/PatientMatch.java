@@ -22,11 +22,31 @@ class PatientMatch {
                 .map(e -> e.getResource().getIdElement().getIdPart())
                 .toList();
         if (ids.size() == 1) {
+            Patient match = (Patient) found.getEntryFirstRep().getResource();
+            if (!demographicsAgree(match, patient)) {
+                // Same MRN, different person on paper: a wrong MRN at the clinic or a merge in the EHR.
+                return new Result(Optional.empty(), "the EHR patient with this MRN has a different family name "
+                        + "or birth date", ids);
+            }
             return new Result(Optional.of(ids.get(0)), "matched by MRN", ids);
         }
         return new Result(Optional.empty(), ids.isEmpty()
                 ? "no EHR patient has this MRN"
                 : ids.size() + " EHR patients have this MRN", ids);
+    }
+
+    /** The operator's choice, checked to exist. */
+    Result confirm(IGenericClient client, String patientId) {
+        Patient chosen = client.read().resource(Patient.class).withId(patientId).execute();
+        return new Result(Optional.of(chosen.getIdElement().getIdPart()), "chosen by an operator", List.of(patientId));
+    }
+
+    private static boolean demographicsAgree(Patient ehr, PatientIdentity document) {
+        boolean family = ehr.getName().stream()
+                .anyMatch(n -> n.hasFamily() && n.getFamily().equalsIgnoreCase(document.family()));
+        boolean birthDate = !ehr.hasBirthDate() || document.birthDate() == null
+                || ehr.getBirthDateElement().getValueAsString().equals(document.birthDate().toString());
+        return family && birthDate;
     }
 
     record Result(Optional<String> patientId, String reason, List<String> candidates) {

@@ -55,18 +55,32 @@ class DocumentStore {
         return trackingId;
     }
 
-    /** Ids of workable documents that are due and not leased, oldest first, locked for this transaction. */
+    /**
+     * Ids of workable documents that are due and not leased, locked for this transaction. A
+     * document waits while an earlier one (by clinical time) of the same patient is still in
+     * flight: a patient's documents reach the EHR in clinical order, one at a time, whichever
+     * instance works them.
+     */
     List<String> lockDue(int limit) {
         OffsetDateTime now = now();
+        List<String> workable = DocumentState.WORKABLE.stream().map(Enum::name).toList();
         return jdbc.sql("""
-                select tracking_id from clinical_document
-                where state in (:states)
-                  and (next_attempt_at is null or next_attempt_at <= :now)
-                  and (lease_until is null or lease_until < :now)
-                order by received_at, tracking_id
+                select d.tracking_id from clinical_document d
+                where d.state in (:states)
+                  and (d.next_attempt_at is null or d.next_attempt_at <= :now)
+                  and (d.lease_until is null or d.lease_until < :now)
+                  and not exists (
+                      select 1 from clinical_document e
+                      where e.patient_key = d.patient_key and e.tracking_id <> d.tracking_id
+                        and e.state in (:states)
+                        and (e.clinical_time < d.clinical_time
+                             or (e.clinical_time = d.clinical_time and e.received_at < d.received_at)
+                             or (e.clinical_time = d.clinical_time and e.received_at = d.received_at
+                                 and e.tracking_id < d.tracking_id)))
+                order by d.clinical_time, d.received_at, d.tracking_id
                 limit :limit
                 for update skip locked""")
-                .param("states", DocumentState.WORKABLE.stream().map(Enum::name).toList())
+                .param("states", workable)
                 .param("now", now)
                 .param("limit", limit)
                 .query(String.class).list();
@@ -88,7 +102,7 @@ class DocumentStore {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 update clinical_document set state = :to, updated_at = :now,
-                    attempts = attempts + :attemptIncrement,
+                    attempts = case when :resetAttempts then 0 else attempts + :attemptIncrement end,
                     next_attempt_at = :nextAttemptAt,
                     mapped_bundle = coalesce(:mappedBundle, mapped_bundle),
                     outcome = :outcome,
@@ -97,6 +111,7 @@ class DocumentStore {
                 where tracking_id = :id and state = :from""")
                 .param("to", to.name()).param("now", now)
                 .param("attemptIncrement", change.countsAsAttempt() ? 1 : 0)
+                .param("resetAttempts", change.resetAttempts())
                 .param("nextAttemptAt", change.nextAttemptAt())
                 .param("mappedBundle", change.mappedBundle())
                 .param("outcome", change.outcome())
@@ -172,6 +187,31 @@ class DocumentStore {
                 .query(String.class).list();
     }
 
+    void choosePatient(String trackingId, String ehrPatientId) {
+        jdbc.sql("update clinical_document set ehr_patient_id = ? where tracking_id = ?")
+                .params(ehrPatientId, trackingId).update();
+    }
+
+    List<String> inState(DocumentState state, int limit) {
+        return jdbc.sql("select tracking_id from clinical_document where state = ? order by received_at limit ?")
+                .params(state.name(), limit).query(String.class).list();
+    }
+
+    /** Documents per state, for the depth gauges. */
+    java.util.Map<String, Long> countByState() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        jdbc.sql("select state, count(*) from clinical_document group by state")
+                .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2))).list();
+        return counts;
+    }
+
+    /** Received time of the oldest document not yet in a final or parked state. */
+    Optional<OffsetDateTime> oldestPending() {
+        return jdbc.sql("select min(received_at) from clinical_document where state in (:states)")
+                .param("states", DocumentState.WORKABLE.stream().map(Enum::name).toList())
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional();
+    }
+
     List<TrackedDocument.Transition> history(String trackingId) {
         return jdbc.sql("select from_state, to_state, at, reason from document_transition where tracking_id = ? order by id")
                 .param(trackingId)
@@ -204,36 +244,37 @@ class DocumentStore {
 
     /** What else changes with a transition. */
     record Change(boolean countsAsAttempt, OffsetDateTime nextAttemptAt, String mappedBundle, String outcome,
-            boolean keepLease) {
+            boolean keepLease, boolean resetAttempts) {
 
         static Change none() {
-            return new Change(false, null, null, null, false);
-        }
-
-        static Change keepingLease() {
-            return new Change(false, null, null, null, true);
+            return new Change(false, null, null, null, false, false);
         }
 
         static Change mapped(String bundle) {
-            return new Change(false, null, bundle, null, true);
+            return new Change(false, null, bundle, null, true, false);
         }
 
         static Change attempt() {
-            return new Change(true, null, null, null, true);
+            return new Change(true, null, null, null, true, false);
         }
 
         static Change retryAt(OffsetDateTime at, String outcome) {
-            return new Change(false, at, null, outcome, false);
+            return new Change(false, at, null, outcome, false, false);
         }
 
         static Change withOutcome(String outcome) {
-            return new Change(false, null, null, outcome, false);
+            return new Change(false, null, null, outcome, false, false);
+        }
+
+        /** An operator's replay: a fresh set of attempts. */
+        static Change replay() {
+            return new Change(false, null, null, null, false, true);
         }
     }
 
     private static final String SELECT = """
             select tracking_id, kind, document_id, doc_version, doc_status, patient_key, source, sha256, raw_document,
-                   state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at
+                   state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at, ehr_patient_id
             from clinical_document""";
 
     private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
@@ -243,13 +284,13 @@ class DocumentStore {
                 DocumentState.valueOf(rs.getString("state")), rs.getInt("attempts"),
                 rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getString("mapped_bundle"),
                 rs.getString("outcome"), rs.getObject("received_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("ehr_patient_id"));
     }
 
     record StoredDocument(String trackingId, String kind, String documentId, int version, String docStatus,
             String patientKey, String source, String sha256, String rawDocument, DocumentState state, int attempts,
             OffsetDateTime nextAttemptAt, String mappedBundle, String outcome, OffsetDateTime receivedAt,
-            OffsetDateTime updatedAt) {
+            OffsetDateTime updatedAt, String ehrPatientId) {
 
         @Override
         public String toString() {

@@ -34,6 +34,52 @@ public class Outbox {
         }
     }
 
+    /**
+     * An operator's answer to AWAITING_PATIENT_MATCH: the EHR Patient this document is about. The
+     * document goes back to MAPPED and is sent to that patient.
+     */
+    public OperatorResult choosePatient(String trackingId, String ehrPatientId) {
+        return tx.execute(status -> store.find(trackingId).map(doc -> {
+            if (doc.state() != DocumentState.AWAITING_PATIENT_MATCH) {
+                return OperatorResult.wrongState(doc.state());
+            }
+            store.choosePatient(trackingId, ehrPatientId);
+            store.transition(trackingId, doc.state(), DocumentState.MAPPED,
+                    "operator chose EHR Patient/" + ehrPatientId, DocumentStore.Change.replay());
+            return OperatorResult.done();
+        }).orElse(OperatorResult.notFound()));
+    }
+
+    /**
+     * Runs a parked document again: DEAD and AWAITING_PATIENT_MATCH are sent again with a fresh
+     * set of attempts; REJECTED is mapped and validated again (after a fix to the profiles, say).
+     */
+    public OperatorResult replay(String trackingId) {
+        return tx.execute(status -> store.find(trackingId).map(doc -> {
+            DocumentState to = switch (doc.state()) {
+                case DEAD, AWAITING_PATIENT_MATCH -> DocumentState.MAPPED;
+                case REJECTED -> DocumentState.ACCEPTED;
+                default -> null;
+            };
+            if (to == null || (to == DocumentState.MAPPED && doc.mappedBundle() == null)) {
+                return OperatorResult.wrongState(doc.state());
+            }
+            store.transition(trackingId, doc.state(), to, "replayed by an operator", DocumentStore.Change.replay());
+            return OperatorResult.done();
+        }).orElse(OperatorResult.notFound()));
+    }
+
+    /** Replays every document in a parked state; returns how many were replayed. */
+    public int replayAll(DocumentState state) {
+        int replayed = 0;
+        for (String trackingId : store.inState(state, 10_000)) {
+            if (replay(trackingId).status() == OperatorResult.Status.DONE) {
+                replayed++;
+            }
+        }
+        return replayed;
+    }
+
     public Optional<TrackedDocument> find(String trackingId) {
         return store.find(trackingId).map(d -> new TrackedDocument(d.trackingId(), d.kind(), d.documentId(),
                 d.version(), d.docStatus(), d.source(), d.sha256(), d.state(), d.attempts(), d.nextAttemptAt(),

@@ -8,6 +8,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import jakarta.annotation.PreDestroy;
 import java.util.concurrent.ThreadLocalRandom;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
@@ -46,11 +52,18 @@ public class OutboxDispatch {
     private final SyncBundle syncBundle;
     private final DocumentReader reader = new DocumentReader();
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
+    private final ExecutorService workers;
 
     OutboxDispatch(DocumentStore store, TransactionTemplate tx, ClinicalMapper mapper, EhrWriter ehr,
             ResourceValidator validator, FhirContext fhir, OutboxProperties properties, MeterRegistry meters,
             SyncBundle syncBundle) {
         this.syncBundle = syncBundle;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(properties.workers(), r -> {
+            Thread t = new Thread(r, "outbox-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.store = store;
         this.tx = tx;
         this.mapper = mapper;
@@ -68,15 +81,34 @@ public class OutboxDispatch {
             store.lease(ids, owner, store.now().plus(properties.lease()));
             return ids;
         });
-        for (String trackingId : claimed) {
+        // A batch holds at most one document per patient (see DocumentStore.lockDue), so its
+        // documents can be worked in parallel without breaking per-patient order.
+        List<Future<?>> running = claimed.stream().<Future<?>>map(id -> workers.submit(() -> workSafely(id))).toList();
+        for (Future<?> future : running) {
             try {
-                work(trackingId);
-            } catch (RuntimeException e) {
-                // The lease runs out and another pass retries; never let one document stop the batch.
-                log.error("dispatch of {} failed unexpectedly: {}", trackingId, e.getClass().getName());
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                log.error("outbox worker failed: {}", e.getCause().getClass().getName());
             }
         }
         return claimed.size();
+    }
+
+    private void workSafely(String trackingId) {
+        try {
+            work(trackingId);
+        } catch (RuntimeException e) {
+            // The lease runs out and another pass retries; never let one document stop the batch.
+            log.error("dispatch of {} failed unexpectedly: {}", trackingId, e.getClass().getName());
+        }
+    }
+
+    @PreDestroy
+    void stopWorkers() {
+        workers.shutdown();
     }
 
     private void work(String trackingId) {
@@ -127,7 +159,7 @@ public class OutboxDispatch {
         int attempt = doc.attempts() + 1;
         ClinicalDocument document = reader.read(doc.rawDocument());
         Bundle bundle = syncBundle.compose(doc, document);
-        EhrWriteResult result = ehr.write(bundle, document.patient());
+        EhrWriteResult result = ehr.write(bundle, document.patient(), Optional.ofNullable(doc.ehrPatientId()));
         StoredDocument sending = store.find(doc.trackingId()).orElseThrow();
         if (result instanceof EhrWriteResult.Written written) {
             synced(sending, written);

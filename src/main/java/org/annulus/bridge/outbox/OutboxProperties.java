@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts   sends before a document is DEAD
  * @param backoffBase   first retry delay; doubled per attempt, with full jitter
  * @param backoffMax    cap on the retry delay
+ * @param workers       documents worked at once by this instance (always of different patients)
  */
 @Validated
 @ConfigurationProperties("bridge.outbox")
@@ -25,5 +26,6 @@ public record OutboxProperties(
         @DefaultValue("2m") @NotNull Duration lease,
         @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("2s") @NotNull Duration backoffBase,
-        @DefaultValue("10m") @NotNull Duration backoffMax) {
+        @DefaultValue("10m") @NotNull Duration backoffMax,
+        @DefaultValue("4") @Min(1) @Max(64) int workers) {
 }
