@@ -5,31 +5,36 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.util.concurrent.atomic.AtomicReference;
+import org.annulus.bridge.smart.SmartAuthorization;
+import org.annulus.bridge.smart.SmartTarget;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The FHIR client for the configured EHR. With no base URL configured it points at the sandbox EHR
- * of this very process, whose port is known only once the web server is up.
+ * The FHIR client for the configured EHR, carrying SMART Backend Services tokens. With no base URL
+ * configured it points at the sandbox EHR of this very process, whose port is known only once the
+ * web server is up.
  */
 @Component
 class EhrEndpoint {
 
     private final FhirContext fhir;
     private final EhrProperties properties;
+    private final SmartAuthorization smart;
     private final AtomicReference<IGenericClient> client = new AtomicReference<>();
 
-    EhrEndpoint(FhirContext fhir, EhrProperties properties) {
+    EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart) {
         this.fhir = fhir;
         this.properties = properties;
+        this.smart = smart;
         IRestfulClientFactory factory = fhir.getRestfulClientFactory();
         factory.setConnectTimeout((int) properties.connectTimeout().toMillis());
         factory.setSocketTimeout((int) properties.readTimeout().toMillis());
         // The capability check is ours to do once, not HAPI's before every call.
         factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
         if (!properties.usesSandbox()) {
-            client.set(fhir.newRestfulGenericClient(properties.baseUrl()));
+            client.set(authorized(properties.baseUrl(), false));
         }
     }
 
@@ -37,9 +42,24 @@ class EhrEndpoint {
     void onWebServerReady(WebServerInitializedEvent event) {
         // A separate management port fires this event too; the sandbox lives on the main one.
         if (properties.usesSandbox() && !"management".equals(event.getApplicationContext().getServerNamespace())) {
-            client.compareAndSet(null, fhir.newRestfulGenericClient(
-                    "http://127.0.0.1:" + event.getWebServer().getPort() + "/sandbox/fhir"));
+            String sandbox = "http://127.0.0.1:" + event.getWebServer().getPort() + "/sandbox/fhir";
+            if (client.get() == null) {
+                client.set(authorized(sandbox, true));
+            }
         }
+    }
+
+    /** A client for the base URL that gets its tokens the SMART way, from the sandbox too. */
+    private IGenericClient authorized(String baseUrl, boolean sandbox) {
+        smart.connect(new SmartTarget(baseUrl, sandbox, properties.connectTimeout(), properties.readTimeout()));
+        IGenericClient authorized = fhir.newRestfulGenericClient(baseUrl);
+        smart.attachTo(authorized);
+        return authorized;
+    }
+
+    /** The FHIR base URL, once known. */
+    java.util.Optional<String> knownBaseUrl() {
+        return java.util.Optional.ofNullable(client.get()).map(IGenericClient::getServerBase);
     }
 
     IGenericClient client() {

@@ -7,7 +7,8 @@ import java.util.List;
 public sealed interface EhrWriteResult {
 
     /** Every entry was written (or found already there); server ids and versions as the EHR returned them. */
-    record Written(String patientId, List<WrittenEntry> entries) implements EhrWriteResult {
+    /** {@code fallbacks}: resource types the EHR would not take, written as DocumentReference notes instead. */
+    record Written(String patientId, List<WrittenEntry> entries, List<String> fallbacks) implements EhrWriteResult {
     }
 
     /** Zero or several EHR patients carry the document's MRN; candidates are EHR Patient ids. */

@@ -4,11 +4,14 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.annulus.bridge.document.PatientIdentity;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
@@ -31,10 +34,26 @@ public class EhrWriter {
     private final PatientMatch patientMatch;
     private final FhirContext fhir;
 
-    private final MeterRegistry meters;
+    /** How long the breaker stays open before letting one probe through. */
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
-    EhrWriter(EhrEndpoint endpoint, PatientMatch patientMatch, FhirContext fhir, MeterRegistry meters) {
+    private final MeterRegistry meters;
+    private final EhrCapabilities capabilities;
+    private final SingleRequestWriter singleRequests;
+    /**
+     * Opens when half of the last 20 calls failed for reasons of the EHR (5xx, 429, no answer): a
+     * down EHR then gets one probe per half minute instead of every document's retries.
+     */
+    private final CircuitBreaker breaker = CircuitBreaker.of("ehr", CircuitBreakerConfig.custom()
+            .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+            .waitDurationInOpenState(BREAKER_OPEN).permittedNumberOfCallsInHalfOpenState(1)
+            .build());
+
+    EhrWriter(EhrEndpoint endpoint, PatientMatch patientMatch, FhirContext fhir, MeterRegistry meters,
+            EhrCapabilities capabilities, SingleRequestWriter singleRequests) {
         this.meters = meters;
+        this.capabilities = capabilities;
+        this.singleRequests = singleRequests;
         this.endpoint = endpoint;
         this.patientMatch = patientMatch;
         this.fhir = fhir;
@@ -45,27 +64,48 @@ public class EhrWriter {
      * chose ({@code chosenPatientId}) when the MRN matched none or several.
      */
     public EhrWriteResult write(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId) {
+        if (!breaker.tryAcquirePermission()) {
+            count("circuit-open");
+            return new EhrWriteResult.Failed(true, null, "EHR failing repeatedly: not called while the circuit "
+                    + "breaker is open", null, BREAKER_OPEN);
+        }
         try {
             PatientMatch.Result match = chosenPatientId.isPresent()
                     ? patientMatch.confirm(endpoint.client(), chosenPatientId.get())
                     : patientMatch.find(endpoint.client(), patient);
             if (match.patientId().isEmpty()) {
+                breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
                 return new EhrWriteResult.NoPatientMatch(match.reason(), match.candidates());
             }
             String patientId = match.patientId().get();
             Bundle toSend = withPatient(mapped, patient, patientId);
-            Bundle response = endpoint.client().transaction().withBundle(toSend).execute();
+            EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
+            List<String> fallbacks = applyFallbacks(toSend, capabilities);
+            List<EhrWriteResult.WrittenEntry> written;
+            if (capabilities.transaction()) {
+                written = entriesOf(toSend, endpoint.client().transaction().withBundle(toSend).execute());
+            } else {
+                written = entriesOf(toSend, singleRequests.write(endpoint.client(), toSend));
+            }
             count("200");
-            return new EhrWriteResult.Written(patientId, entriesOf(toSend, response));
+            breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return new EhrWriteResult.Written(patientId, written, fallbacks);
         } catch (FhirClientConnectionException e) {
             // A subclass of BaseServerResponseException: no HTTP answer at all, so catch it first.
             log.warn("EHR not reachable at {}", endpoint.baseUrl());
             count("connection-error");
+            breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
             return new EhrWriteResult.Failed(true, null, "EHR not reachable (connection failed or timed out)", null, null);
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
             log.warn("EHR answered HTTP {} to a write", status);
             count(String.valueOf(status));
+            if (status == 429 || status >= 500) {
+                breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
+            } else {
+                // The EHR is up and answering; the request was the problem.
+                breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
             return new EhrWriteResult.Failed(isRetryable(status), status, "EHR answered HTTP " + status,
                     e.getOperationOutcome() == null ? null
                             : fhir.newJsonParser().encodeResourceToString(e.getOperationOutcome()),
@@ -74,6 +114,7 @@ public class EhrWriter {
             // Malformed or partial responses: the send may or may not have landed; a resend is safe.
             log.warn("EHR write failed: {}", e.getClass().getSimpleName());
             count("unusable-response");
+            breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
             return new EhrWriteResult.Failed(true, null, "EHR response unusable: " + e.getClass().getSimpleName(), null, null);
         }
     }
@@ -83,8 +124,34 @@ public class EhrWriter {
         meters.counter("bridge.ehr.responses", "status", status).increment();
     }
 
+    /**
+     * 412 is not retried: our conditional writes fail it only when several EHR resources carry one
+     * business identifier, which a retry cannot mend.
+     */
     private static boolean isRetryable(int status) {
-        return status == 408 || status == 409 || status == 412 || status == 429 || status >= 500;
+        return status == 408 || status == 409 || status == 429 || status >= 500;
+    }
+
+    /**
+     * Replaces entries of types the EHR does not let us write with DocumentReference notes;
+     * returns the replaced types.
+     */
+    private static List<String> applyFallbacks(Bundle bundle, EhrCapabilities.Snapshot capabilities) {
+        List<String> replaced = new ArrayList<>();
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            Bundle.BundleEntryComponent entry = bundle.getEntry().get(i);
+            String type = entry.getResource().fhirType();
+            if (!capabilities.canWrite(type) && capabilities.canWrite("DocumentReference")) {
+                String identifier = businessIdentifierOf(entry);
+                int bar = identifier.indexOf('|');
+                if (bar > 0) {
+                    bundle.getEntry().set(i, WriteFallback.asNote(entry, identifier.substring(0, bar),
+                            identifier.substring(bar + 1)));
+                    replaced.add(type);
+                }
+            }
+        }
+        return replaced.stream().distinct().toList();
     }
 
     private static Optional<Duration> retryAfter(BaseServerResponseException e) {
@@ -117,6 +184,16 @@ public class EhrWriter {
             }
         }
         return copy;
+    }
+
+    private static List<EhrWriteResult.WrittenEntry> entriesOf(Bundle sent, List<IIdType> ids) {
+        List<EhrWriteResult.WrittenEntry> written = new ArrayList<>();
+        for (int i = 0; i < sent.getEntry().size(); i++) {
+            Bundle.BundleEntryComponent request = sent.getEntry().get(i);
+            written.add(new EhrWriteResult.WrittenEntry(request.getResource().fhirType(), ids.get(i).getIdPart(),
+                    ids.get(i).getVersionIdPart(), businessIdentifierOf(request)));
+        }
+        return written;
     }
 
     private static List<EhrWriteResult.WrittenEntry> entriesOf(Bundle sent, Bundle response) {

@@ -180,7 +180,10 @@ public class OutboxDispatch {
                             e.businessIdentifier(), now))
                     .toList());
             store.transition(doc.trackingId(), DocumentState.SENDING, DocumentState.SYNCED,
-                    written.entries().size() + " resources in the EHR for Patient/" + written.patientId(), Change.none());
+                    written.entries().size() + " resources in the EHR for Patient/" + written.patientId()
+                            + (written.fallbacks().isEmpty() ? ""
+                                    : "; written as DocumentReference notes because the EHR does not accept them: "
+                                            + String.join(", ", written.fallbacks())), Change.none());
         });
         meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name()).increment();
         log.info("document {} SENDING -> SYNCED ({} resources)", doc.trackingId(), written.entries().size());

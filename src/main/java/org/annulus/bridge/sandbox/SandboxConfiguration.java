@@ -51,7 +51,25 @@ class SandboxConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<RestfulServer> sandboxFhirServlet(SandboxStore store, FhirContext fhirContext) {
+    SandboxAuthorizationServer sandboxAuthorizationServer(SandboxProperties properties) {
+        return new SandboxAuthorizationServer(properties, Clock.systemUTC());
+    }
+
+    /** Discovery document and token endpoint: the sandbox admits the bridge the way a hospital EHR does. */
+    @Bean
+    ServletRegistrationBean<SandboxAuthServlet> sandboxAuthServlet(SandboxAuthorizationServer authorizationServer,
+            SandboxProperties properties) {
+        ServletRegistrationBean<SandboxAuthServlet> registration = new ServletRegistrationBean<>(
+                new SandboxAuthServlet(authorizationServer), SandboxAuthServlet.DISCOVERY_PATH, SandboxAuthServlet.TOKEN_PATH);
+        registration.setName("sandboxAuth");
+        log.info("Sandbox token endpoint at {}: admits client {} by private_key_jwt", SandboxAuthServlet.TOKEN_PATH,
+                properties.clientId());
+        return registration;
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> sandboxFhirServlet(SandboxStore store, FhirContext fhirContext,
+            SandboxAuthorizationServer authorizationServer, SandboxProperties properties) {
         List<StoredResourceProvider<?>> providers = List.of(
                 new IdentifiedResourceProvider<>(Patient.class, store, fhirContext),
                 new IdentifiedResourceProvider<>(Practitioner.class, store, fhirContext),
@@ -74,6 +92,11 @@ class SandboxConfiguration {
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setResourceProviders(List.<IResourceProvider>copyOf(providers));
         server.registerProvider(new TransactionProvider(new SandboxTransaction(store, providers, fhirContext)));
+        if (properties.requireToken()) {
+            server.registerInterceptor(new SandboxTokenGate(authorizationServer));
+        } else {
+            log.warn("Sandbox EHR accepts requests without a token (bridge.sandbox.require-token=false)");
+        }
 
         log.warn("SANDBOX EHR at {}: a sandbox with fictional patients and no PHI, not for clinical use;"
                 + " set bridge.sandbox.enabled=false to point the bridge at a real EHR", SandboxEhr.BASE_PATH);

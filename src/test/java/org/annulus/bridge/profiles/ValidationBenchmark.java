@@ -28,7 +28,10 @@ public final class ValidationBenchmark {
         List<ClinicalDocument> documents;
         try (Stream<Path> files = Files.list(Path.of("test-fixtures", "golden"))) {
             documents = files.filter(f -> f.getFileName().toString().endsWith(".input.json")).sorted()
-                    .map(ValidationBenchmark::read).map(reader::read).toList();
+                    .map(ValidationBenchmark::read)
+                    // Array inputs are recovery-plan cases composed at send time, not one document at the gate.
+                    .filter(json -> !json.strip().startsWith("["))
+                    .map(reader::read).toList();
         }
         long startUp = System.nanoTime();
         ResourceValidator validator = Validators.PROJECT;

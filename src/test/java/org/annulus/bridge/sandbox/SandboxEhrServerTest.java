@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
+import org.annulus.bridge.smart.SmartAuthorization;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
@@ -55,11 +56,44 @@ class SandboxEhrServerTest {
     @Autowired
     SandboxEhr sandboxEhr;
 
+    @Autowired
+    SmartAuthorization smart;
+
     IGenericClient client;
 
+    /** Through the front door: a bearer token from the sandbox's token endpoint, the SMART way. */
     @BeforeEach
     void connect() {
         client = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + SandboxEhr.BASE_PATH);
+        smart.attachTo(client);
+    }
+
+    @Test
+    void requestsWithoutAValidTokenAreRefusedWith401() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI patient = URI.create("http://127.0.0.1:" + port + "/sandbox/fhir/Patient/sbx-ana-rivera");
+
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(patient).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(patient).header("Authorization", "Bearer forged")
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(none.body()).doesNotContain("Rivera");
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+    }
+
+    @Test
+    void capabilityStatementIsPublicAndNamesTheTokenEndpoint() {
+        IGenericClient anonymous = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + SandboxEhr.BASE_PATH);
+
+        CapabilityStatement capabilities = anonymous.capabilities().ofType(CapabilityStatement.class).execute();
+
+        var security = capabilities.getRestFirstRep().getSecurity();
+        assertThat(security.getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+        assertThat(security.getExtensionByUrl(SandboxTokenGate.OAUTH_URIS).getExtensionString("token"))
+                .isEqualTo("http://127.0.0.1:" + port + "/sandbox/auth/token");
     }
 
     @Test
@@ -158,6 +192,7 @@ class SandboxEhrServerTest {
         HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sandbox/fhir/Patient"))
                 .header("Content-Type", "application/fhir+json")
                 .header("If-None-Exist", "identifier=" + MRN_SYSTEM + "|" + mrn)
+                .header("Authorization", "Bearer " + bearerToken())
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpClient http = HttpClient.newHttpClient();
@@ -298,6 +333,26 @@ class SandboxEhrServerTest {
         bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(resource).getRequest()
                 .setMethod(HTTPVerb.PUT).setUrl("Condition/" + id.getIdPart()).setIfMatch(ifMatch);
         return bundle;
+    }
+
+    /** The token the SMART client obtained, read off a request it authorized. */
+    private String bearerToken() {
+        TokenCapture capture = new TokenCapture();
+        IGenericClient probe = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + SandboxEhr.BASE_PATH);
+        smart.attachTo(probe);
+        probe.registerInterceptor(capture);
+        probe.capabilities().ofType(CapabilityStatement.class).execute();
+        return capture.token;
+    }
+
+    @ca.uhn.fhir.interceptor.api.Interceptor
+    public static class TokenCapture {
+        volatile String token;
+
+        @ca.uhn.fhir.interceptor.api.Hook(value = ca.uhn.fhir.interceptor.api.Pointcut.CLIENT_REQUEST, order = 1000)
+        public void capture(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+            token = request.getAllHeaders().get("Authorization").get(0).substring("Bearer ".length());
+        }
     }
 
     private Bundle searchPatients(String identifier) {

@@ -37,6 +37,6 @@ class SandboxSwitchTest {
     void sandboxIsOnByDefault(@TempDir Path dataDir) {
         runner.withPropertyValues("bridge.sandbox.data-dir=" + dataDir)
                 .run(context -> assertThat(context).hasSingleBean(SandboxEhr.class)
-                        .hasSingleBean(ServletRegistrationBean.class));
+                        .hasBean("sandboxFhirServlet").hasBean("sandboxAuthServlet"));
     }
 }

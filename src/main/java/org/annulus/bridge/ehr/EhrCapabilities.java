@@ -1,0 +1,74 @@
+package org.annulus.bridge.ehr;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the EHR says it accepts, from its CapabilityStatement: whether it takes transactions, and
+ * which resource types it lets us create and update. Read once, then again every so often, since
+ * hospitals change their EHR's configuration without telling us.
+ */
+@Component
+class EhrCapabilities {
+
+    private static final Logger log = LoggerFactory.getLogger(EhrCapabilities.class);
+    private static final Duration REFRESH = Duration.ofMinutes(15);
+
+    private final Clock clock;
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+
+    EhrCapabilities(Clock clock) {
+        this.clock = clock;
+    }
+
+    Snapshot of(IGenericClient client) {
+        Snapshot current = snapshot.get();
+        if (current != null && Duration.between(current.readAt(), clock.instant()).compareTo(REFRESH) < 0) {
+            return current;
+        }
+        CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+        Snapshot fresh = Snapshot.from(statement, clock.instant());
+        snapshot.set(fresh);
+        log.info("EHR capabilities: transaction {}, writable types {}", fresh.transaction() ? "yes" : "no",
+                fresh.creatable().keySet().stream().sorted().toList());
+        return fresh;
+    }
+
+    /** @param creatable resource type → whether conditional update (create-or-update by identifier) is allowed too */
+    record Snapshot(Instant readAt, boolean transaction, Map<String, Boolean> creatable) {
+
+        boolean canWrite(String type) {
+            return creatable.containsKey(type);
+        }
+
+        static Snapshot from(CapabilityStatement statement, Instant at) {
+            CapabilityStatementRestComponent rest = statement.getRest().stream()
+                    .filter(r -> r.getMode() == CapabilityStatement.RestfulCapabilityMode.SERVER)
+                    .findFirst().orElseGet(CapabilityStatementRestComponent::new);
+            boolean transaction = rest.getInteraction().stream()
+                    .anyMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+            Map<String, Boolean> creatable = rest.getResource().stream()
+                    .filter(r -> interactions(r).contains(CapabilityStatement.TypeRestfulInteraction.CREATE))
+                    .collect(Collectors.toMap(r -> r.getType(),
+                            r -> interactions(r).contains(CapabilityStatement.TypeRestfulInteraction.UPDATE),
+                            (a, b) -> a || b));
+            return new Snapshot(at, transaction, creatable);
+        }
+
+        private static Set<CapabilityStatement.TypeRestfulInteraction> interactions(
+                CapabilityStatement.CapabilityStatementRestResourceComponent resource) {
+            return resource.getInteraction().stream().map(i -> i.getCode()).collect(Collectors.toSet());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.annulus.bridge.ehr;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import org.annulus.bridge.smart.SmartAuthorization;
+import org.annulus.bridge.smart.SmartStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * The connection check of health and {@code --check-connection}: can the EHR be reached, was its
+ * token endpoint found, and does the bridge hold a token.
+ */
+@Service
+public class EhrConnection {
+
+    private final EhrEndpoint endpoint;
+    private final EhrProperties properties;
+    private final SmartAuthorization smart;
+
+    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart) {
+        this.endpoint = endpoint;
+        this.properties = properties;
+        this.smart = smart;
+    }
+
+    /**
+     * The three checks, in order.
+     *
+     * @param baseUrl      the EHR's FHIR base URL, or null before it is known
+     * @param reachability whether {@code [base]/metadata} answered at all (any HTTP status counts)
+     * @param smart        discovery and token
+     */
+    public record Report(String baseUrl, SmartStatus.Step reachability, SmartStatus smart) {
+
+        public boolean ok() {
+            return reachability.ok() && smart.ok();
+        }
+    }
+
+    public Report check() {
+        Optional<String> base = endpoint.knownBaseUrl();
+        if (base.isEmpty()) {
+            SmartStatus.Step waiting = new SmartStatus.Step(false, "EHR endpoint not known yet (web server not started)",
+                    null, null);
+            return new Report(null, waiting, new SmartStatus(waiting, waiting));
+        }
+        return new Report(base.get(), reach(base.get()), smart.status());
+    }
+
+    /** {@code GET [base]/metadata} without a token: the CapabilityStatement is public on SMART servers. */
+    private SmartStatus.Step reach(String base) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/metadata"))
+                .timeout(properties.readTimeout()).header("Accept", "application/fhir+json").GET().build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return new SmartStatus.Step(true, "reachable, GET /metadata answered HTTP " + status, null, null);
+        } catch (IOException e) {
+            return new SmartStatus.Step(false, "not reachable (" + e.getClass().getSimpleName() + ")", null,
+                    "check bridge.ehr.base-url, DNS, the network path and firewall from the bridge to the EHR,"
+                            + " and the EHR's TLS certificate");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SmartStatus.Step(false, "interrupted", null, null);
+        }
+    }
+}
