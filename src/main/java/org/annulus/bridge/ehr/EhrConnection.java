@@ -61,7 +61,7 @@ public class EhrConnection {
             return new SmartStatus.Step(true, "reachable, GET /metadata answered HTTP " + status, null, null);
         } catch (IOException e) {
             return new SmartStatus.Step(false, "not reachable (" + e.getClass().getSimpleName() + ")", null,
-                    "check bridge.ehr.base-url, DNS, the network path and firewall from the bridge to the EHR,"
+                    "bridge.ehr.base-url, DNS, the network path and firewall from the bridge to the EHR,"
                             + " and the EHR's TLS certificate");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
