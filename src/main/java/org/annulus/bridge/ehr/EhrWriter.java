@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.annulus.bridge.document.PatientIdentity;
+import org.annulus.bridge.smart.SmartException;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
@@ -90,6 +91,11 @@ public class EhrWriter {
             count("200");
             breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new EhrWriteResult.Written(patientId, written, fallbacks);
+        } catch (SmartException e) {
+            // No token, no write: the message says what hospital IT should check (never a secret).
+            log.warn("EHR write not attempted: {}", e.getMessage());
+            count("authorization-failed");
+            return new EhrWriteResult.Failed(true, null, "SMART authorization failed: " + e.getMessage(), null, null);
         } catch (FhirClientConnectionException e) {
             // A subclass of BaseServerResponseException: no HTTP answer at all, so catch it first.
             log.warn("EHR not reachable at {}", endpoint.baseUrl());

@@ -93,7 +93,7 @@ class SandboxConfiguration {
         server.setResourceProviders(List.<IResourceProvider>copyOf(providers));
         server.registerProvider(new TransactionProvider(new SandboxTransaction(store, providers, fhirContext)));
         if (properties.requireToken()) {
-            server.registerInterceptor(new SandboxTokenGate(authorizationServer));
+            server.registerInterceptor(new SandboxTokenGate(authorizationServer, properties.publicReads()));
         } else {
             log.warn("Sandbox EHR accepts requests without a token (bridge.sandbox.require-token=false)");
         }

@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param clientJwksUrl where the client's public keys are; empty means this process's {@code /.well-known/jwks.json}
  * @param tokenLifetime lifetime of the access tokens it issues
  * @param requireToken  whether its FHIR endpoint refuses requests without a valid bearer token (401)
+ * @param publicReads   whether reads and searches without any token are let through, so people can
+ *                      browse the fictional data with curl; writes always need the token, and a
+ *                      token that is presented must be valid
  */
 @Validated
 @ConfigurationProperties("bridge.sandbox")
@@ -27,7 +30,8 @@ public record SandboxProperties(
         @NotBlank @DefaultValue("annulus-bridge-sandbox") String clientId,
         URI clientJwksUrl,
         @NotNull @DefaultValue("5m") Duration tokenLifetime,
-        @DefaultValue("true") boolean requireToken) {
+        @DefaultValue("true") boolean requireToken,
+        @DefaultValue("true") boolean publicReads) {
 
     Path journalFile() {
         return dataDir.resolve("journal.ndjson");

@@ -13,8 +13,9 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
 
 /**
- * Makes the sandbox FHIR server a protected resource: every request but the CapabilityStatement
- * needs a bearer token from the sandbox's token endpoint, else 401 as RFC 6750 §3 words it. The
+ * Makes the sandbox FHIR server a protected resource: every write needs a bearer token from the
+ * sandbox's token endpoint, else 401 as RFC 6750 §3 words it; so does every read unless
+ * {@code bridge.sandbox.public-reads} lets anonymous reads through. A token presented is always checked. The
  * CapabilityStatement says where the token endpoint is (the {@code oauth-uris} extension).
  */
 @Interceptor
@@ -22,10 +23,17 @@ final class SandboxTokenGate {
 
     static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
-    private final SandboxAuthorizationServer server;
+    private static final java.util.Set<RestOperationTypeEnum> READS = java.util.EnumSet.of(
+            RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE,
+            RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.HISTORY_INSTANCE,
+            RestOperationTypeEnum.HISTORY_TYPE);
 
-    SandboxTokenGate(SandboxAuthorizationServer server) {
+    private final SandboxAuthorizationServer server;
+    private final boolean publicReads;
+
+    SandboxTokenGate(SandboxAuthorizationServer server, boolean publicReads) {
         this.server = server;
+        this.publicReads = publicReads;
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
@@ -34,6 +42,9 @@ final class SandboxTokenGate {
             return;
         }
         String authorization = request.getHeader("Authorization");
+        if (authorization == null && publicReads && READS.contains(operation)) {
+            return; // browsing the fictional data; the bridge itself always sends its token
+        }
         boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
         if (!bearer || !server.accepts(authorization.substring(7).trim())) {
             AuthenticationException refused = new AuthenticationException(bearer

@@ -4,7 +4,7 @@ package org.annulus.bridge.smart;
  * A failure to obtain or use a token. The message never holds a token, an assertion or key material;
  * {@code detail} is what the server or the network said, safe to log.
  */
-final class SmartException extends RuntimeException {
+public final class SmartException extends RuntimeException {
 
     private final SmartProblem problem;
     private final String detail;

@@ -72,11 +72,18 @@ class SandboxEhrServerTest {
     void requestsWithoutAValidTokenAreRefusedWith401() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI patient = URI.create("http://127.0.0.1:" + port + "/sandbox/fhir/Patient/sbx-ana-rivera");
+        String body = "{\"resourceType\":\"Patient\",\"id\":\"sbx-ana-rivera\"}";
 
-        HttpResponse<String> none = http.send(HttpRequest.newBuilder(patient).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(patient).header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> forged = http.send(HttpRequest.newBuilder(patient).header("Authorization", "Bearer forged")
                 .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymousRead = http.send(HttpRequest.newBuilder(patient).build(),
+                HttpResponse.BodyHandlers.ofString());
 
+        // Writes always need the token; anonymous reads of the fictional data are let through
+        // (bridge.sandbox.public-reads), but a token that is presented must be valid.
+        assertThat(anonymousRead.statusCode()).isEqualTo(200);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(none.body()).doesNotContain("Rivera");
