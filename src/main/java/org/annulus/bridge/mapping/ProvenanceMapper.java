@@ -20,6 +20,9 @@ final class ProvenanceMapper {
 
     static final String SOURCE_DOCUMENT_SYSTEM = "http://annulus.org/fhir/sid/source-document";
     private static final String PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+    /** R4's participant types have no "transmitter"; US Core 6.1.0 defines it in its own CodeSystem. */
+    private static final String US_CORE_PARTICIPANT_TYPE =
+            "http://hl7.org/fhir/us/core/CodeSystem/us-core-provenance-participant-type";
     private static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
 
     Bundle.BundleEntryComponent provenance(ClinicalDocument doc, String trackingId, String sha256, Instant recorded,
@@ -36,7 +39,7 @@ final class ProvenanceMapper {
                 .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", "Author")))
                 .setWho(new DocumentParts(doc).author());
         provenance.addAgent()
-                .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "transmitter", "Transmitter")))
+                .setType(new CodeableConcept(new Coding(US_CORE_PARTICIPANT_TYPE, "transmitter", "Transmitter")))
                 .setWho(new Reference().setType("Device").setDisplay("Annulus Bridge"));
         String source = doc.kind().code() + "/" + doc.documentId() + "/v" + doc.version();
         provenance.addEntity()

@@ -150,6 +150,15 @@ public class OutboxDispatch {
                     + " changes nothing", Change.none());
             return;
         }
+        ClinicalDocument document = reader.read(doc.rawDocument());
+        SyncBundle.Composed composed = syncBundle.compose(doc, document);
+        if (composed.additions().hasErrors()) {
+            // What send time adds (recovery plan, retractions, Provenance) passes the same gate.
+            transition(doc, DocumentState.REJECTED, "FHIR validation failed at send time: "
+                    + composed.additions().errors().size() + " errors",
+                    Change.withOutcome(fhir.newJsonParser().encodeResourceToString(composed.additions().toOperationOutcome())));
+            return;
+        }
         String why = doc.state() == DocumentState.SENDING
                 ? "resuming an interrupted send (attempt " + (doc.attempts() + 1) + ")"
                 : "sending to EHR (attempt " + (doc.attempts() + 1) + ")";
@@ -157,8 +166,7 @@ public class OutboxDispatch {
             return;
         }
         int attempt = doc.attempts() + 1;
-        ClinicalDocument document = reader.read(doc.rawDocument());
-        Bundle bundle = syncBundle.compose(doc, document);
+        Bundle bundle = composed.bundle();
         EhrWriteResult result = ehr.write(bundle, document.patient(), Optional.ofNullable(doc.ehrPatientId()));
         StoredDocument sending = store.find(doc.trackingId()).orElseThrow();
         if (result instanceof EhrWriteResult.Written written) {

@@ -14,6 +14,8 @@ import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
 import org.annulus.bridge.mapping.ClinicalMapper;
 import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.annulus.bridge.profiles.ResourceValidator;
+import org.annulus.bridge.profiles.ValidationReport;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
 
@@ -31,20 +33,30 @@ class SyncBundle {
     private final FhirContext fhir;
     private final DocumentReader reader = new DocumentReader();
 
-    SyncBundle(DocumentStore store, ClinicalMapper mapper, FhirContext fhir) {
+    private final ResourceValidator validator;
+
+    SyncBundle(DocumentStore store, ClinicalMapper mapper, FhirContext fhir, ResourceValidator validator) {
+        this.validator = validator;
         this.store = store;
         this.mapper = mapper;
         this.fhir = fhir;
     }
 
-    Bundle compose(StoredDocument stored, ClinicalDocument document) {
+    Composed compose(StoredDocument stored, ClinicalDocument document) {
         Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, stored.mappedBundle());
+        int mapped = bundle.getEntry().size();
         addRetractions(stored, bundle);
         recoveryPlanNote(stored, document).ifPresent(note -> mapper.recoveryPlan(note, baseline(stored, note),
                 milestones(stored, note)).forEach(bundle::addEntry));
         List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
         bundle.addEntry(mapper.provenance(document, stored.trackingId(), stored.sha256(), store.now().toInstant(), targets));
-        return bundle;
+        Bundle additions = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.getEntry().subList(mapped, bundle.getEntry().size()).forEach(e -> additions.addEntry(e.copy()));
+        return new Composed(bundle, validator.validate(additions));
+    }
+
+    /** The bundle to send, and the validation of what was added to the mapped bundle at send time. */
+    record Composed(Bundle bundle, ValidationReport additions) {
     }
 
     private void addRetractions(StoredDocument stored, Bundle bundle) {

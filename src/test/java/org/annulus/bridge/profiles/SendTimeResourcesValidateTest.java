@@ -1,0 +1,53 @@
+package org.annulus.bridge.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.annulus.bridge.document.CandidacyAssessment;
+import org.annulus.bridge.document.DocumentReader;
+import org.annulus.bridge.document.ProcedureNote;
+import org.annulus.bridge.document.RecoveryMilestone;
+import org.annulus.bridge.mapping.ClinicalMapper;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the outbox adds to a bundle at send time (recovery plan, retractions, Provenance) must pass
+ * the same validation as what the mappers produce.
+ */
+class SendTimeResourcesValidateTest {
+
+    final ClinicalMapper mapper = new ClinicalMapper();
+    final DocumentReader reader = new DocumentReader();
+
+    @Test
+    void recoveryPlanRetractionsAndProvenanceValidate() throws IOException {
+        JsonNode docs = new ObjectMapper().readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json").toFile());
+        ProcedureNote note = (ProcedureNote) reader.read(docs.get(0));
+        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
+        List<RecoveryMilestone> milestones = new ArrayList<>();
+        for (int i = 2; i < docs.size(); i++) {
+            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
+        }
+        Bundle bundle = mapper.map(note);
+        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
+        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource()).ifPresent(bundle::addEntry));
+        List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
+        bundle.addEntry(mapper.provenance(note, "00000000-0000-0000-0000-000000000001",
+                "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360", Instant.parse("2026-03-20T14:00:00Z"),
+                targets));
+
+        ValidationReport report = Validators.PROJECT.validate(bundle);
+
+        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
+                .collect(Collectors.joining("\n"))).isEmpty();
+    }
+}
