@@ -23,6 +23,7 @@ class EhrEndpoint {
     private final EhrProperties properties;
     private final SmartAuthorization smart;
     private final AtomicReference<IGenericClient> client = new AtomicReference<>();
+    private final RetryAfter retryAfter = new RetryAfter();
 
     EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart) {
         this.fhir = fhir;
@@ -54,6 +55,7 @@ class EhrEndpoint {
         smart.connect(new SmartTarget(baseUrl, sandbox, properties.connectTimeout(), properties.readTimeout()));
         IGenericClient authorized = fhir.newRestfulGenericClient(baseUrl);
         smart.attachTo(authorized);
+        authorized.registerInterceptor(retryAfter);
         return authorized;
     }
 
@@ -68,6 +70,11 @@ class EhrEndpoint {
             throw new IllegalStateException("EHR endpoint not ready: no bridge.ehr.base-url and the web server has not started");
         }
         return c;
+    }
+
+    /** The {@code Retry-After} header of the last answer this thread got from the EHR, if any. */
+    java.util.Optional<String> lastRetryAfter() {
+        return retryAfter.lastHeader();
     }
 
     String baseUrl() {

@@ -1,15 +1,18 @@
 package org.annulus.bridge.ehr;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.annulus.bridge.document.PatientIdentity;
 import org.annulus.bridge.smart.SmartException;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -41,23 +44,29 @@ public class EhrWriter {
     private final MeterRegistry meters;
     private final EhrCapabilities capabilities;
     private final SingleRequestWriter singleRequests;
+    private final Clock clock;
     /**
-     * Opens when half of the last 20 calls failed for reasons of the EHR (5xx, 429, no answer): a
-     * down EHR then gets one probe per half minute instead of every document's retries.
+     * Opens when half of the last 20 calls failed for reasons of the EHR (5xx, 429, no answer, an
+     * unusable answer): a down EHR then gets one probe per half minute instead of every document's
+     * retries. Every call that acquires a permission must record an outcome or release it, or a
+     * half-open breaker waits for its probe forever.
      */
-    private final CircuitBreaker breaker = CircuitBreaker.of("ehr", CircuitBreakerConfig.custom()
-            .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
-            .waitDurationInOpenState(BREAKER_OPEN).permittedNumberOfCallsInHalfOpenState(1)
-            .build());
+    private final CircuitBreaker breaker;
 
     EhrWriter(EhrEndpoint endpoint, PatientMatch patientMatch, FhirContext fhir, MeterRegistry meters,
-            EhrCapabilities capabilities, SingleRequestWriter singleRequests) {
+            EhrCapabilities capabilities, SingleRequestWriter singleRequests, Clock clock) {
         this.meters = meters;
         this.capabilities = capabilities;
         this.singleRequests = singleRequests;
         this.endpoint = endpoint;
         this.patientMatch = patientMatch;
         this.fhir = fhir;
+        this.clock = clock;
+        this.breaker = CircuitBreaker.of("ehr", CircuitBreakerConfig.custom()
+                .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+                .waitDurationInOpenState(BREAKER_OPEN).permittedNumberOfCallsInHalfOpenState(1)
+                .clock(clock)
+                .build());
     }
 
     /**
@@ -71,58 +80,90 @@ public class EhrWriter {
                     + "breaker is open", null, BREAKER_OPEN);
         }
         try {
-            PatientMatch.Result match = chosenPatientId.isPresent()
-                    ? patientMatch.confirm(endpoint.client(), chosenPatientId.get())
-                    : patientMatch.find(endpoint.client(), patient);
-            if (match.patientId().isEmpty()) {
-                breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
-                return new EhrWriteResult.NoPatientMatch(match.reason(), match.candidates());
-            }
-            String patientId = match.patientId().get();
-            Bundle toSend = withPatient(mapped, patient, patientId);
-            EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
-            List<String> fallbacks = applyFallbacks(toSend, capabilities);
-            List<EhrWriteResult.WrittenEntry> written;
-            if (capabilities.transaction()) {
-                written = entriesOf(toSend, endpoint.client().transaction().withBundle(toSend).execute());
-            } else {
-                written = entriesOf(toSend, singleRequests.write(endpoint.client(), toSend));
-            }
-            count("200");
-            breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
-            return new EhrWriteResult.Written(patientId, written, fallbacks);
+            EhrWriteResult result = send(mapped, patient, chosenPatientId);
+            breaker.onSuccess(0, TimeUnit.MILLISECONDS);
+            return result;
         } catch (SmartException e) {
             // No token, no write: the message says what hospital IT should check (never a secret).
+            // The EHR itself was not asked, so this says nothing about its health either way.
+            breaker.releasePermission();
             log.warn("EHR write not attempted: {}", e.getMessage());
             count("authorization-failed");
             return new EhrWriteResult.Failed(true, null, "SMART authorization failed: " + e.getMessage(), null, null);
         } catch (FhirClientConnectionException e) {
-            // A subclass of BaseServerResponseException: no HTTP answer at all, so catch it first.
+            // A subclass of BaseServerResponseException: no usable HTTP answer at all, so catch it first.
+            breaker.onError(0, TimeUnit.MILLISECONDS, e);
+            if (causedBy(e, DataFormatException.class)) {
+                return unusable("unparseable FHIR content");
+            }
             log.warn("EHR not reachable at {}", endpoint.baseUrl());
             count("connection-error");
-            breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
             return new EhrWriteResult.Failed(true, null, "EHR not reachable (connection failed or timed out)", null, null);
         } catch (BaseServerResponseException e) {
-            int status = e.getStatusCode();
-            log.warn("EHR answered HTTP {} to a write", status);
-            count(String.valueOf(status));
-            if (status == 429 || status >= 500) {
-                breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
-            } else {
-                // The EHR is up and answering; the request was the problem.
-                breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-            return new EhrWriteResult.Failed(isRetryable(status), status, "EHR answered HTTP " + status,
-                    e.getOperationOutcome() == null ? null
-                            : fhir.newJsonParser().encodeResourceToString(e.getOperationOutcome()),
-                    retryAfter(e).orElse(null));
+            return answered(e);
         } catch (RuntimeException e) {
             // Malformed or partial responses: the send may or may not have landed; a resend is safe.
-            log.warn("EHR write failed: {}", e.getClass().getSimpleName());
-            count("unusable-response");
-            breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
-            return new EhrWriteResult.Failed(true, null, "EHR response unusable: " + e.getClass().getSimpleName(), null, null);
+            breaker.onError(0, TimeUnit.MILLISECONDS, e);
+            return unusable(e.getClass().getSimpleName());
         }
+    }
+
+    private EhrWriteResult send(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId) {
+        PatientMatch.Result match = chosenPatientId.isPresent()
+                ? patientMatch.confirm(endpoint.client(), chosenPatientId.get())
+                : patientMatch.find(endpoint.client(), patient);
+        if (match.patientId().isEmpty()) {
+            return new EhrWriteResult.NoPatientMatch(match.reason(), match.candidates());
+        }
+        String patientId = match.patientId().get();
+        Bundle toSend = withPatient(mapped, patient, patientId);
+        EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
+        List<String> fallbacks = applyFallbacks(toSend, capabilities);
+        List<EhrWriteResult.WrittenEntry> written;
+        if (capabilities.transaction()) {
+            written = entriesOf(toSend, endpoint.client().transaction().withBundle(toSend).execute());
+        } else {
+            written = entriesOf(toSend, singleRequests.write(endpoint.client(), toSend));
+        }
+        count("200");
+        return new EhrWriteResult.Written(patientId, written, fallbacks);
+    }
+
+    /** The EHR answered with an HTTP status HAPI treats as an error. */
+    private EhrWriteResult answered(BaseServerResponseException e) {
+        int status = e.getStatusCode();
+        if (status < 300) {
+            // NonFhirResponseException: a 2xx whose body is not FHIR (a proxy's HTML page, say).
+            breaker.onError(0, TimeUnit.MILLISECONDS, e);
+            return unusable("HTTP " + status + " without FHIR content");
+        }
+        log.warn("EHR answered HTTP {} to a write", status);
+        count(String.valueOf(status));
+        if (status == 429 || status >= 500) {
+            breaker.onError(0, TimeUnit.MILLISECONDS, e);
+        } else {
+            // The EHR is up and answering; the request was the problem.
+            breaker.onSuccess(0, TimeUnit.MILLISECONDS);
+        }
+        return new EhrWriteResult.Failed(isRetryable(status), status, "EHR answered HTTP " + status,
+                e.getOperationOutcome() == null ? null
+                        : fhir.newJsonParser().encodeResourceToString(e.getOperationOutcome()),
+                retryAfter(e).orElse(null));
+    }
+
+    private EhrWriteResult unusable(String what) {
+        log.warn("EHR response unusable: {}", what);
+        count("unusable-response");
+        return new EhrWriteResult.Failed(true, null, "EHR response unusable: " + what, null, null);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** EHR answers by HTTP status (or failure kind): the label values are a small fixed set. */
@@ -160,21 +201,14 @@ public class EhrWriter {
         return replaced.stream().distinct().toList();
     }
 
-    private static Optional<Duration> retryAfter(BaseServerResponseException e) {
-        if (e.getResponseHeaders() == null) {
-            return Optional.empty();
-        }
-        return e.getResponseHeaders().entrySet().stream()
-                .filter(h -> "retry-after".equalsIgnoreCase(h.getKey()))
-                .flatMap(h -> h.getValue().stream())
-                .findFirst()
-                .flatMap(v -> {
-                    try {
-                        return Optional.of(Duration.ofSeconds(Long.parseLong(v.trim())));
-                    } catch (NumberFormatException notSeconds) {
-                        return Optional.empty();
-                    }
-                });
+    /** HAPI keeps no headers on its exceptions (should a later version, they win). */
+    private Optional<Duration> retryAfter(BaseServerResponseException e) {
+        Optional<String> header = e.getResponseHeaders() == null ? Optional.empty()
+                : e.getResponseHeaders().entrySet().stream()
+                        .filter(h -> "retry-after".equalsIgnoreCase(h.getKey()))
+                        .flatMap(h -> h.getValue().stream())
+                        .findFirst();
+        return header.or(endpoint::lastRetryAfter).flatMap(v -> RetryAfter.parse(v, clock.instant()));
     }
 
     /** A copy of the bundle whose references to the patient (by MRN identifier) name the EHR's Patient. */

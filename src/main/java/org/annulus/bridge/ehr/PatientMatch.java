@@ -17,13 +17,14 @@ class PatientMatch {
                 .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(patient.mrnSystem(), patient.mrn()))
                 .returnBundle(Bundle.class)
                 .execute();
-        List<String> ids = found.getEntry().stream()
-                .filter(e -> e.getResource() instanceof Patient)
-                .map(e -> e.getResource().getIdElement().getIdPart())
+        // A searchset may hold OperationOutcome entries too (search.mode = outcome): only Patients count.
+        List<Patient> patients = found.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(Patient.class::isInstance).map(Patient.class::cast)
                 .toList();
+        List<String> ids = patients.stream().map(p -> p.getIdElement().getIdPart()).toList();
         if (ids.size() == 1) {
-            Patient match = (Patient) found.getEntryFirstRep().getResource();
-            if (!demographicsAgree(match, patient)) {
+            if (!demographicsAgree(patients.get(0), patient)) {
                 // Same MRN, different person on paper: a wrong MRN at the clinic or a merge in the EHR.
                 return new Result(Optional.empty(), "the EHR patient with this MRN has a different family name "
                         + "or birth date", ids);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
@@ -68,8 +69,11 @@ class SingleRequestWriter {
         Bundle.BundleEntryRequestComponent request = entry.getRequest();
         MethodOutcome outcome;
         if (request.getMethod() == Bundle.HTTPVerb.POST) {
+            // FHIR R4 §3.1.0.8.1: If-None-Exist holds the search parameters only. HAPI's conditionalByUrl
+            // would send an absolute, percent-encoded URL there, which EHRs other than HAPI reject or,
+            // worse, ignore (and create a duplicate).
             outcome = request.hasIfNoneExist()
-                    ? client.create().resource(resource).conditionalByUrl(resource.fhirType() + "?" + request.getIfNoneExist())
+                    ? client.create().resource(resource).withAdditionalHeader("If-None-Exist", request.getIfNoneExist())
                             .execute()
                     : client.create().resource(resource).execute();
         } else if (request.getUrl().contains("?")) {
@@ -78,6 +82,26 @@ class SingleRequestWriter {
             resource.setId(request.getUrl());
             outcome = client.update().resource(resource).execute();
         }
-        return outcome.getId();
+        return serverId(outcome, resource.fhirType());
+    }
+
+    /**
+     * The Location header names what was written; an update answered 200 need not send one (FHIR R4
+     * §3.1.0.4: Location only SHOULD accompany 201), so then the returned resource does. With
+     * neither, nothing may be sent that references this entry: the write stops here (and is resent,
+     * conditionally, later).
+     */
+    private static IIdType serverId(MethodOutcome outcome, String type) {
+        if (outcome.getId() != null && outcome.getId().hasIdPart()) {
+            return outcome.getId();
+        }
+        if (outcome.getResource() != null && outcome.getResource().getIdElement().hasIdPart()) {
+            IIdType id = outcome.getResource().getIdElement();
+            String version = id.hasVersionIdPart() ? id.getVersionIdPart()
+                    : outcome.getResource().getMeta().getVersionId();
+            return new IdType(type, id.getIdPart(), version);
+        }
+        throw new IllegalStateException("the EHR's answer to a " + type + " write names no resource (no Location,"
+                + " no resource returned)");
     }
 }

@@ -201,7 +201,10 @@ public class OutboxDispatch {
 
     private void failed(StoredDocument doc, EhrWriteResult.Failed failure, int attempt) {
         if (failure.retryable() && attempt < properties.maxAttempts()) {
-            Duration delay = failure.retryAfter() != null ? failure.retryAfter() : backoff(attempt);
+            // Retry-After is honoured, within our own cap: a server asking for a year is not taken literally.
+            Duration delay = failure.retryAfter() != null
+                    ? (failure.retryAfter().compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : failure.retryAfter())
+                    : backoff(attempt);
             transition(doc, DocumentState.RETRY_SCHEDULED, failure.reason() + "; retry in " + delay.toSeconds() + "s",
                     Change.retryAt(store.now().plus(delay), failure.outcome()));
         } else {

@@ -1,0 +1,146 @@
+package org.annulus.bridge.ehr;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import org.annulus.bridge.smart.SmartAuthorization;
+import org.annulus.bridge.smart.SmartProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The EHR writer with its real collaborators (endpoint, SMART client, capability check, patient
+ * match, single-request writer) in a Spring context of just those beans, pointed at a fake EHR.
+ * Starts in well under a second; each test gets its own, so breaker and caches start fresh.
+ */
+final class EhrUnderTest implements AutoCloseable {
+
+    /** One per JVM and only ours: EhrEndpoint sets the timeouts on its client factory. */
+    private static final FhirContext FHIR = FhirContext.forR4();
+
+    /** Whole seconds, as HTTP dates have them. */
+    final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+
+    private EhrUnderTest(String baseUrl, Path privateKey, Duration readTimeout) {
+        context.getBeanFactory().registerSingleton("clock", clock);
+        TestPropertyValues.of(
+                "bridge.ehr.base-url=" + baseUrl,
+                "bridge.ehr.client-id=bridge-under-test",
+                "bridge.ehr.private-key=" + privateKey,
+                "bridge.ehr.scopes=system/Patient.rs system/Condition.crus",
+                "bridge.ehr.connect-timeout=2s",
+                "bridge.ehr.read-timeout=" + readTimeout.toMillis() + "ms").applyTo(context);
+        context.register(Beans.class);
+        context.refresh();
+    }
+
+    /** The writer against the FHIR server at {@code baseUrl}, signing with a key made for this test. */
+    static EhrUnderTest against(String baseUrl, Path keyDir) {
+        return against(baseUrl, keyDir, Duration.ofSeconds(5));
+    }
+
+    static EhrUnderTest against(String baseUrl, Path keyDir, Duration readTimeout) {
+        return new EhrUnderTest(baseUrl, ecP384Pem(keyDir), readTimeout);
+    }
+
+    EhrWriter writer() {
+        return context.getBean(EhrWriter.class);
+    }
+
+    FhirContext fhir() {
+        return FHIR;
+    }
+
+    double responses(String status) {
+        var counter = context.getBean(MeterRegistry.class).find("bridge.ehr.responses").tag("status", status).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    /** A PKCS#8 PEM EC P-384 key (ES384), made now: no key is ever committed. */
+    private static Path ecP384Pem(Path dir) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp384r1"));
+            String body = Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+            return Files.writeString(dir.resolve("bridge-key.pem"),
+                    "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Registered by hand and deliberately not a {@code @Configuration}: the application's component
+     * scan covers test classes too, and would add these beans to every full context.
+     */
+    @EnableConfigurationProperties({EhrProperties.class, SmartProperties.class})
+    @Import({SmartAuthorization.class, EhrEndpoint.class, EhrCapabilities.class, PatientMatch.class,
+            SingleRequestWriter.class, EhrWriter.class})
+    static class Beans {
+
+        @Bean
+        FhirContext fhirContext() {
+            return FHIR;
+        }
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    /** A clock the test moves by hand: the breaker's open time and token expiry without sleeping. */
+    static final class TestClock extends Clock {
+
+        private volatile Instant now;
+
+        TestClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

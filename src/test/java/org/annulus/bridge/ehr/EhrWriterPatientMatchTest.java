@@ -1,0 +1,124 @@
+package org.annulus.bridge.ehr;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.annulus.bridge.ehr.DocumentBundles.PATIENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nothing is written unless exactly one EHR patient carries the MRN and agrees on paper. */
+class EhrWriterPatientMatchTest {
+
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    @TempDir
+    Path keys;
+
+    EhrUnderTest ehr;
+    FakeEhr fake;
+    Bundle bundle = DocumentBundles.conditionObservationAndCarePlan();
+
+    @BeforeEach
+    void anEhrThatTakesTransactions() {
+        ehr = EhrUnderTest.against(wm.baseUrl() + FakeEhr.FHIR, keys);
+        fake = new FakeEhr(wm, ehr.fhir()).smartAndTransactions();
+        fake.transactionAnswers(fake.fhirJson(200, FakeEhr.transactionResponse(bundle)));
+    }
+
+    @AfterEach
+    void close() {
+        ehr.close();
+    }
+
+    @Test
+    void noPatientWithTheMrnIsNoMatch() {
+        fake.patientsWithMrn(PATIENT);
+
+        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.NoPatientMatch.class, none -> {
+            assertThat(none.reason()).isEqualTo("no EHR patient has this MRN");
+            assertThat(none.candidates()).isEmpty();
+        });
+        wm.verify(0, FakeEhr.transactionsSent());
+    }
+
+    @Test
+    void twoPatientsWithTheMrnAreNoMatchWithBothListed() {
+        fake.patientsWithMrn(PATIENT, PATIENT.family(), PATIENT.family());
+
+        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.NoPatientMatch.class, none -> {
+            assertThat(none.reason()).isEqualTo("2 EHR patients have this MRN");
+            assertThat(none.candidates()).containsExactly("p1", "p2");
+        });
+        wm.verify(0, FakeEhr.transactionsSent());
+    }
+
+    @Test
+    void thePatientWithTheMrnButAnotherFamilyNameIsNoMatch() {
+        fake.patientsWithMrn(PATIENT, "Otherfamily");
+
+        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.NoPatientMatch.class, none -> {
+            assertThat(none.reason()).contains("different family name");
+            assertThat(none.candidates()).containsExactly("p1");
+        });
+        wm.verify(0, FakeEhr.transactionsSent());
+    }
+
+    @Test
+    void thePatientWithTheMrnButAnotherBirthDateIsNoMatch() {
+        Patient older = patient("p1", PATIENT.family(), LocalDate.of(1950, 5, 5));
+        fake.patientSearchAnswers(PATIENT, fake.fhirJson(200, searchset(older)));
+
+        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.NoPatientMatch.class,
+                none -> assertThat(none.reason()).contains("birth date"));
+        wm.verify(0, FakeEhr.transactionsSent());
+    }
+
+    @Test
+    void anOperationOutcomeBesideTheOneMatchDoesNotHideIt() {
+        // FHIR R4 §3.1.1.4.6: a searchset may carry an OperationOutcome entry (search.mode = outcome),
+        // as some EHRs do to warn about the search; it is not a patient.
+        Bundle found = searchset(patient("p1", PATIENT.family(), PATIENT.birthDate()));
+        OperationOutcome warning = FakeEhr.outcome(OperationOutcome.IssueType.INFORMATIONAL, "search was partial");
+        warning.getIssueFirstRep().setSeverity(OperationOutcome.IssueSeverity.WARNING);
+        found.getEntry().add(0, new Bundle.BundleEntryComponent().setResource(warning));
+        found.getEntry().get(0).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+        fake.patientSearchAnswers(PATIENT, fake.fhirJson(200, found));
+
+        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.Written.class,
+                written -> assertThat(written.patientId()).isEqualTo("p1"));
+    }
+
+    private EhrWriteResult write() {
+        return ehr.writer().write(bundle, PATIENT, Optional.empty());
+    }
+
+    private static Patient patient(String id, String family, LocalDate birthDate) {
+        Patient patient = new Patient();
+        patient.setId(id);
+        patient.addIdentifier().setSystem(PATIENT.mrnSystem()).setValue(PATIENT.mrn());
+        patient.addName().setFamily(family);
+        patient.setBirthDate(java.sql.Date.valueOf(birthDate));
+        return patient;
+    }
+
+    private static Bundle searchset(Patient... patients) {
+        Bundle found = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(patients.length);
+        for (Patient p : patients) {
+            found.addEntry().setResource(p).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return found;
+    }
+}
