@@ -1,0 +1,225 @@
+package org.annulus.bridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.annulus.jpaserver.JpaFhirServerProcess;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The bridge against a real FHIR server: HAPI FHIR JPA server (H2 in memory) in its own process,
+ * sandbox off. Real transaction and conditional-create semantics: every example document sent
+ * twice, an amendment, and exact resource counts per type in the server afterwards.
+ *
+ * <p>The JPA server needs no token; the bridge still runs its full SMART Backend Services client
+ * (its configured key, client id and token URL), against WireMock as the token endpoint only.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class JpaServerSyncTest {
+
+    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
+    static final Duration SYNC_WAIT = Duration.ofSeconds(60);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path WORK = H2DocumentFlowTest.tempDir("bridge-jpa-");
+
+    /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
+    static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
+    static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
+
+    @Autowired
+    TestRestTemplate http;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-jpa;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add("bridge.intake.inbox", () -> WORK.resolve("inbox").toString());
+        registry.add("bridge.outbox.poll-interval", () -> "100");
+        registry.add("bridge.sandbox.enabled", () -> "false");
+        // the bridge first calls it when it sends: the JPA server may still be starting meanwhile
+        registry.add("bridge.ehr.base-url", EHR::baseUrl);
+        registry.add("bridge.ehr.client-id", () -> "annulus-bridge-jpa-test");
+        registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
+        registry.add("bridge.ehr.token-url", () -> TOKEN_ENDPOINT.baseUrl() + "/token");
+    }
+
+    @AfterAll
+    static void stop() {
+        EHR.close();
+        TOKEN_ENDPOINT.stop();
+    }
+
+    @Test
+    void everyExampleSentTwiceIsWrittenOnceAndAnAmendmentUpdatesInPlace() {
+        EHR.awaitReady(Duration.ofSeconds(150));
+        String patientId = EHR.seedPatient(MRN_SYSTEM, "448812", "Rivera", List.of("Ana", "Lucia"), "1979-06-14",
+                AdministrativeGender.FEMALE);
+        List<String> trackingIds = new ArrayList<>();
+        for (String name : List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
+            String doc = Fixtures.json(Fixtures.document(name));
+            ResponseEntity<String> first = post(doc);
+            assertThat(first.getStatusCode().value()).as(name + ": " + first.getBody()).isEqualTo(202);
+            String trackingId = json(first.getBody()).get("trackingId").asText();
+            trackingIds.add(trackingId);
+            ResponseEntity<String> again = post(doc);
+            assertThat(again.getStatusCode().value()).as(name + " again").isEqualTo(200);
+            assertThat(json(again.getBody()).get("trackingId").asText()).isEqualTo(trackingId);
+        }
+        trackingIds.forEach(id -> awaitState(id, "SYNCED"));
+
+        Map<String, Integer> written = writtenByType(trackingIds);
+        Map<String, Integer> expected = new TreeMap<>(written);
+        expected.merge("Patient", 1, Integer::sum);
+        assertThat(written).as("what the bridge reports it wrote").containsAllEntriesOf(Map.of(
+                "Condition", 2, "Observation", 11, "Procedure", 1, "DocumentReference", 1));
+        assertThat(countsIn(expected.keySet())).as("resources in the FHIR server, per type").isEqualTo(expected);
+        assertNoDuplicateIdentifiers(expected.keySet());
+        for (String trackingId : trackingIds) {
+            for (JsonNode resource : track(trackingId).get("resources")) {
+                if (resource.path("resourceType").asText().equals("Patient")) {
+                    continue;
+                }
+                assertThat(EHR.client().read().resource(resource.get("resourceType").asText()).withId(resource.get("serverId").asText())
+                        .execute()).as(resource.toString()).isNotNull();
+            }
+        }
+        assertThat(EHR.all("Condition")).allMatch(c -> ((org.hl7.fhir.r4.model.Condition) c).getSubject().getReference()
+                .equals("Patient/" + patientId));
+
+        // the amendment: version 2 of the candidacy assessment, ODI re-scored
+        ObjectNode v2 = Fixtures.document("candidacy-unilateral-left");
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        ResponseEntity<String> amended = post(Fixtures.json(v2));
+        assertThat(amended.getStatusCode().value()).as(amended.getBody()).isEqualTo(202);
+        awaitState(json(amended.getBody()).get("trackingId").asText(), "SYNCED");
+
+        expected.merge("Provenance", 1, Integer::sum); // each write carries its Provenance
+        assertThat(countsIn(expected.keySet())).as("after the amendment: updated in place, nothing else added")
+                .isEqualTo(expected);
+        assertNoDuplicateIdentifiers(expected.keySet());
+        List<Observation> odi = EHR.client().search().forResource(Observation.class)
+                .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(JpaFhirServerProcess.BRIDGE_SID,
+                        "candidacy-assessment/CA-2026-000123/observation-odi"))
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry().stream()
+                .map(e -> (Observation) e.getResource()).toList();
+        assertThat(odi).hasSize(1);
+        assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
+        assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
+        assertThat(odi.get(0).getMeta().getVersionId()).as("an update of the same resource").isEqualTo("2");
+    }
+
+    /** Resources the tracking views list as written, by type (distinct server ids). */
+    private Map<String, Integer> writtenByType(List<String> trackingIds) {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (String trackingId : trackingIds) {
+            for (JsonNode resource : track(trackingId).get("resources")) {
+                ids.computeIfAbsent(resource.get("resourceType").asText(), k -> new java.util.HashSet<>())
+                        .add(resource.get("serverId").asText());
+            }
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        ids.forEach((type, set) -> counts.put(type, set.size()));
+        return counts;
+    }
+
+    private static Map<String, Integer> countsIn(Set<String> types) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String type : types) {
+            counts.put(type, EHR.count(type));
+        }
+        return counts;
+    }
+
+    private static void assertNoDuplicateIdentifiers(Set<String> types) {
+        for (String type : types) {
+            EHR.resourcesByBridgeIdentifier(type).forEach((identifier, ids) ->
+                    assertThat(ids).as(type + " with business identifier " + identifier).hasSize(1));
+        }
+    }
+
+    private ResponseEntity<String> post(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return http.postForEntity("/api/v1/documents", new HttpEntity<>(body, headers), String.class);
+    }
+
+    private void awaitState(String trackingId, String state) {
+        await().atMost(SYNC_WAIT).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(track(trackingId).get("state").asText()).as(track(trackingId).toString())
+                        .isEqualTo(state));
+    }
+
+    private JsonNode track(String trackingId) {
+        return json(http.getForEntity("/api/v1/documents/" + trackingId, String.class).getBody());
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** WireMock as the SMART token endpoint only: the JPA server itself asks for no token. */
+    private static WireMockServer tokenEndpoint() {
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        server.stubFor(WireMock.post("/token").willReturn(okJson("""
+                {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
+                """).withHeader("Cache-Control", "no-store")));
+        return server;
+    }
+
+    /** A key made at test time (none is committed), PKCS#8 PEM. */
+    private static Path privateKey(Path dir) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(
+                    generator.generateKeyPair().getPrivate().getEncoded());
+            Path pem = dir.resolve("bridge-key.pem");
+            if (!Files.exists(pem)) {
+                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+            }
+            return pem;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.annulus.jpaserver;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Starts {@link JpaFhirServer} as a child process of the test JVM, with the test classpath, and talks
+ * to it: seeding fictional patients, counting what the bridge wrote. Close it to stop the server.
+ */
+public final class JpaFhirServerProcess implements AutoCloseable {
+
+    /** The business identifier system the bridge stamps on every resource it writes. */
+    public static final String BRIDGE_SID = "http://annulus.org/fhir/sid/bridge-resource";
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    private final Process process;
+    private final Path portFile;
+    private final Path log;
+    private final String baseUrl;
+    private final IGenericClient client;
+    private volatile boolean ready;
+
+    private JpaFhirServerProcess(Process process, Path portFile, Path log, int port) {
+        this.process = process;
+        this.portFile = portFile;
+        this.log = log;
+        this.baseUrl = "http://127.0.0.1:" + port + "/fhir";
+        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+        this.client = FHIR.newRestfulGenericClient(baseUrl);
+    }
+
+    /**
+     * Launches the server on the given port of 127.0.0.1; returns at once (start-up takes 20-60 s),
+     * {@link #awaitReady} waits for it. C1-only JIT by default: it halves start-up, which is what
+     * tests wait for; pass JVM options to replace that (e.g. none of it for a long load run).
+     */
+    public static JpaFhirServerProcess launch(Path workDir, int port, String... jvmOptions) {
+        try {
+            Files.createDirectories(workDir);
+            Path portFile = workDir.resolve("jpa-fhir-server.port");
+            Files.deleteIfExists(portFile);
+            Path log = workDir.resolve("jpa-fhir-server.log");
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx768m");
+            command.add("-XX:+UseSerialGC");
+            command.addAll(jvmOptions.length == 0 ? List.of("-XX:TieredStopAtLevel=1") : List.of(jvmOptions));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), JpaFhirServer.class.getName(),
+                    portFile.toString(), Integer.toString(port)));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new JpaFhirServerProcess(process, portFile, log, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Its FHIR base URL, known at once; it answers there once {@link #awaitReady} returns. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Waits (at most {@code limit}) until the server answers; its FHIR base URL. */
+    public String awaitReady(Duration limit) {
+        if (ready) {
+            return baseUrl;
+        }
+        Instant deadline = Instant.now().plus(limit);
+        try {
+            while (!Files.exists(portFile)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("HAPI FHIR JPA server exited (" + process.exitValue() + "), see " + log
+                            + ":\n" + tail());
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("HAPI FHIR JPA server not up after " + limit + ", see " + log);
+                }
+                Thread.sleep(200);
+            }
+            ready = true;
+            return baseUrl;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the HAPI FHIR JPA server", e);
+        }
+    }
+
+    public IGenericClient client() {
+        return client;
+    }
+
+    /** A free port on 127.0.0.1 now (another process could take it before the server binds it: rare). */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates (conditionally, by MRN) a fictional patient; its server id. */
+    public String seedPatient(String mrnSystem, String mrn, String family, List<String> given, String birthDate,
+            AdministrativeGender gender) {
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem(mrnSystem).setValue(mrn)
+                .getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode("MR");
+        patient.addName().setFamily(family).setGiven(given.stream().map(org.hl7.fhir.r4.model.StringType::new).toList());
+        patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+        patient.setGender(gender);
+        return client().create().resource(patient).conditionalByUrl("Patient?identifier=" + mrnSystem + "|" + mrn)
+                .execute().getId().getIdPart();
+    }
+
+    /** How many resources of the type the server holds (current versions, not deleted). */
+    public int count(String type) {
+        return client().search().forResource(type).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
+                .execute().getTotal();
+    }
+
+    /** Every resource of the type, all pages. */
+    public List<Resource> all(String type) {
+        List<Resource> resources = new ArrayList<>();
+        Bundle page = client().search().forResource(type).count(500).returnBundle(Bundle.class).execute();
+        for (int pages = 0; pages < 10_000; pages++) {
+            page.getEntry().forEach(e -> resources.add(e.getResource()));
+            if (page.getLink(Bundle.LINK_NEXT) == null) {
+                return resources;
+            }
+            page = client().loadPage().next(page).execute();
+        }
+        throw new IllegalStateException("more than 10,000 pages of " + type);
+    }
+
+    /**
+     * For each bridge business identifier ({@value #BRIDGE_SID}) on resources of the type: the ids of
+     * the distinct resources carrying it. More than one id is a duplicate.
+     */
+    public Map<String, Set<String>> resourcesByBridgeIdentifier(String type) {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (Resource resource : all(type)) {
+            for (Identifier identifier : identifiers(resource)) {
+                if (BRIDGE_SID.equals(identifier.getSystem())) {
+                    ids.computeIfAbsent(identifier.getValue(), k -> new HashSet<>()).add(resource.getIdPart());
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static List<Identifier> identifiers(Resource resource) {
+        if (!(resource instanceof DomainResource)) {
+            return List.of();
+        }
+        return resource.getNamedProperty("identifier") == null ? List.of()
+                : resource.getNamedProperty("identifier").getValues().stream()
+                        .filter(Identifier.class::isInstance).map(Identifier.class::cast).toList();
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable)";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
