@@ -208,7 +208,27 @@ class RealEhrAccessTest extends RealEhrContext {
         assertThat(header.getHeaders().get(HttpHeaders.SET_COOKIE)).as("stateless: no session cookie").isNull();
     }
 
+    @Test
+    void requestsForAnotherHostNameAreRefusedWithAnOperationOutcome() throws IOException {
+        String foreign = rawGet("/api/v1/schemas/candidacy-assessment", "rebound.attacker.example");
+        String allowed = rawGet("/api/v1/schemas/candidacy-assessment", ALLOWED_HOST);
+
+        assertThat(foreign).startsWith("HTTP/1.1 400").contains("application/fhir+json").contains("\"http.Host\"")
+                .contains("\"security\"");
+        assertThat(allowed).startsWith("HTTP/1.1 200");
+    }
+
     // --- helpers
+
+    /** A GET with a Host header of our choosing (HTTP clients will not send a false one). */
+    String rawGet(String path, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     static ObjectNode unknownPatient() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");

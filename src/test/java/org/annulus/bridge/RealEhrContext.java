@@ -53,6 +53,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class RealEhrContext {
 
     public static final String KNOWN_MRN = "448812";
+    /** The one host name (besides loopback) the bridge answers to. */
+    public static final String ALLOWED_HOST = "bridge.hospital.example";
     /** What the EHR's refusal quotes: only operators and auditors may read it in tracking. */
     public static final String QUOTED_BY_THE_EHR = "family name 'Rivera' does not match";
 
@@ -65,6 +67,9 @@ public abstract class RealEhrContext {
     /** Without a token. */
     @Autowired
     public TestRestTemplate anonymous;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    public int port;
 
     @DynamicPropertySource
     static void realEhr(DynamicPropertyRegistry registry) {
@@ -79,6 +84,7 @@ public abstract class RealEhrContext {
         registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
         registry.add("bridge.ehr.token-url", () -> EHR.baseUrl() + "/token");
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
+        registry.add("bridge.security.allowed-hosts", () -> ALLOWED_HOST);
     }
 
     /** {@code http} sending this token. */
