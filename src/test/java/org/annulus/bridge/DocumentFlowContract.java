@@ -65,7 +65,7 @@ abstract class DocumentFlowContract {
         JsonNode tracking = awaitState(trackingId, "SYNCED");
         assertThat(states(tracking)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
         assertThat(tracking.get("sha256").asText()).hasSize(64);
-        String sciatica = "candidacy-assessment/" + doc.get("documentId").asText() + "/condition-sciatica";
+        String sciatica = Fixtures.identifier(doc, "condition-sciatica");
         List<Condition> conditions = conditionsWithIdentifier(sciatica);
         assertThat(conditions).hasSize(1);
         assertThat(conditions.get(0).getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
@@ -199,8 +199,7 @@ abstract class DocumentFlowContract {
 
         assertThat(chosen.getStatusCode().value()).isEqualTo(202);
         awaitState(trackingId, "SYNCED");
-        assertThat(conditionsWithIdentifier("candidacy-assessment/" + doc.get("documentId").asText()
-                + "/condition-sciatica").get(0).getSubject().getReference()).isEqualTo("Patient/sbx-tomas-novak");
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(doc, "condition-sciatica")).get(0).getSubject().getReference()).isEqualTo("Patient/sbx-tomas-novak");
         assertThat(http.postForEntity("/api/v1/documents/" + trackingId + "/patient",
                 jsonEntity("{\"patientId\": \"sbx-tomas-novak\"}"), String.class).getStatusCode().value()).isEqualTo(409);
     }
@@ -257,7 +256,7 @@ abstract class DocumentFlowContract {
 
         await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("processed"), doc.get("documentId").asText()).size() == 1);
         assertThat(inbox().resolve(name)).doesNotExist();
-        String procedure = "procedure-note/" + doc.get("documentId").asText() + "/procedure-L4-L5";
+        String procedure = Fixtures.identifier(doc, "procedure-L4-L5");
         await().atMost(SYNC_WAIT).until(() -> ehr.all("Procedure").stream()
                 .anyMatch(r -> ((org.hl7.fhir.r4.model.Procedure) r).getIdentifier().stream()
                         .anyMatch(i -> procedure.equals(i.getValue()))));
@@ -289,18 +288,18 @@ abstract class DocumentFlowContract {
         l5s1.put("annularTear", true).put("tearLocation", "posterolateral-left");
         syncOrFail(v1);
         String id = v1.get("documentId").asText();
-        assertThat(conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L5-S1")).hasSize(1);
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1"))).hasSize(1);
 
         ObjectNode v2 = v1.deepCopy();
         v2.put("version", 2).put("status", "amended").put("odi", 40);
         ((ObjectNode) v2.at("/imaging/0/findings/1")).put("annularTear", false).remove("tearLocation");
         syncOrFail(v2);
 
-        Condition droppedTear = conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L5-S1").get(0);
+        Condition droppedTear = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1")).get(0);
         assertThat(droppedTear.getVerificationStatus().getCodingFirstRep().getCode()).isEqualTo("entered-in-error");
-        assertThat(conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L4-L5")).hasSize(1)
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L4-L5"))).hasSize(1)
                 .allMatch(c -> "confirmed".equals(c.getVerificationStatus().getCodingFirstRep().getCode()));
-        List<org.hl7.fhir.r4.model.Observation> odi = observationsWithIdentifier("candidacy-assessment/" + id + "/observation-odi");
+        List<org.hl7.fhir.r4.model.Observation> odi = observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"));
         assertThat(odi).hasSize(1);
         assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
         assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
@@ -315,7 +314,7 @@ abstract class DocumentFlowContract {
 
         syncOrFail(retracted);
 
-        String prefix = "candidacy-assessment/" + v1.get("documentId").asText() + "/";
+        String prefix = Fixtures.identifier(v1, "");
         assertThat(conditionsWithIdentifier(prefix + "condition-sciatica")).hasSize(1)
                 .allMatch(c -> "entered-in-error".equals(c.getVerificationStatus().getCodingFirstRep().getCode())
                         && !c.hasClinicalStatus());
@@ -334,7 +333,7 @@ abstract class DocumentFlowContract {
 
         JsonNode tracking = awaitState(stale, "SUPERSEDED");
         assertThat(tracking.get("history").findValuesAsText("reason").toString()).contains("version 2");
-        assertThat(observationsWithIdentifier("candidacy-assessment/" + v1.get("documentId").asText() + "/observation-odi")
+        assertThat(observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"))
                 .get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
     }
 
@@ -366,7 +365,7 @@ abstract class DocumentFlowContract {
         for (String key : order) {
             syncOrFail(docs.get(key));
         }
-        String plan = "procedure-note/" + note.get("documentId").asText() + "/";
+        String plan = Fixtures.identifier(note, "");
         org.hl7.fhir.r4.model.CarePlan carePlan = ehr.all("CarePlan").stream().map(org.hl7.fhir.r4.model.CarePlan.class::cast)
                 .filter(c -> c.getIdentifierFirstRep().getValue().equals(plan + "careplan-recovery"))
                 .reduce((a, b) -> { throw new AssertionError("duplicate CarePlan"); }).orElseThrow();
