@@ -45,6 +45,12 @@ abstract class DocumentFlowContract {
     @Autowired
     SandboxEhr ehr;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     static void workDirs(DynamicPropertyRegistry registry, Path work) {
         registry.add("bridge.intake.inbox", () -> work.resolve("inbox").toString());
         registry.add("bridge.sandbox.data-dir", () -> work.resolve("sandbox").toString());
@@ -345,6 +351,116 @@ abstract class DocumentFlowContract {
         assertThat(outOfOrder).isEqualTo(inOrder);
         assertThat(inOrder).contains("light-walking=completed", "normal-activity=completed",
                 "follow-up-3-months=completed", "goal-normal-activity=achieved");
+    }
+
+    // --- point 4: a document stays with its patient
+
+    @Test
+    void aLaterVersionForAnotherPatientIsA409AndTheFirstPatientsConditionIsUntouched() throws IOException {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        syncOrFail(v1);
+        String sciatica = Fixtures.identifier(v1, "condition-sciatica");
+        Condition before = conditionsWithIdentifier(sciatica).get(0);
+        ObjectNode v2 = v1.deepCopy();
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        ((ObjectNode) v2.get("patient")).put("mrn", "448813").put("family", "Okafor"); // another sandbox patient
+
+        ResponseEntity<String> conflict = post(Fixtures.json(v2));
+
+        assertThat(conflict.getStatusCode().value()).isEqualTo(409);
+        assertThat(issues(conflict)).extracting(i -> i.path("expression").path(0).asText()).containsExactly("$.patient");
+        assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
+        Condition after = conditionsWithIdentifier(sciatica).get(0);
+        assertThat(after.getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
+        assertThat(after.getMeta().getVersionId()).isEqualTo(before.getMeta().getVersionId());
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v2, "condition-sciatica"))).isEmpty();
+
+        // the same over the file drop: rejected/ with the reason, nothing stored
+        String base = v1.get("documentId").asText() + "-v2";
+        Files.createDirectories(inbox());
+        Path tmp = inbox().resolve(base + ".json.tmp");
+        Files.writeString(tmp, Fixtures.json(v2));
+        Files.move(tmp, inbox().resolve(base + ".json"));
+        await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
+        Path reason = filesIn(inbox().resolve("rejected"), base).stream()
+                .filter(p -> p.getFileName().toString().endsWith(".reason.json")).findFirst().orElseThrow();
+        assertThat(json(Files.readString(reason)).at("/issue/0/expression/0").asText()).isEqualTo("$.patient");
+        assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
+    }
+
+    @Test
+    void oneDocumentIdOfTwoPatientsNeverAddressesTheSameResources() {
+        ObjectNode ana = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode marcus = ana.deepCopy();
+        ((ObjectNode) marcus.get("patient")).put("mrn", "448813");
+
+        assertThat(Fixtures.identifier(ana, "condition-sciatica")).isNotEqualTo(Fixtures.identifier(marcus, "condition-sciatica"))
+                .doesNotContain("448812");
+    }
+
+    // --- point 5 and 6: hostile input, on both databases
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("org.annulus.bridge.HostileInput#cases")
+    void hostileInputIsRefusedPreciselyAndNothingIsStored(HostileInput.Case c) {
+        ObjectNode doc = Fixtures.fresh(c.fixture());
+        long storedBefore = documentsStored();
+
+        RawHttp.Response response = send(c.request().apply(doc));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(c.status());
+        assertThat(response.contentType()).startsWith("application/fhir+json");
+        JsonNode outcome = json(response.body());
+        assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.get("issue").findValues("expression").stream().map(e -> e.get(0).asText()).distinct().sorted().toList())
+                .as(response.body()).isEqualTo(c.expressions());
+        assertThat(documentsStored()).isEqualTo(storedBefore);
+        assertThat(versionsStored(doc.get("documentId").asText())).isZero();
+    }
+
+    @Test
+    void hostileInputTableHasAtLeastSixtyCases() {
+        assertThat(HostileInput.cases().count()).isGreaterThanOrEqualTo(60);
+    }
+
+    @Test
+    void aByteOrderMarkIsAcceptedAtIntakeAndTheDocumentSyncs() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        byte[] json = Fixtures.json(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+
+        RawHttp.Response response = send(RawHttp.Request.json(withBom));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        JsonNode tracking = awaitState(json(response.body()).get("trackingId").asText(), "SYNCED");
+        assertThat(tracking.get("sha256").asText()).isEqualTo(sha256(json)); // stored without the mark
+        assertThat(send(RawHttp.Request.json(json)).status()).as("the same document without the mark").isEqualTo(200);
+    }
+
+    /** Every raw request of the hostile-input tests goes through here (add auth headers here). */
+    RawHttp.Response send(RawHttp.Request request) {
+        return RawHttp.post(port, "/api/v1/documents", List.of(), request);
+    }
+
+    long documentsStored() {
+        return jdbc.sql("select count(*) from clinical_document").query(Long.class).single();
+    }
+
+    long versionsStored(String documentId) {
+        return jdbc.sql("select count(*) from clinical_document where document_id = ?").param(documentId)
+                .query(Long.class).single();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sends one episode's documents in the given order; returns its CarePlan and Goal statuses. */

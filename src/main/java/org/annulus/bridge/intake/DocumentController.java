@@ -12,8 +12,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -78,12 +76,6 @@ class DocumentController {
                         .body(schemas.source(k)))
                 .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
                         null, "no schema for that kind; kinds: candidacy-assessment, procedure-note, recovery-milestone")))));
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<String> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
-        return outcome(415, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTSUPPORTED, null,
-                "send the document as Content-Type: application/json"))));
     }
 
     private ResponseEntity<String> outcome(int status, OperationOutcome outcome) {

@@ -105,14 +105,14 @@ public class DocumentIntake {
 
     /** A body refused for its declared size before any of it was read. */
     public IntakeResult tooLarge(long declaredBytes, String source) {
-        IntakeResult result = refused(413, tooLargeProblem(declaredBytes));
+        IntakeResult result = refused(413, tooLargeProblem(declaredBytes + " bytes"));
         count(result, source);
         return result;
     }
 
-    private Problem tooLargeProblem(long bytes) {
-        return new Problem(IssueType.TOOCOSTLY, "$", "document is " + (bytes > properties.maxDocumentBytes() + 1L
-                ? bytes + " bytes" : "over the limit") + "; the limit is " + properties.maxDocumentBytes() + " bytes");
+    private Problem tooLargeProblem(String size) {
+        return new Problem(IssueType.TOOCOSTLY, "$", "document is " + size + "; the limit is "
+                + properties.maxDocumentBytes() + " bytes");
     }
 
     private IntakeResult check(byte[] body, String source) {
@@ -120,12 +120,17 @@ public class DocumentIntake {
             return refused(400, new Problem(IssueType.STRUCTURE, "$", "empty body: send one JSON document"));
         }
         if (body.length > properties.maxDocumentBytes()) {
-            return refused(413, tooLargeProblem(body.length));
+            // Read no further than the limit: how much larger it is, nobody knows.
+            return refused(413, tooLargeProblem("over the limit"));
         }
         if (startsWithBom(body)) {
             // RFC 8259 lets a parser ignore a UTF-8 byte-order mark. We drop it here, before the
             // hash and the stored copy, so what is stored always parses again later.
             body = Arrays.copyOfRange(body, UTF8_BOM.length, body.length);
+            if (startsWithBom(body)) {
+                // Jackson would skip this one too and store it; the stored copy would not parse again.
+                return refused(400, new Problem(IssueType.STRUCTURE, "$", "more than one byte-order mark"));
+            }
         }
         if (!isUtf8(body)) {
             return refused(400, new Problem(IssueType.STRUCTURE, "$", "the body is not UTF-8 (RFC 8259: JSON is UTF-8)"));
@@ -252,8 +257,8 @@ public class DocumentIntake {
                 steps.push("." + c.getCurrentName());
             }
         }
-        if (steps.size() > MAX_NESTING_DEPTH) {
-            return "$";
+        if (steps.size() >= MAX_NESTING_DEPTH - 1) {
+            return "$"; // too deep: a path that long says nothing more than "the document"
         }
         return "$" + String.join("", steps);
     }
