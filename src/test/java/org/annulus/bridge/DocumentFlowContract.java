@@ -39,8 +39,13 @@ abstract class DocumentFlowContract {
     static final Duration SYNC_WAIT = Duration.ofSeconds(30);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** Sends the sandbox's demo-operator token: allowed everything the tests do. */
     TestRestTemplate http;
+
+    @Autowired
+    void asOperator(TestRestTemplate template) {
+        http = TestTokens.sandbox(template, TestTokens.OPERATOR);
+    }
 
     @Autowired
     SandboxEhr ehr;
@@ -441,9 +446,14 @@ abstract class DocumentFlowContract {
         assertThat(send(RawHttp.Request.json(json)).status()).as("the same document without the mark").isEqualTo(200);
     }
 
-    /** Every raw request of the hostile-input tests goes through here (add auth headers here). */
+    private String clinicToken;
+
+    /** Every raw request of the hostile-input tests goes through here, as the demo clinic (bridge.ingest). */
     RawHttp.Response send(RawHttp.Request request) {
-        return RawHttp.post(port, "/api/v1/documents", List.of(), request);
+        if (clinicToken == null) {
+            clinicToken = TestTokens.sandboxToken("http://127.0.0.1:" + port, TestTokens.CLINIC);
+        }
+        return RawHttp.post(port, "/api/v1/documents", List.of("Authorization: Bearer " + clinicToken), request);
     }
 
     long documentsStored() {

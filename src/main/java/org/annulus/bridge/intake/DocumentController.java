@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.Map;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.outbox.Outbox;
+import org.annulus.bridge.security.Caller;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
@@ -42,12 +43,13 @@ class DocumentController {
     }
 
     @PostMapping(path = "/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> submit(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> submit(HttpServletRequest request, Caller caller) throws IOException {
         // Refused from the headers when declared too large, else read no further than the limit
         // (chunked bodies included): an oversized body is never read whole.
         long declared = request.getContentLengthLong();
         byte[] body = declared > properties.maxDocumentBytes() ? null : intake.readBounded(request.getInputStream());
-        IntakeResult result = body == null ? intake.tooLarge(declared, "api") : intake.accept(body, "api");
+        IntakeResult result = body == null ? intake.tooLarge(declared, "api")
+                : intake.accept(body, "api", caller.clientId());
         if (result instanceof IntakeResult.Accepted accepted) {
             URI location = URI.create("/api/v1/documents/" + accepted.trackingId());
             return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)
@@ -61,9 +63,10 @@ class DocumentController {
     }
 
     @GetMapping("/documents/{trackingId}")
-    ResponseEntity<?> track(@PathVariable String trackingId) {
-        return outbox.find(trackingId)
-                .<ResponseEntity<?>>map(doc -> ResponseEntity.ok(TrackingView.of(doc)))
+    ResponseEntity<?> track(@PathVariable String trackingId, Caller caller) {
+        // Another client's document is answered like an unknown one: its existence is not told.
+        return outbox.find(trackingId).filter(doc -> caller.maySee(doc.submitter()))
+                .<ResponseEntity<?>>map(doc -> ResponseEntity.ok(TrackingView.of(doc, caller.seesEveryDocument())))
                 .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
                         null, "no document with tracking id " + sanitized(trackingId))))));
     }

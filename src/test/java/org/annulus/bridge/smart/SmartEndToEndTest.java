@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import org.annulus.bridge.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,7 +51,7 @@ class SmartEndToEndTest {
 
     @Test
     void healthShowsReachabilityDiscoveryAndTokenButNeverTheToken() throws Exception {
-        JsonNode ehr = JSON.readTree(get("/actuator/health").body()).path("components").path("ehr");
+        JsonNode ehr = JSON.readTree(get("/actuator/health", TestTokens.OPERATOR).body()).path("components").path("ehr");
 
         assertThat(ehr.path("status").asText()).isEqualTo("UP");
         assertThat(ehr.path("details").path("reachability").path("ok").asBoolean()).isTrue();
@@ -86,6 +87,14 @@ class SmartEndToEndTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** With a development token of that sandbox client. */
+    private HttpResponse<String> get(String path, String clientId) throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + TestTokens.sandboxToken(base, clientId)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
