@@ -134,6 +134,15 @@ final class HostileInput {
                 doc("procedureDocumentId with a space", RM, d -> d.put("procedureDocumentId", "PN 1"),
                         422, "$.procedureDocumentId"),
 
+                // --- characters no FHIR string may hold (else accepted now, REJECTED by the validator later)
+                doc("NUL in the narrative", PN, d -> d.put("narrative", "no complications\u0000"), 422, "$.narrative"),
+                doc("escape character in a family name", CA, d -> obj(d, "patient").put("family", "Ri\u001bvera"),
+                        422, "$.patient.family"),
+                doc("vertical tab in a rationale", CA, d -> obj(d, "determination").put("rationale", "a\u000bb"),
+                        422, "$.determination.rationale"),
+                text("unpaired surrogate in a name", CA, d -> d.replace("Jordan Lee, MD", "Jordan \\ud800 Lee"),
+                        422, "$.author.name"),
+
                 // --- shape and types
                 doc("kind missing", CA, d -> d.remove("kind"), 422, "$.kind"),
                 doc("kind a number", CA, d -> d.put("kind", 3), 422, "$.kind"),

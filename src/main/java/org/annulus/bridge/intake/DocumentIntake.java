@@ -19,6 +19,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -166,7 +167,8 @@ public class DocumentIntake {
             return refused(422, new Problem(tree.has("kind") ? IssueType.VALUE : IssueType.REQUIRED, "$.kind",
                     "kind must be one of candidacy-assessment, procedure-note, recovery-milestone"));
         }
-        List<Problem> problems = schemas.check(kind.get(), tree);
+        List<Problem> problems = new ArrayList<>(schemas.check(kind.get(), tree));
+        problems.addAll(TextRules.check(tree));
         if (!problems.isEmpty()) {
             return refused(422, problems);
         }
