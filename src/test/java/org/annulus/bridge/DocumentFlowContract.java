@@ -409,6 +409,7 @@ abstract class DocumentFlowContract {
     @org.junit.jupiter.params.provider.MethodSource("org.annulus.bridge.HostileInput#cases")
     void hostileInputIsRefusedPreciselyAndNothingIsStored(HostileInput.Case c) {
         ObjectNode doc = Fixtures.fresh(c.fixture());
+        String documentId = doc.get("documentId").asText(); // before the mutation, which may remove it
         long storedBefore = documentsStored();
 
         RawHttp.Response response = send(c.request().apply(doc));
@@ -420,12 +421,13 @@ abstract class DocumentFlowContract {
         assertThat(outcome.get("issue").findValues("expression").stream().map(e -> e.get(0).asText()).distinct().sorted().toList())
                 .as(response.body()).isEqualTo(c.expressions());
         assertThat(documentsStored()).isEqualTo(storedBefore);
-        assertThat(versionsStored(doc.get("documentId").asText())).isZero();
+        assertThat(versionsStored(documentId)).isZero();
     }
 
     @Test
     void hostileInputTableHasAtLeastSixtyCases() {
-        assertThat(HostileInput.cases().count()).isGreaterThanOrEqualTo(60);
+        assertThat(HostileInput.cases().count() - HostileInput.generated().count()).as("hand-written rows")
+                .isGreaterThanOrEqualTo(60);
     }
 
     @Test

@@ -151,7 +151,39 @@ final class HostileInput {
                 doc("odi as a string", CA, d -> d.put("odi", "46"), 422, "$.odi"),
                 text("odi 1e400", CA, d -> d.replace("\"odi\":46", "\"odi\":1e400"), 422, "$.odi"),
                 text("nrs 1e1", CA, d -> d.replace("\"nrs\":7", "\"nrs\":1e1"), 422, "$.legPain.nrs")));
-        return cases.stream();
+        return Stream.concat(cases.stream(), generated());
+    }
+
+    /**
+     * Rows generated from the contract itself: every required top-level field of every kind removed,
+     * and set to null (422 at that field); the document cut short at eight places (400 at {@code $}).
+     */
+    static Stream<Case> generated() {
+        List<Case> rows = new ArrayList<>();
+        for (String fixture : List.of(CA, PN, RM)) {
+            String kind = Fixtures.document(fixture).get("kind").asText();
+            com.fasterxml.jackson.databind.JsonNode schema = readSchema(kind);
+            for (com.fasterxml.jackson.databind.JsonNode required : schema.get("required")) {
+                String field = required.asText();
+                rows.add(doc(kind + ": without " + field, fixture, d -> d.remove(field), 422, "$." + field));
+                rows.add(doc(kind + ": " + field + " null", fixture, d -> d.putNull(field), 422, "$." + field));
+            }
+        }
+        for (int eighth = 1; eighth < 8; eighth++) {
+            int cut = eighth;
+            rows.add(text("cut at " + cut + "/8", CA, d -> d.substring(0, d.length() * cut / 8), 400, "$"));
+        }
+        rows.add(text("cut before the last brace", CA, d -> d.substring(0, d.length() - 1), 400, "$"));
+        return rows.stream();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readSchema(String kind) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    java.nio.file.Path.of("src/main/resources/schemas", kind + ".schema.json").toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // --- the table's vocabulary
