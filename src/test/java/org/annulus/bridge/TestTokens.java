@@ -136,6 +136,11 @@ public final class TestTokens {
         return tokens;
     }
 
+    /** A test issuer whose JWKS ({@link #jwks()}) the caller serves itself. */
+    public static TestTokens at(String issuer) {
+        return new TestTokens(issuer);
+    }
+
     /** The value for {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. */
     public String issuer() {
         return issuer;

@@ -9,13 +9,15 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.annulus.bridge.security.Role;
@@ -95,14 +97,14 @@ final class DevTokens {
     }
 
     /** The bridge's resource server trusts these tokens: signature by our key, this issuer, not expired. */
-    TrustedIssuer trustedIssuer(java.util.List<OAuth2TokenValidator<Jwt>> more) {
+    TrustedIssuer trustedIssuer(List<OAuth2TokenValidator<Jwt>> more) {
         NimbusJwtDecoder decoder;
         try {
             decoder = NimbusJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        java.util.List<OAuth2TokenValidator<Jwt>> validators = new java.util.ArrayList<>(more);
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>(more);
         validators.add(0, JwtValidators.createDefaultWithIssuer(ISSUER));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return new TrustedIssuer(ISSUER, decoder, "scope");

@@ -153,7 +153,7 @@ class SandboxConfiguration {
         }
 
         log.warn("SANDBOX EHR at {}: a sandbox with fictional patients and no PHI, not for clinical use;"
-                + " set bridge.sandbox.enabled=false to point the bridge at a real EHR", SandboxEhr.BASE_PATH);
+                + " setting bridge.ehr.base-url to a real EHR switches the sandbox off", SandboxEhr.BASE_PATH);
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SandboxEhr.BASE_PATH + "/*");
         registration.setName("sandboxFhir");

@@ -138,9 +138,8 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
                     + " (see README, 'Security')");
         }
         AuthenticationManager other = decoder == null ? null : manager(decoder, properties.rolesClaim());
-        log.info("Bridge API accepts bearer tokens from {}{}; roles from claim {}",
-                decoder == null ? "" : "the configured issuer", byIssuer.isEmpty() ? ""
-                        : (decoder == null ? "" : " and ") + "the sandbox issuer (development tokens)",
+        log.info("Bridge API accepts bearer tokens from {}; roles from claim {}", decoder == null ? byIssuer.keySet()
+                : byIssuer.isEmpty() ? "the configured issuer" : "the configured issuer and " + byIssuer.keySet(),
                 properties.rolesClaim());
         return new JwtIssuerAuthenticationManagerResolver(issuer -> byIssuer.getOrDefault(issuer, other));
     }

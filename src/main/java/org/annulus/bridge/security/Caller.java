@@ -15,7 +15,7 @@ import org.springframework.security.core.GrantedAuthority;
 public record Caller(String clientId, Set<Role> roles) {
 
     public Caller {
-        roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+        roles = Set.copyOf(roles);
     }
 
     /** Operators and auditors see every document and every outcome; a clinic sees its own. */

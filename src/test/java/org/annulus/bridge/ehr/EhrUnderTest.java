@@ -65,6 +65,10 @@ final class EhrUnderTest implements AutoCloseable {
         return context.getBean(EhrWriter.class);
     }
 
+    EhrConnection connection() {
+        return context.getBean(EhrConnection.class);
+    }
+
     FhirContext fhir() {
         return FHIR;
     }
@@ -101,7 +105,7 @@ final class EhrUnderTest implements AutoCloseable {
      */
     @EnableConfigurationProperties({EhrProperties.class, SmartProperties.class})
     @Import({SmartAuthorization.class, EhrEndpoint.class, EhrCapabilities.class, PatientMatch.class,
-            SingleRequestWriter.class, EhrWriter.class})
+            SingleRequestWriter.class, EhrWriter.class, EhrConnection.class})
     static class Beans {
 
         @Bean
