@@ -65,7 +65,7 @@ class CrashRecoveryTest {
             ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
             doc.set("patient", patient(PATIENTS.get(i % PATIENTS.size())));
             trackingIds.add(post(port, doc).get("trackingId").asText());
-            expectedSciatica.put("candidacy-assessment/" + doc.get("documentId").asText() + "/condition-sciatica", 1);
+            expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> synced(port, trackingIds.subList(0, 10)) >= 5);
 

@@ -50,6 +50,12 @@ abstract class DocumentFlowContract {
     @Autowired
     SandboxEhr ehr;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     static void workDirs(DynamicPropertyRegistry registry, Path work) {
         registry.add("bridge.intake.inbox", () -> work.resolve("inbox").toString());
         registry.add("bridge.sandbox.data-dir", () -> work.resolve("sandbox").toString());
@@ -70,7 +76,7 @@ abstract class DocumentFlowContract {
         JsonNode tracking = awaitState(trackingId, "SYNCED");
         assertThat(states(tracking)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
         assertThat(tracking.get("sha256").asText()).hasSize(64);
-        String sciatica = "candidacy-assessment/" + doc.get("documentId").asText() + "/condition-sciatica";
+        String sciatica = Fixtures.identifier(doc, "condition-sciatica");
         List<Condition> conditions = conditionsWithIdentifier(sciatica);
         assertThat(conditions).hasSize(1);
         assertThat(conditions.get(0).getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
@@ -204,8 +210,7 @@ abstract class DocumentFlowContract {
 
         assertThat(chosen.getStatusCode().value()).isEqualTo(202);
         awaitState(trackingId, "SYNCED");
-        assertThat(conditionsWithIdentifier("candidacy-assessment/" + doc.get("documentId").asText()
-                + "/condition-sciatica").get(0).getSubject().getReference()).isEqualTo("Patient/sbx-tomas-novak");
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(doc, "condition-sciatica")).get(0).getSubject().getReference()).isEqualTo("Patient/sbx-tomas-novak");
         assertThat(http.postForEntity("/api/v1/documents/" + trackingId + "/patient",
                 jsonEntity("{\"patientId\": \"sbx-tomas-novak\"}"), String.class).getStatusCode().value()).isEqualTo(409);
     }
@@ -262,7 +267,7 @@ abstract class DocumentFlowContract {
 
         await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("processed"), doc.get("documentId").asText()).size() == 1);
         assertThat(inbox().resolve(name)).doesNotExist();
-        String procedure = "procedure-note/" + doc.get("documentId").asText() + "/procedure-L4-L5";
+        String procedure = Fixtures.identifier(doc, "procedure-L4-L5");
         await().atMost(SYNC_WAIT).until(() -> ehr.all("Procedure").stream()
                 .anyMatch(r -> ((org.hl7.fhir.r4.model.Procedure) r).getIdentifier().stream()
                         .anyMatch(i -> procedure.equals(i.getValue()))));
@@ -294,18 +299,18 @@ abstract class DocumentFlowContract {
         l5s1.put("annularTear", true).put("tearLocation", "posterolateral-left");
         syncOrFail(v1);
         String id = v1.get("documentId").asText();
-        assertThat(conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L5-S1")).hasSize(1);
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1"))).hasSize(1);
 
         ObjectNode v2 = v1.deepCopy();
         v2.put("version", 2).put("status", "amended").put("odi", 40);
         ((ObjectNode) v2.at("/imaging/0/findings/1")).put("annularTear", false).remove("tearLocation");
         syncOrFail(v2);
 
-        Condition droppedTear = conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L5-S1").get(0);
+        Condition droppedTear = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1")).get(0);
         assertThat(droppedTear.getVerificationStatus().getCodingFirstRep().getCode()).isEqualTo("entered-in-error");
-        assertThat(conditionsWithIdentifier("candidacy-assessment/" + id + "/condition-annular-tear-L4-L5")).hasSize(1)
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L4-L5"))).hasSize(1)
                 .allMatch(c -> "confirmed".equals(c.getVerificationStatus().getCodingFirstRep().getCode()));
-        List<org.hl7.fhir.r4.model.Observation> odi = observationsWithIdentifier("candidacy-assessment/" + id + "/observation-odi");
+        List<org.hl7.fhir.r4.model.Observation> odi = observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"));
         assertThat(odi).hasSize(1);
         assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
         assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
@@ -320,7 +325,7 @@ abstract class DocumentFlowContract {
 
         syncOrFail(retracted);
 
-        String prefix = "candidacy-assessment/" + v1.get("documentId").asText() + "/";
+        String prefix = Fixtures.identifier(v1, "");
         assertThat(conditionsWithIdentifier(prefix + "condition-sciatica")).hasSize(1)
                 .allMatch(c -> "entered-in-error".equals(c.getVerificationStatus().getCodingFirstRep().getCode())
                         && !c.hasClinicalStatus());
@@ -339,7 +344,7 @@ abstract class DocumentFlowContract {
 
         JsonNode tracking = awaitState(stale, "SUPERSEDED");
         assertThat(tracking.get("history").findValuesAsText("reason").toString()).contains("version 2");
-        assertThat(observationsWithIdentifier("candidacy-assessment/" + v1.get("documentId").asText() + "/observation-odi")
+        assertThat(observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"))
                 .get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
     }
 
@@ -351,6 +356,123 @@ abstract class DocumentFlowContract {
         assertThat(outOfOrder).isEqualTo(inOrder);
         assertThat(inOrder).contains("light-walking=completed", "normal-activity=completed",
                 "follow-up-3-months=completed", "goal-normal-activity=achieved");
+    }
+
+    // --- point 4: a document stays with its patient
+
+    @Test
+    void aLaterVersionForAnotherPatientIsA409AndTheFirstPatientsConditionIsUntouched() throws IOException {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        syncOrFail(v1);
+        String sciatica = Fixtures.identifier(v1, "condition-sciatica");
+        Condition before = conditionsWithIdentifier(sciatica).get(0);
+        ObjectNode v2 = v1.deepCopy();
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        ((ObjectNode) v2.get("patient")).put("mrn", "448813").put("family", "Okafor"); // another sandbox patient
+
+        ResponseEntity<String> conflict = post(Fixtures.json(v2));
+
+        assertThat(conflict.getStatusCode().value()).isEqualTo(409);
+        assertThat(issues(conflict)).extracting(i -> i.path("expression").path(0).asText()).containsExactly("$.patient");
+        assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
+        Condition after = conditionsWithIdentifier(sciatica).get(0);
+        assertThat(after.getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
+        assertThat(after.getMeta().getVersionId()).isEqualTo(before.getMeta().getVersionId());
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v2, "condition-sciatica"))).isEmpty();
+
+        // the same over the file drop: rejected/ with the reason, nothing stored
+        String base = v1.get("documentId").asText() + "-v2";
+        Files.createDirectories(inbox());
+        Path tmp = inbox().resolve(base + ".json.tmp");
+        Files.writeString(tmp, Fixtures.json(v2));
+        Files.move(tmp, inbox().resolve(base + ".json"));
+        await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
+        Path reason = filesIn(inbox().resolve("rejected"), base).stream()
+                .filter(p -> p.getFileName().toString().endsWith(".reason.json")).findFirst().orElseThrow();
+        assertThat(json(Files.readString(reason)).at("/issue/0/expression/0").asText()).isEqualTo("$.patient");
+        assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
+    }
+
+    @Test
+    void oneDocumentIdOfTwoPatientsNeverAddressesTheSameResources() {
+        ObjectNode ana = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode marcus = ana.deepCopy();
+        ((ObjectNode) marcus.get("patient")).put("mrn", "448813");
+
+        assertThat(Fixtures.identifier(ana, "condition-sciatica")).isNotEqualTo(Fixtures.identifier(marcus, "condition-sciatica"))
+                .doesNotContain("448812");
+    }
+
+    // --- point 5 and 6: hostile input, on both databases
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("org.annulus.bridge.HostileInput#cases")
+    void hostileInputIsRefusedPreciselyAndNothingIsStored(HostileInput.Case c) {
+        ObjectNode doc = Fixtures.fresh(c.fixture());
+        String documentId = doc.get("documentId").asText(); // before the mutation, which may remove it
+        long storedBefore = documentsStored();
+
+        RawHttp.Response response = send(c.request().apply(doc));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(c.status());
+        assertThat(response.contentType()).startsWith("application/fhir+json");
+        JsonNode outcome = json(response.body());
+        assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.get("issue").findValues("expression").stream().map(e -> e.get(0).asText()).distinct().sorted().toList())
+                .as(response.body()).isEqualTo(c.expressions());
+        assertThat(documentsStored()).isEqualTo(storedBefore);
+        assertThat(versionsStored(documentId)).isZero();
+    }
+
+    @Test
+    void hostileInputTableHasAtLeastSixtyCases() {
+        assertThat(HostileInput.cases().count() - HostileInput.generated().count()).as("hand-written rows")
+                .isGreaterThanOrEqualTo(60);
+    }
+
+    @Test
+    void aByteOrderMarkIsAcceptedAtIntakeAndTheDocumentSyncs() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        byte[] json = Fixtures.json(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+
+        RawHttp.Response response = send(RawHttp.Request.json(withBom));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        JsonNode tracking = awaitState(json(response.body()).get("trackingId").asText(), "SYNCED");
+        assertThat(tracking.get("sha256").asText()).isEqualTo(sha256(json)); // stored without the mark
+        assertThat(send(RawHttp.Request.json(json)).status()).as("the same document without the mark").isEqualTo(200);
+    }
+
+    private String clinicToken;
+
+    /** Every raw request of the hostile-input tests goes through here, as the demo clinic (bridge.ingest). */
+    RawHttp.Response send(RawHttp.Request request) {
+        if (clinicToken == null) {
+            clinicToken = TestTokens.sandboxToken("http://127.0.0.1:" + port, TestTokens.CLINIC);
+        }
+        return RawHttp.post(port, "/api/v1/documents", List.of("Authorization: Bearer " + clinicToken), request);
+    }
+
+    long documentsStored() {
+        return jdbc.sql("select count(*) from clinical_document").query(Long.class).single();
+    }
+
+    long versionsStored(String documentId) {
+        return jdbc.sql("select count(*) from clinical_document where document_id = ?").param(documentId)
+                .query(Long.class).single();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sends one episode's documents in the given order; returns its CarePlan and Goal statuses. */
@@ -371,7 +493,7 @@ abstract class DocumentFlowContract {
         for (String key : order) {
             syncOrFail(docs.get(key));
         }
-        String plan = "procedure-note/" + note.get("documentId").asText() + "/";
+        String plan = Fixtures.identifier(note, "");
         org.hl7.fhir.r4.model.CarePlan carePlan = ehr.all("CarePlan").stream().map(org.hl7.fhir.r4.model.CarePlan.class::cast)
                 .filter(c -> c.getIdentifierFirstRep().getValue().equals(plan + "careplan-recovery"))
                 .reduce((a, b) -> { throw new AssertionError("duplicate CarePlan"); }).orElseThrow();

@@ -32,6 +32,18 @@ public final class Fixtures {
         return doc;
     }
 
+    /** Our business identifier value of a part of {@code doc}: {@code kind/patientKey/documentId/part}. */
+    public static String identifier(ObjectNode doc, String part) {
+        return identifier(doc, doc.get("kind").asText(), doc.get("documentId").asText(), part);
+    }
+
+    /** Our business identifier value of a part of document {@code kind/documentId} of {@code about}'s patient. */
+    public static String identifier(ObjectNode about, String kind, String documentId, String part) {
+        org.annulus.bridge.document.PatientIdentity patient = new org.annulus.bridge.document.PatientIdentity(
+                about.at("/patient/mrn").asText(), about.at("/patient/mrnSystem").asText(), null, null, null, null);
+        return kind + "/" + patient.identifierKey() + "/" + documentId + "/" + part;
+    }
+
     public static String json(ObjectNode doc) {
         try {
             return JSON.writeValueAsString(doc);

@@ -140,7 +140,7 @@ class JpaServerSyncTest {
         assertNoDuplicateIdentifiers(expected.keySet());
         List<Observation> odi = EHR.client().search().forResource(Observation.class)
                 .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(JpaFhirServerProcess.BRIDGE_SID,
-                        "candidacy-assessment/CA-2026-000123/observation-odi"))
+                        Fixtures.identifier(v2, "observation-odi")))
                 .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry().stream()
                 .map(e -> (Observation) e.getResource()).toList();
         assertThat(odi).hasSize(1);

@@ -26,8 +26,43 @@ public final class DocumentReader {
             return mapper.treeToValue(json, ClinicalDocument.class);
         } catch (IOException e) {
             // The message of a Jackson error can quote the offending value: keep it out.
-            throw new UncheckedIOException("document does not fit the contract v1 model at " + pathOf(e), new IOException());
+            throw new UnreadableDocument(pathOf(e), reasonOf(e));
+        } catch (RuntimeException e) {
+            // A value the model's types refuse outside Jackson's own checks (a date-time parser, say).
+            throw new UnreadableDocument("$", "not a valid value for its field");
         }
+    }
+
+    /** A schema-valid document the model cannot hold; says where, never what (the value may be PHI). */
+    public static final class UnreadableDocument extends UncheckedIOException {
+
+        private final String path;
+        private final String reason;
+
+        UnreadableDocument(String path, String reason) {
+            super("document does not fit the contract v1 model at " + path + ": " + reason, new IOException());
+            this.path = path;
+            this.reason = reason;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    private static String reasonOf(IOException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+            return "not a valid " + f.getTargetType().getSimpleName().replace("OffsetDateTime", "date-time")
+                    .replace("LocalDate", "date").replace("int", "integer").replace("Integer", "integer");
+        }
+        if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException) {
+            return "out of range";
+        }
+        return "does not fit the field's type";
     }
 
     public ClinicalDocument read(String json) {

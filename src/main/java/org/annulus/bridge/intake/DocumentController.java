@@ -1,6 +1,8 @@
 package org.annulus.bridge.intake;
 
 import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import org.annulus.bridge.document.DocumentKind;
@@ -11,12 +13,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -32,16 +31,25 @@ class DocumentController {
     private final DocumentSchemas schemas;
     private final FhirContext fhir;
 
-    DocumentController(DocumentIntake intake, Outbox outbox, DocumentSchemas schemas, FhirContext fhir) {
+    private final IntakeProperties properties;
+
+    DocumentController(DocumentIntake intake, Outbox outbox, DocumentSchemas schemas, FhirContext fhir,
+            IntakeProperties properties) {
         this.intake = intake;
+        this.properties = properties;
         this.outbox = outbox;
         this.schemas = schemas;
         this.fhir = fhir;
     }
 
     @PostMapping(path = "/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> submit(@RequestBody(required = false) byte[] body, Caller caller) {
-        IntakeResult result = intake.accept(body, "api", caller.clientId());
+    ResponseEntity<?> submit(HttpServletRequest request, Caller caller) throws IOException {
+        // Refused from the headers when declared too large, else read no further than the limit
+        // (chunked bodies included): an oversized body is never read whole.
+        long declared = request.getContentLengthLong();
+        byte[] body = declared > properties.maxDocumentBytes() ? null : intake.readBounded(request.getInputStream());
+        IntakeResult result = body == null ? intake.tooLarge(declared, "api")
+                : intake.accept(body, "api", caller.clientId());
         if (result instanceof IntakeResult.Accepted accepted) {
             URI location = URI.create("/api/v1/documents/" + accepted.trackingId());
             return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)
@@ -71,12 +79,6 @@ class DocumentController {
                         .body(schemas.source(k)))
                 .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
                         null, "no schema for that kind; kinds: candidacy-assessment, procedure-note, recovery-milestone")))));
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<String> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
-        return outcome(415, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTSUPPORTED, null,
-                "send the document as Content-Type: application/json"))));
     }
 
     private ResponseEntity<String> outcome(int status, OperationOutcome outcome) {

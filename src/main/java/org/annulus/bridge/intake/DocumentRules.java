@@ -1,5 +1,9 @@
 package org.annulus.bridge.intake;
 
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,6 +12,7 @@ import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DiscLevel;
 import org.annulus.bridge.document.ProcedureNote;
+import org.annulus.bridge.document.RecoveryMilestone;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** Rules of contract v1 that a JSON Schema cannot state. */
@@ -16,8 +21,13 @@ final class DocumentRules {
     private DocumentRules() {
     }
 
-    static List<Problem> check(ClinicalDocument document) {
+    /**
+     * @param now  the bridge's clock
+     * @param skew how far ahead of it a clinic's clock may run before a date counts as in the future
+     */
+    static List<Problem> check(ClinicalDocument document, OffsetDateTime now, Duration skew) {
         List<Problem> problems = new ArrayList<>();
+        new ClinicalDates(document.patient().birthDate(), now.plus(skew), problems).check(document);
         if (document instanceof ProcedureNote note) {
             if (note.end().isBefore(note.start())) {
                 problems.add(new Problem(IssueType.BUSINESSRULE, "$.end", "end is before start"));
@@ -43,5 +53,60 @@ final class DocumentRules {
             }
         }
         return problems;
+    }
+
+    /**
+     * Clinical dates must lie between the patient's birth and now (plus the allowed skew). A date
+     * without a time is in the future only when it is after today everywhere on earth (UTC+14).
+     */
+    private record ClinicalDates(LocalDate birthDate, OffsetDateTime latest, List<Problem> problems) {
+
+        private static final ZoneOffset EARLIEST_ZONE = ZoneOffset.ofHours(14);
+
+        void check(ClinicalDocument document) {
+            LocalDate today = latest.atZoneSameInstant(EARLIEST_ZONE).toLocalDate();
+            if (birthDate != null && birthDate.isAfter(today)) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, "$.patient.birthDate", "birth date is in the future"));
+            }
+            if (document instanceof CandidacyAssessment a) {
+                instant("$.recordedAt", a.recordedAt());
+                if (a.legPain() != null) {
+                    date("$.legPain.onset", a.legPain().onset(), today);
+                }
+                for (int i = 0; i < a.imaging().size(); i++) {
+                    date("$.imaging[" + i + "].date", a.imaging().get(i).date(), today);
+                }
+                if (a.conservativeCare() != null) {
+                    date("$.conservativeCare.startedOn", a.conservativeCare().startedOn(), today);
+                }
+            } else if (document instanceof ProcedureNote p) {
+                instant("$.start", p.start());
+                instant("$.end", p.end());
+            } else if (document instanceof RecoveryMilestone m) {
+                instant("$.recordedAt", m.recordedAt());
+            }
+        }
+
+        private void instant(String path, OffsetDateTime at) {
+            if (at == null) {
+                return;
+            }
+            if (at.isAfter(latest)) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date-time is in the future"));
+            } else if (birthDate != null && at.toLocalDate().isBefore(birthDate)) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date-time is before the patient's birth date"));
+            }
+        }
+
+        private void date(String path, LocalDate date, LocalDate today) {
+            if (date == null) {
+                return;
+            }
+            if (date.isAfter(today)) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date is in the future"));
+            } else if (birthDate != null && date.isBefore(birthDate)) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date is before the patient's birth date"));
+            }
+        }
     }
 }

@@ -16,7 +16,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * Names and links the resources made from one document. Each resource's business identifier is
- * {@code kind/documentId/part} in our identifier system; it is what makes a resend find, not
+ * {@code kind/patientKey/documentId/part} in our identifier system (the patient key: see
+ * {@link org.annulus.bridge.document.PatientIdentity#identifierKey()}); it is what makes a resend find, not
  * duplicate, what is already in the EHR. Full URLs are name-based UUIDs of that identifier, so the
  * same document always gives the same bundle.
  */
@@ -43,7 +44,15 @@ final class DocumentParts {
     }
 
     String identifierValue(String part) {
-        return document.kind().code() + "/" + document.documentId() + "/" + part;
+        return identifierValue(document, document.kind().code(), document.documentId(), part);
+    }
+
+    /**
+     * The identifier value of a part of the document {@code kind/documentId} of the same patient as
+     * {@code about}: links between a patient's documents can never reach another patient's resources.
+     */
+    static String identifierValue(ClinicalDocument about, String kind, String documentId, String part) {
+        return kind + "/" + about.patient().identifierKey() + "/" + documentId + "/" + part;
     }
 
     /** The narrative line that tells a clinician where a resource came from. */

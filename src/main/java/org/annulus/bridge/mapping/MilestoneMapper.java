@@ -38,7 +38,7 @@ final class MilestoneMapper {
     static Reference milestoneRef(RecoveryMilestone doc) {
         return new Reference().setType("Observation").setDisplay(display(doc.milestone()))
                 .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM)
-                        .setValue(doc.kind().code() + "/" + doc.documentId() + "/" + MILESTONE));
+                        .setValue(DocumentParts.identifierValue(doc, doc.kind().code(), doc.documentId(), MILESTONE)));
     }
 
     private Observation milestone(DocumentParts parts, RecoveryMilestone doc, DateTimeType measured) {
@@ -52,7 +52,8 @@ final class MilestoneMapper {
                 .setValue(new Quantity().setValue(doc.daysSinceProcedure()).setUnit("d").setSystem(Terminology.UCUM).setCode("d"));
         obs.addBasedOn(new Reference().setType("CarePlan").setIdentifier(new Identifier()
                 .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
-                .setValue("procedure-note/" + doc.procedureDocumentId() + "/" + RecoveryPlanMapper.CAREPLAN)));
+                .setValue(DocumentParts.identifierValue(doc, "procedure-note", doc.procedureDocumentId(),
+                        RecoveryPlanMapper.CAREPLAN))));
         List<String> lines = new ArrayList<>(List.of(display(doc.milestone()) + ", day " + doc.daysSinceProcedure()
                 + " after the procedure"));
         for (ClinicalEvent event : doc.adverseEvents()) {

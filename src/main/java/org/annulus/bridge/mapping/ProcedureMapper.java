@@ -92,11 +92,14 @@ final class ProcedureMapper {
      * logical reference, valid whether or not the assessment reached this EHR first.
      */
     private static List<Reference> reasons(ProcedureNote doc, TreatedLevel level) {
-        String prefix = "candidacy-assessment/" + doc.candidacyDocumentId() + "/";
         return List.of(
-                conditionRef(prefix + CandidacyMapper.tearPart(level.level()), "Annular tear of the "
+                conditionRef(candidacyPart(doc, CandidacyMapper.tearPart(level.level())), "Annular tear of the "
                         + level.level().code() + " disc"),
-                conditionRef(prefix + CandidacyMapper.SCIATICA, "Sciatica"));
+                conditionRef(candidacyPart(doc, CandidacyMapper.SCIATICA), "Sciatica"));
+    }
+
+    private static String candidacyPart(ProcedureNote doc, String part) {
+        return DocumentParts.identifierValue(doc, "candidacy-assessment", doc.candidacyDocumentId(), part);
     }
 
     private static Reference conditionRef(String identifier, String display) {

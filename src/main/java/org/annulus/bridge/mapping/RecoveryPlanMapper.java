@@ -174,6 +174,6 @@ final class RecoveryPlanMapper {
     private static Reference logicalCondition(ProcedureNote note, String part, String display) {
         return new Reference().setType("Condition").setDisplay(display).setIdentifier(new Identifier()
                 .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
-                .setValue("candidacy-assessment/" + note.candidacyDocumentId() + "/" + part));
+                .setValue(DocumentParts.identifierValue(note, "candidacy-assessment", note.candidacyDocumentId(), part)));
     }
 }

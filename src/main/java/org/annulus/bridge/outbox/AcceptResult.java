@@ -13,6 +13,13 @@ public sealed interface AcceptResult {
     record AlreadyAccepted(String trackingId) implements AcceptResult {
     }
 
+    /**
+     * An earlier version of this document was accepted for another patient: refused, nothing stored.
+     * A document stays with its patient.
+     */
+    record PatientConflict(String trackingId) implements AcceptResult {
+    }
+
     /** The same version was accepted before with different content: refused, send a higher version. */
     record VersionConflict(String trackingId) implements AcceptResult {
     }

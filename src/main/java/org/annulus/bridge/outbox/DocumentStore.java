@@ -34,6 +34,13 @@ class DocumentStore {
                 .query(DocumentStore::storedDocument).optional();
     }
 
+    /** The first accepted version of a document: whose patient it is. */
+    Optional<StoredDocument> firstVersion(String kind, String documentId) {
+        return jdbc.sql(SELECT + " where kind = ? and document_id = ? order by received_at, doc_version limit 1")
+                .params(kind, documentId)
+                .query(DocumentStore::storedDocument).optional();
+    }
+
     Optional<StoredDocument> find(String trackingId) {
         return jdbc.sql(SELECT + " where tracking_id = ?").param(trackingId)
                 .query(DocumentStore::storedDocument).optional();

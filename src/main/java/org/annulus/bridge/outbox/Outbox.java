@@ -18,16 +18,20 @@ public class Outbox {
     }
 
     /**
-     * Stores the document unless this exact version is already here. When this returns, the
+     * Stores the document unless this exact version is already here, or an earlier version of the
+     * same document was about another patient (MRN and system as first accepted). When this returns, the
      * document is committed: that is the moment we may answer 202.
      */
     public AcceptResult accept(NewDocument doc) {
         try {
-            return tx.execute(status -> store.findVersion(doc.kind(), doc.documentId(), doc.version())
+            return tx.execute(status -> store.firstVersion(doc.kind(), doc.documentId())
+                    .filter(first -> !first.patientKey().equals(doc.patientKey()))
+                    .<AcceptResult>map(first -> new AcceptResult.PatientConflict(first.trackingId()))
+                    .orElseGet(() -> store.findVersion(doc.kind(), doc.documentId(), doc.version())
                     .<AcceptResult>map(existing -> existing.sha256().equals(doc.sha256())
                             ? new AcceptResult.AlreadyAccepted(existing.trackingId())
                             : new AcceptResult.VersionConflict(existing.trackingId()))
-                    .orElseGet(() -> new AcceptResult.Accepted(store.insert(doc))));
+                    .orElseGet(() -> new AcceptResult.Accepted(store.insert(doc)))));
         } catch (DuplicateKeyException race) {
             // Two submissions of the same version raced; the unique key let one in. Answer as if sequential.
             return accept(doc);

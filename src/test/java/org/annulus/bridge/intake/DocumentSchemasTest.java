@@ -85,4 +85,63 @@ class DocumentSchemasTest {
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
                 .extracting(Problem::path).containsExactly("$.backPainNrs");
     }
+
+    /**
+     * The schemas bound what the store's columns hold (Flyway migrations), for every schema file,
+     * whatever contract version it belongs to: a value that passes the schema must never fail the insert.
+     */
+    @Test
+    void everySchemaBoundsIdentifiersByTheStoresColumns() throws IOException {
+        String migrations;
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            migrations = files.sorted().map(f -> readString(f)).reduce("", String::concat);
+        }
+        int documentId = column(migrations, "document_id");
+        int relatedId = column(migrations, "related_document_id");
+        int patientKey = column(migrations, "patient_key"); // holds mrnSystem|mrn
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/schemas"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".schema.json")).toList()) {
+                JsonNode schema = JSON.readTree(file.toFile());
+                JsonNode defs = schema.get("$defs");
+                assertThat(maxLength(defs.get("documentId"))).as(file + " documentId").isLessThanOrEqualTo(documentId);
+                for (String link : List.of("candidacyDocumentId", "procedureDocumentId")) {
+                    if (schema.at("/properties/" + link).has("$ref")) {
+                        assertThat(documentId).as(file + " " + link + " is a documentId").isLessThanOrEqualTo(relatedId);
+                    }
+                }
+                JsonNode patient = defs.at("/patient/properties");
+                assertThat(patient.at("/mrnSystem/maxLength").asInt(Integer.MAX_VALUE) + 1
+                        + patient.at("/mrn/maxLength").asInt(Integer.MAX_VALUE)).as(file + " mrnSystem|mrn")
+                        .isLessThanOrEqualTo(patientKey);
+                assertThat(schema.at("/properties/version/maximum").asLong(Long.MAX_VALUE)).as(file + " version")
+                        .isLessThanOrEqualTo(Integer.MAX_VALUE);
+            }
+        }
+    }
+
+    private static int column(String migrations, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "\\s+varchar\\((\\d+)\\)")
+                .matcher(migrations);
+        assertThat(m.find()).as("column " + name).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** A documentId's length bound: maxLength, or the pattern's {0,N} after one leading character. */
+    private static int maxLength(JsonNode def) {
+        if (def.has("maxLength")) {
+            return def.get("maxLength").asInt();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\^\\[[^\\]]+\\]\\[[^\\]]+\\]\\{0,(\\d+)\\}\\$$")
+                .matcher(def.path("pattern").asText());
+        assertThat(m.matches()).as("documentId has maxLength or a bounded pattern: " + def).isTrue();
+        return 1 + Integer.parseInt(m.group(1));
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
