@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
+import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.SmartAuthorization;
 import org.annulus.bridge.smart.SmartStatus;
 import org.springframework.stereotype.Service;
@@ -20,8 +21,10 @@ public class EhrConnection {
     private final EhrEndpoint endpoint;
     private final EhrProperties properties;
     private final SmartAuthorization smart;
+    private final EhrTransport transport;
 
-    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart) {
+    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart, EhrTransport transport) {
+        this.transport = transport;
         this.endpoint = endpoint;
         this.properties = properties;
         this.smart = smart;
@@ -53,7 +56,8 @@ public class EhrConnection {
 
     /** {@code GET [base]/metadata} without a token: the CapabilityStatement is public on SMART servers. */
     private SmartStatus.Step reach(String base) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
+                .sslContext(transport.sslContext()).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/metadata"))
                 .timeout(properties.readTimeout()).header("Accept", "application/fhir+json").GET().build();
         try {
