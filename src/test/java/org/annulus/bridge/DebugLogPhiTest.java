@@ -32,8 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * PHI stays out of the log even with the whole application, libraries included, at DEBUG: the three
- * examples go through REST and the file drop to the sandbox EHR, a refused document and an operator's
- * look at tracking and metrics follow, and the captured log (from before the context starts) is searched
+ * examples go through REST and the file drop to the sandbox EHR, a refused and a malformed document and a
+ * look at tracking, health and metrics follow, and the captured log (from before the context starts) is searched
  * for every patient-identifying and clinical-text value of the documents.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "logging.level.root=DEBUG")
@@ -68,6 +68,9 @@ class DebugLogPhiTest {
         refused.put("documentId", "CA-PHI-REFUSED");
         ((ObjectNode) refused.get("patient")).put("sex", "not-a-sex");
         assertThat(post(Fixtures.json(refused)).getStatusCode().value()).isEqualTo(422);
+        // A parser error message would quote the offending token: here a name.
+        assertThat(post("{\"kind\": \"candidacy-assessment\", \"patient\": {\"family\": Rivera}}").getStatusCode().value())
+                .isEqualTo(400);
 
         for (String trackingId : trackingIds) {
             await().atMost(DocumentFlowContract.SYNC_WAIT).until(() -> "SYNCED".equals(track(trackingId).get("state").asText()));
