@@ -56,6 +56,10 @@ class DebugLogPhiTest {
         DocumentFlowContract.workDirs(registry, WORK);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-phi-log;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                 + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        // The Tomcat access log with the default pattern, as a hospital would switch it on.
+        registry.add("server.tomcat.accesslog.enabled", () -> "true");
+        registry.add("server.tomcat.accesslog.directory", () -> WORK.resolve("access").toString());
+        registry.add("server.tomcat.accesslog.buffered", () -> "false");
     }
 
     @Test
@@ -85,7 +89,9 @@ class DebugLogPhiTest {
 
         assertThat(phiValues()).as("no PHI in metric names or labels")
                 .noneMatch(v -> Pattern.compile(v).matcher(metrics).find());
-        String log = output.getAll();
+        String accessLog = accessLog();
+        assertThat(accessLog).as("the access log saw the sandbox searches").contains("GET /sandbox/fhir/Patient ");
+        String log = output.getAll() + accessLog;
         assertThat(log).as("the capture saw the DEBUG run").contains("DEBUG").contains("SENDING -> SYNCED");
         List<String> leaks = phiValues().stream().filter(v -> Pattern.compile(v).matcher(log).find())
                 .map(v -> v + "  in: " + firstLineWith(log, v)).toList();
@@ -133,6 +139,14 @@ class DebugLogPhiTest {
         Pattern p = Pattern.compile(pattern);
         return log.lines().filter(l -> p.matcher(l).find()).findFirst().map(l -> l.length() > 400 ? l.substring(0, 400) : l)
                 .orElse("");
+    }
+
+    static String accessLog() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (Path file : DocumentFlowContract.filesIn(WORK.resolve("access"), "")) {
+            all.append(Files.readString(file));
+        }
+        return all.toString();
     }
 
     void dropFile(ObjectNode doc) throws IOException {
