@@ -44,6 +44,8 @@ class CrashRecoveryTest {
     Path work;
 
     Process bridge;
+    /** The running process's demo-operator token: each process signs with a key of its own. */
+    volatile String token;
 
     @AfterEach
     void stop() {
@@ -101,11 +103,12 @@ class CrashRecoveryTest {
                 throw new IllegalStateException("bridge exited: " + Files.readString(work.resolve(run + ".log")));
             }
             try {
-                return get(port, "/actuator/health").statusCode() == 200;
+                return get(port, "/actuator/health/readiness").statusCode() == 200;
             } catch (IOException notYetListening) {
                 return false;
             }
         });
+        token = TestTokens.sandboxToken("http://127.0.0.1:" + port, TestTokens.OPERATOR);
         return process;
     }
 
@@ -115,7 +118,7 @@ class CrashRecoveryTest {
         return node;
     }
 
-    private static int synced(int port, List<String> trackingIds) {
+    private int synced(int port, List<String> trackingIds) {
         int synced = 0;
         for (String id : trackingIds) {
             try {
@@ -130,9 +133,9 @@ class CrashRecoveryTest {
         return synced;
     }
 
-    private static JsonNode post(int port, ObjectNode doc) throws IOException, InterruptedException {
+    private JsonNode post(int port, ObjectNode doc) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/documents"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(Fixtures.json(doc))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body());
@@ -163,10 +166,14 @@ class CrashRecoveryTest {
         return counts;
     }
 
-    private static HttpResponse<String> get(int port, String path) throws IOException {
+    private HttpResponse<String> get(int port, String path) throws IOException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10));
+            if (!path.startsWith("/actuator/health/")) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

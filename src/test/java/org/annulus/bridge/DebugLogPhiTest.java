@@ -45,8 +45,15 @@ class DebugLogPhiTest {
     static final List<String> EXAMPLES = List.of("candidacy-unilateral-left", "procedure-single-level",
             "milestone-normal-activity");
 
-    @Autowired
+    /** The sandbox's demo-operator token; its value must not reach the log either. */
     TestRestTemplate http;
+    String token;
+
+    @Autowired
+    void asOperator(TestRestTemplate template) {
+        token = TestTokens.sandboxToken(template.getRootUri(), TestTokens.OPERATOR);
+        http = TestTokens.withBearer(template, token);
+    }
 
     @Autowired
     SandboxEhr ehr;
@@ -93,6 +100,7 @@ class DebugLogPhiTest {
         assertThat(accessLog).as("the access log saw the sandbox searches").contains("GET /sandbox/fhir/Patient ");
         String log = output.getAll() + accessLog;
         assertThat(log).as("the capture saw the DEBUG run").contains("DEBUG").contains("SENDING -> SYNCED");
+        assertThat(log).as("no bearer token in the log").doesNotContain(token);
         List<String> leaks = phiValues().stream().filter(v -> Pattern.compile(v).matcher(log).find())
                 .map(v -> v + "  in: " + firstLineWith(log, v)).toList();
         assertThat(leaks).as("PHI found in the DEBUG log").isEmpty();

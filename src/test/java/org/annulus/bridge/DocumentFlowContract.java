@@ -39,8 +39,13 @@ abstract class DocumentFlowContract {
     static final Duration SYNC_WAIT = Duration.ofSeconds(30);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
+    /** Sends the sandbox's demo-operator token: allowed everything the tests do. */
     TestRestTemplate http;
+
+    @Autowired
+    void asOperator(TestRestTemplate template) {
+        http = TestTokens.sandbox(template, TestTokens.OPERATOR);
+    }
 
     @Autowired
     SandboxEhr ehr;

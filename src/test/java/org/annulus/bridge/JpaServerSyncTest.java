@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.annulus.bridge.security.Role;
 import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
@@ -58,9 +59,15 @@ class JpaServerSyncTest {
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
     static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
     static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
+    /** The issuer of the bridge's own API tokens, served by the same WireMock. */
+    static final TestTokens ISSUER = TestTokens.servedBy(TOKEN_ENDPOINT);
+
+    TestRestTemplate http;
 
     @Autowired
-    TestRestTemplate http;
+    void asOperator(TestRestTemplate template) {
+        http = TestTokens.withBearer(template, ISSUER.mint("jpa-test-operator", Role.OPERATE));
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -74,6 +81,7 @@ class JpaServerSyncTest {
         registry.add("bridge.ehr.client-id", () -> "annulus-bridge-jpa-test");
         registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
         registry.add("bridge.ehr.token-url", () -> TOKEN_ENDPOINT.baseUrl() + "/token");
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
     }
 
     @AfterAll

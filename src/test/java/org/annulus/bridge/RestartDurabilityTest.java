@@ -34,6 +34,7 @@ class RestartDurabilityTest {
             String base = baseUrl(app);
             HttpHeaders headers = new HttpHeaders();
             headers.setContentType(MediaType.APPLICATION_JSON);
+            headers.setBearerAuth(TestTokens.sandboxToken(base, TestTokens.CLINIC));
             trackingId = new RestTemplate().postForObject(base + "/api/v1/documents",
                     new HttpEntity<>(Fixtures.json(doc), headers), JsonNode.class).get("trackingId").asText();
             await().atMost(Duration.ofSeconds(30)).until(() -> "SYNCED".equals(track(base, trackingId).get("state").asText()));
@@ -65,7 +66,11 @@ class RestartDurabilityTest {
         return "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
     }
 
+    /** As the operator: the sandbox's signing key is new after a restart, so the token is fetched each time. */
     private static JsonNode track(String base, String trackingId) {
-        return new RestTemplate().getForObject(base + "/api/v1/documents/" + trackingId, JsonNode.class);
+        HttpHeaders headers = new HttpHeaders();
+        headers.setBearerAuth(TestTokens.sandboxToken(base, TestTokens.OPERATOR));
+        return new RestTemplate().exchange(base + "/api/v1/documents/" + trackingId, org.springframework.http.HttpMethod.GET,
+                new HttpEntity<>(headers), JsonNode.class).getBody();
     }
 }

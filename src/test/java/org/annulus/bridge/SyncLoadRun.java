@@ -343,6 +343,8 @@ public final class SyncLoadRun {
 
     static final class Bridge {
         static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        /** The load run's token for the bridge's API, from the issuer the proxy serves. */
+        static final String OPERATOR = FaultProxy.ISSUER.mint("load-run", org.annulus.bridge.security.Role.OPERATE);
         final Process process;
         final int port;
 
@@ -365,6 +367,7 @@ public final class SyncLoadRun {
                     "--bridge.ehr.client-id=annulus-bridge-load-run",
                     "--bridge.ehr.private-key=" + key,
                     "--bridge.ehr.token-url=" + proxy.tokenUrl(),
+                    "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + proxy.jwksUri(),
                     "--bridge.outbox.poll-interval=100",
                     "--bridge.outbox.lease=5s",
                     "--bridge.outbox.backoff-max=30s");
@@ -393,6 +396,7 @@ public final class SyncLoadRun {
         void post(ObjectNode doc) throws Exception {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/api/v1/documents")).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + OPERATOR)
                     .POST(HttpRequest.BodyPublishers.ofString(Fixtures.json(doc))).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 202) {
                 throw new IllegalStateException("POST answered " + response.statusCode() + ": " + response.body());
@@ -401,6 +405,7 @@ public final class SyncLoadRun {
 
         HttpResponse<String> get(String path) throws IOException, InterruptedException {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + OPERATOR)
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
 
@@ -431,6 +436,9 @@ public final class SyncLoadRun {
         final AtomicLong faultsBefore = new AtomicLong();
         final AtomicLong faultsAfter = new AtomicLong();
 
+        /** The issuer of the bridge's API tokens; its JWKS is served at /issuer/jwks. */
+        static final TestTokens ISSUER = TestTokens.at("urn:annulus-bridge:load-run-issuer");
+
         private FaultProxy(HttpServer server, String target, double rate, long seed) {
             this.server = server;
             this.target = target.replaceAll("/fhir$", "");
@@ -442,6 +450,7 @@ public final class SyncLoadRun {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
             FaultProxy proxy = new FaultProxy(server, fhirBase, rate, seed);
             server.createContext("/token", proxy::token);
+            server.createContext("/issuer/jwks", proxy::jwks);
             server.createContext("/fhir", proxy::forward);
             server.setExecutor(Executors.newFixedThreadPool(16));
             server.start();
@@ -452,8 +461,21 @@ public final class SyncLoadRun {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
         }
 
+        String jwksUri() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/issuer/jwks";
+        }
+
         String tokenUrl() {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        }
+
+        void jwks(HttpExchange exchange) throws IOException {
+            byte[] body = ISSUER.jwks().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
         }
 
         void token(HttpExchange exchange) throws IOException {

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.SmartAuthorization;
 import org.annulus.bridge.smart.SmartStatus;
@@ -22,12 +25,20 @@ public class EhrConnection {
     private final EhrProperties properties;
     private final SmartAuthorization smart;
     private final EhrTransport transport;
+    private final Clock clock;
+    private final ReentrantLock probing = new ReentrantLock();
+    private volatile Probe lastProbe;
 
-    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart, EhrTransport transport) {
+    private record Probe(Report report, Instant at) {
+    }
+
+    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart, Clock clock,
+            EhrTransport transport) {
         this.transport = transport;
         this.endpoint = endpoint;
         this.properties = properties;
         this.smart = smart;
+        this.clock = clock;
     }
 
     /**
@@ -44,6 +55,37 @@ public class EhrConnection {
         }
     }
 
+    /**
+     * The check as health shows it: reused for {@code bridge.ehr.probe-interval}, so that anonymous
+     * or frequent health calls cannot make the bridge hammer the EHR or its token endpoint. Concurrent
+     * callers wait for the one probe under way.
+     */
+    public Report probe() {
+        Probe last = lastProbe;
+        if (fresh(last)) {
+            return last.report();
+        }
+        probing.lock();
+        try {
+            last = lastProbe;
+            if (!fresh(last)) {
+                Report report = check();
+                // Not yet known (web server starting) is not a result worth keeping.
+                last = new Probe(report, report.baseUrl() == null ? Instant.MIN : clock.instant());
+                lastProbe = last;
+            }
+            return last.report();
+        } finally {
+            probing.unlock();
+        }
+    }
+
+    private boolean fresh(Probe probe) {
+        return probe != null && probe.at() != Instant.MIN
+                && clock.instant().isBefore(probe.at().plus(properties.probeInterval()));
+    }
+
+    /** The check, now: for {@code --check-connection} and the start-up log. */
     public Report check() {
         Optional<String> base = endpoint.knownBaseUrl();
         if (base.isEmpty()) {

@@ -12,15 +12,18 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl        FHIR base URL of the EHR; empty means the in-process sandbox EHR
  * @param connectTimeout TCP connect timeout for every EHR call
  * @param readTimeout    response timeout for every EHR call
+ * @param probeInterval  how long health reuses its last EHR check: at most one probe (and so at most one
+ *                       token request) per interval, however often health is called
  */
 @Validated
 @ConfigurationProperties("bridge.ehr")
 public record EhrProperties(
         @DefaultValue("") String baseUrl,
         @DefaultValue("5s") @NotNull Duration connectTimeout,
-        @DefaultValue("30s") @NotNull Duration readTimeout) {
+        @DefaultValue("30s") @NotNull Duration readTimeout,
+        @DefaultValue("30s") @NotNull Duration probeInterval) {
 
-    boolean usesSandbox() {
+    public boolean usesSandbox() {
         return baseUrl == null || baseUrl.isBlank();
     }
 }

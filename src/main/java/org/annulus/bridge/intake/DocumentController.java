@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Map;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.outbox.Outbox;
+import org.annulus.bridge.security.Caller;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
@@ -39,8 +40,8 @@ class DocumentController {
     }
 
     @PostMapping(path = "/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> submit(@RequestBody(required = false) byte[] body) {
-        IntakeResult result = intake.accept(body, "api");
+    ResponseEntity<?> submit(@RequestBody(required = false) byte[] body, Caller caller) {
+        IntakeResult result = intake.accept(body, "api", caller.clientId());
         if (result instanceof IntakeResult.Accepted accepted) {
             URI location = URI.create("/api/v1/documents/" + accepted.trackingId());
             return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)
@@ -54,9 +55,10 @@ class DocumentController {
     }
 
     @GetMapping("/documents/{trackingId}")
-    ResponseEntity<?> track(@PathVariable String trackingId) {
-        return outbox.find(trackingId)
-                .<ResponseEntity<?>>map(doc -> ResponseEntity.ok(TrackingView.of(doc)))
+    ResponseEntity<?> track(@PathVariable String trackingId, Caller caller) {
+        // Another client's document is answered like an unknown one: its existence is not told.
+        return outbox.find(trackingId).filter(doc -> caller.maySee(doc.submitter()))
+                .<ResponseEntity<?>>map(doc -> ResponseEntity.ok(TrackingView.of(doc, caller.seesEveryDocument())))
                 .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
                         null, "no document with tracking id " + sanitized(trackingId))))));
     }

@@ -56,14 +56,19 @@ public class DocumentIntake {
     }
 
     public IntakeResult accept(byte[] body, String source) {
-        IntakeResult result = check(body, source);
+        return accept(body, source, null);
+    }
+
+    /** As {@link #accept(byte[], String)}, remembering the API client that sent it. */
+    public IntakeResult accept(byte[] body, String source, String submitter) {
+        IntakeResult result = check(body, source, submitter);
         meters.counter("bridge.intake.documents", "source", source,
                 "result", result instanceof IntakeResult.Accepted a ? (a.duplicate() ? "duplicate" : "accepted")
                         : String.valueOf(((IntakeResult.Refused) result).httpStatus())).increment();
         return result;
     }
 
-    private IntakeResult check(byte[] body, String source) {
+    private IntakeResult check(byte[] body, String source, String submitter) {
         if (body == null || body.length == 0) {
             return refused(400, new Problem(IssueType.STRUCTURE, "$", "empty body: send one JSON document"));
         }
@@ -98,14 +103,14 @@ public class DocumentIntake {
         if (!problems.isEmpty()) {
             return refused(422, problems);
         }
-        return store(document, body, source);
+        return store(document, body, source, submitter);
     }
 
-    private IntakeResult store(ClinicalDocument document, byte[] body, String source) {
+    private IntakeResult store(ClinicalDocument document, byte[] body, String source, String submitter) {
         NewDocument doc = new NewDocument(document.kind().code(), document.documentId(), document.version(),
                 statusCode(document), document.patient().mrnToken(), clinicalTime(document), relatedDocumentId(document),
                 source, sha256(body),
-                new String(body, StandardCharsets.UTF_8));
+                new String(body, StandardCharsets.UTF_8), submitter);
         AcceptResult result = outbox.accept(doc);
         if (result instanceof AcceptResult.VersionConflict) {
             return refused(409, new Problem(IssueType.CONFLICT, "$.version", "version " + document.version()

@@ -8,7 +8,11 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** {@code ehr} in {@code /actuator/health}: reachability, SMART discovery and token status (never the token). */
+/**
+ * {@code ehr} in {@code /actuator/health}: reachability, SMART discovery and token status (never the
+ * token), from the cached probe. Its details (URL, client id, scopes) are shown to operators only
+ * ({@code management.endpoint.health.show-details: when-authorized}).
+ */
 @Component
 class EhrHealthIndicator implements HealthIndicator {
 
@@ -20,7 +24,7 @@ class EhrHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        EhrConnection.Report report = connection.check();
+        EhrConnection.Report report = connection.probe();
         Health.Builder health = report.ok() ? Health.up() : Health.down();
         if (report.baseUrl() != null) {
             health.withDetail("baseUrl", report.baseUrl());

@@ -45,11 +45,11 @@ class DocumentStore {
         jdbc.sql("""
                 insert into clinical_document (tracking_id, kind, document_id, doc_version, doc_status, patient_key,
                     clinical_time, related_document_id, source, sha256, raw_document, state, attempts, received_at,
-                    updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""")
+                    updated_at, submitter)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""")
                 .params(trackingId, doc.kind(), doc.documentId(), doc.version(), doc.docStatus(), doc.patientKey(),
                         doc.clinicalTime(), doc.relatedDocumentId(), doc.source(), doc.sha256(), doc.rawDocument(),
-                        DocumentState.ACCEPTED.name(), now, now)
+                        DocumentState.ACCEPTED.name(), now, now, doc.submitter())
                 .update();
         recordTransition(trackingId, null, DocumentState.ACCEPTED, "accepted via " + doc.source(), now);
         return trackingId;
@@ -311,7 +311,8 @@ class DocumentStore {
 
     private static final String SELECT = """
             select tracking_id, kind, document_id, doc_version, doc_status, patient_key, source, sha256, raw_document,
-                   state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at, ehr_patient_id
+                   state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at, ehr_patient_id,
+                   submitter
             from clinical_document""";
 
     private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
@@ -321,13 +322,14 @@ class DocumentStore {
                 DocumentState.valueOf(rs.getString("state")), rs.getInt("attempts"),
                 rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getString("mapped_bundle"),
                 rs.getString("outcome"), rs.getObject("received_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("ehr_patient_id"));
+                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("ehr_patient_id"),
+                rs.getString("submitter"));
     }
 
     record StoredDocument(String trackingId, String kind, String documentId, int version, String docStatus,
             String patientKey, String source, String sha256, String rawDocument, DocumentState state, int attempts,
             OffsetDateTime nextAttemptAt, String mappedBundle, String outcome, OffsetDateTime receivedAt,
-            OffsetDateTime updatedAt, String ehrPatientId) {
+            OffsetDateTime updatedAt, String ehrPatientId, String submitter) {
 
         @Override
         public String toString() {

@@ -85,6 +85,6 @@ public class Outbox {
         return store.find(trackingId).map(d -> new TrackedDocument(d.trackingId(), d.kind(), d.documentId(),
                 d.version(), d.docStatus(), d.source(), d.sha256(), d.state(), d.attempts(), d.nextAttemptAt(),
                 d.receivedAt(), d.updatedAt(), d.outcome(), store.history(d.trackingId()),
-                store.written(d.trackingId())));
+                store.written(d.trackingId()), d.submitter()));
     }
 }

@@ -22,9 +22,11 @@ final class SandboxAuthServlet extends HttpServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final transient SandboxAuthorizationServer server;
+    private final transient DevTokens devTokens;
 
-    SandboxAuthServlet(SandboxAuthorizationServer server) {
+    SandboxAuthServlet(SandboxAuthorizationServer server, DevTokens devTokens) {
         this.server = server;
+        this.devTokens = devTokens;
     }
 
     @Override
@@ -36,7 +38,8 @@ final class SandboxAuthServlet extends HttpServlet {
         // SMART App Launch 2.x §"Metadata": what a backend-services client needs to know.
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("token_endpoint", origin(request) + TOKEN_PATH);
-        config.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+        // client_secret_post: only the development clients of the bridge's own API (DevTokens)
+        config.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt", "client_secret_post"));
         config.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
         config.put("grant_types_supported", List.of("client_credentials"));
         config.put("scopes_supported", List.of("system/*.cruds", "system/*.read", "system/*.write"));
@@ -54,6 +57,24 @@ final class SandboxAuthServlet extends HttpServlet {
         request.getParameterMap().forEach((name, values) -> form.put(name, values[0]));
         response.setHeader("Cache-Control", "no-store");
         try {
+            if (form.containsKey("client_secret")) {
+                // client_secret_post: a development client asking for a token to call the bridge's API
+                if (!"client_credentials".equals(form.get("grant_type"))) {
+                    throw new SandboxAuthorizationServer.OAuthError(400, "unsupported_grant_type",
+                            "only client_credentials is supported");
+                }
+                Map<String, Object> token = devTokens.issue(form.get("client_id"), form.get("client_secret"));
+                if (wantsPlainText(request)) {
+                    // for a one-line curl without jq: TOKEN=$(curl ... -H 'Accept: text/plain' ...)
+                    response.setStatus(200);
+                    response.setContentType("text/plain");
+                    response.setCharacterEncoding("UTF-8");
+                    response.getWriter().write(token.get("access_token") + "\n");
+                    return;
+                }
+                write(response, 200, token);
+                return;
+            }
             String tokenUrl = origin(request) + TOKEN_PATH;
             String localJwks = "http://127.0.0.1:" + request.getLocalPort() + request.getContextPath()
                     + "/.well-known/jwks.json";
@@ -64,6 +85,11 @@ final class SandboxAuthServlet extends HttpServlet {
             error.put("error_description", e.getMessage());
             write(response, e.status, error);
         }
+    }
+
+    private static boolean wantsPlainText(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).startsWith("text/plain");
     }
 
     private static String origin(HttpServletRequest request) {

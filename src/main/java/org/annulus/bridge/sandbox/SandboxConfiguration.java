@@ -21,14 +21,30 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.annulus.bridge.security.ApiSecurityProperties;
+import org.annulus.bridge.security.TrustedIssuer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Mounts the sandbox EHR at {@code /sandbox/fhir} unless {@code bridge.sandbox.enabled=false}. */
+/**
+ * Mounts the sandbox EHR at {@code /sandbox/fhir} while it is the EHR ({@link SandboxMode}): no
+ * {@code bridge.ehr.base-url} and {@code bridge.sandbox.enabled} not false.
+ */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "bridge.sandbox.enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(SandboxMode.class)
 class SandboxConfiguration {
 
     static final String SOFTWARE_NAME = "Annulus Bridge sandbox EHR (not for clinical use)";
@@ -55,15 +71,53 @@ class SandboxConfiguration {
         return new SandboxAuthorizationServer(properties, Clock.systemUTC());
     }
 
+    @Bean
+    DevTokens devTokens(SandboxProperties properties, ApiSecurityProperties security) {
+        return new DevTokens(Clock.systemUTC(), properties.devTokenLifetime(), security.audience());
+    }
+
+    /** The bridge's API trusts the development tokens, with the checks every token gets. */
+    @Bean
+    TrustedIssuer sandboxIssuer(DevTokens devTokens, ObjectProvider<OAuth2TokenValidator<Jwt>> validators) {
+        return devTokens.trustedIssuer(validators.orderedStream().toList());
+    }
+
+    /**
+     * The sandbox's own endpoints are outside the bridge API's resource server: its FHIR server checks
+     * its own opaque tokens ({@link SandboxTokenGate}) and its token endpoint takes client credentials.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain sandboxSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/sandbox/**"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .csrf(AbstractHttpConfigurer::disable) // no cookies or sessions: tokens and form credentials only
+                .build();
+    }
+
+    /** Says in health, as loudly as in the log, that this is a sandbox. */
+    @Bean
+    HealthIndicator sandboxHealthIndicator() {
+        Health health = Health.up().withDetail("warning", "SANDBOX EHR: fictional patients, not for clinical use;"
+                + " development tokens are issued at " + SandboxAuthServlet.TOKEN_PATH).build();
+        return () -> health;
+    }
+
     /** Discovery document and token endpoint: the sandbox admits the bridge the way a hospital EHR does. */
     @Bean
     ServletRegistrationBean<SandboxAuthServlet> sandboxAuthServlet(SandboxAuthorizationServer authorizationServer,
-            SandboxProperties properties) {
+            DevTokens devTokens, SandboxProperties properties) {
         ServletRegistrationBean<SandboxAuthServlet> registration = new ServletRegistrationBean<>(
-                new SandboxAuthServlet(authorizationServer), SandboxAuthServlet.DISCOVERY_PATH, SandboxAuthServlet.TOKEN_PATH);
+                new SandboxAuthServlet(authorizationServer, devTokens), SandboxAuthServlet.DISCOVERY_PATH,
+                SandboxAuthServlet.TOKEN_PATH);
         registration.setName("sandboxAuth");
         log.info("Sandbox token endpoint at {}: admits client {} by private_key_jwt", SandboxAuthServlet.TOKEN_PATH,
                 properties.clientId());
+        log.warn("SANDBOX development tokens for the bridge's API at {} (client_secret_post): {} (see README, 'Try it');"
+                + " they exist only while the sandbox is the EHR", SandboxAuthServlet.TOKEN_PATH,
+                DevTokens.CLIENTS.values().stream().map(c -> c.clientId() + " = " + c.role().scope()).toList());
         return registration;
     }
 
@@ -99,7 +153,7 @@ class SandboxConfiguration {
         }
 
         log.warn("SANDBOX EHR at {}: a sandbox with fictional patients and no PHI, not for clinical use;"
-                + " set bridge.sandbox.enabled=false to point the bridge at a real EHR", SandboxEhr.BASE_PATH);
+                + " setting bridge.ehr.base-url to a real EHR switches the sandbox off", SandboxEhr.BASE_PATH);
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SandboxEhr.BASE_PATH + "/*");
         registration.setName("sandboxFhir");

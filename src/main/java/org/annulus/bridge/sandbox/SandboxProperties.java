@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param publicReads   whether reads and searches without any token are let through, so people can
  *                      browse the fictional data with curl; writes always need the token, and a
  *                      token that is presented must be valid
+ * @param devTokenLifetime lifetime of the development tokens for the bridge's own API (demo clinic, operator,
+ *                      auditor) that the sandbox token endpoint issues
  */
 @Validated
 @ConfigurationProperties("bridge.sandbox")
@@ -31,7 +33,8 @@ public record SandboxProperties(
         URI clientJwksUrl,
         @NotNull @DefaultValue("5m") Duration tokenLifetime,
         @DefaultValue("true") boolean requireToken,
-        @DefaultValue("true") boolean publicReads) {
+        @DefaultValue("true") boolean publicReads,
+        @NotNull @DefaultValue("1h") Duration devTokenLifetime) {
 
     Path journalFile() {
         return dataDir.resolve("journal.ndjson");

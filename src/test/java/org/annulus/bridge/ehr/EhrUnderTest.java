@@ -67,6 +67,10 @@ final class EhrUnderTest implements AutoCloseable {
         return context.getBean(EhrWriter.class);
     }
 
+    EhrConnection connection() {
+        return context.getBean(EhrConnection.class);
+    }
+
     FhirContext fhir() {
         return FHIR;
     }
@@ -103,7 +107,7 @@ final class EhrUnderTest implements AutoCloseable {
      */
     @EnableConfigurationProperties({EhrProperties.class, SmartProperties.class, EhrTransportProperties.class})
     @Import({SmartAuthorization.class, EhrTransport.class, EhrEndpoint.class, EhrCapabilities.class, PatientMatch.class,
-            SingleRequestWriter.class, EhrWriter.class})
+            SingleRequestWriter.class, EhrWriter.class, EhrConnection.class})
     static class Beans {
 
         @Bean

@@ -53,7 +53,8 @@ class SandboxAuthorizationServerTest {
         rsaKey = new RSAKeyGenerator(2048).keyID("rsa").generate();
         jwksHost.stubFor(get("/jwks.json").willReturn(okJson(new JWKSet(List.of(ecKey, rsaKey)).toPublicJWKSet().toString())));
         server = new SandboxAuthorizationServer(new SandboxProperties(true, Path.of("unused"), CLIENT,
-                URI.create(jwksHost.baseUrl() + "/jwks.json"), Duration.ofMinutes(5), true, true), Clock.systemUTC());
+                URI.create(jwksHost.baseUrl() + "/jwks.json"), Duration.ofMinutes(5), true, true, Duration.ofHours(1)),
+                Clock.systemUTC());
     }
 
     @Test

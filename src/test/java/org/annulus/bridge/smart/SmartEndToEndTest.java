@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import org.annulus.bridge.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,7 +51,7 @@ class SmartEndToEndTest {
 
     @Test
     void healthShowsReachabilityDiscoveryAndTokenButNeverTheToken() throws Exception {
-        JsonNode ehr = JSON.readTree(get("/actuator/health").body()).path("components").path("ehr");
+        JsonNode ehr = JSON.readTree(get("/actuator/health", TestTokens.OPERATOR).body()).path("components").path("ehr");
 
         assertThat(ehr.path("status").asText()).isEqualTo("UP");
         assertThat(ehr.path("details").path("reachability").path("ok").asBoolean()).isTrue();
@@ -59,6 +60,36 @@ class SmartEndToEndTest {
         assertThat(ehr.path("details").path("token").path("detail").asText())
                 .contains("annulus-bridge-sandbox").contains("valid until");
         assertThat(ehr.toString()).doesNotContain("access_token");
+    }
+
+    @Test
+    void theSandboxIssuesDevelopmentTokensWhoseRolesTheBridgeEnforces() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        HttpResponse<String> json = post("/sandbox/auth/token",
+                "grant_type=client_credentials&client_id=demo-clinic&client_secret=demo-clinic-secret", "application/json");
+        HttpResponse<String> wrongSecret = post("/sandbox/auth/token",
+                "grant_type=client_credentials&client_id=demo-operator&client_secret=demo-clinic-secret", "application/json");
+        String clinic = TestTokens.sandboxToken(base, TestTokens.CLINIC);
+
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(json.body()).path("scope").asText()).isEqualTo("bridge.ingest");
+        assertThat(JSON.readTree(json.body()).path("token_type").asText()).isEqualTo("Bearer");
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrongSecret.body()).path("error").asText()).isEqualTo("invalid_client");
+        assertThat(clinic).doesNotContain("\n").startsWith("eyJ");
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/documents/replay?state=DEAD"))
+                .header("Authorization", "Bearer " + clinic).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("an ingest token cannot replay").isEqualTo(403);
+        assertThat(get("/actuator/health").statusCode()).as("health needs a token").isEqualTo(401);
+    }
+
+    @Test
+    void healthSaysLoudlyThatThisIsASandbox() throws Exception {
+        JsonNode sandbox = JSON.readTree(get("/actuator/health", TestTokens.OPERATOR).body()).path("components").path("sandbox");
+
+        assertThat(sandbox.path("details").path("warning").asText()).startsWith("SANDBOX EHR").contains("not for clinical use");
+        assertThat(JSON.readTree(get("/actuator/health", TestTokens.AUDITOR).body()).has("components"))
+                .as("details for operators only").isFalse();
     }
 
     @Test
@@ -86,6 +117,20 @@ class SmartEndToEndTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String form, String accept) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", accept)
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** With a development token of that sandbox client. */
+    private HttpResponse<String> get(String path, String clientId) throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + TestTokens.sandboxToken(base, clientId)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
