@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.SmartAuthorization;
 import org.annulus.bridge.smart.SmartStatus;
 import org.springframework.stereotype.Service;
@@ -23,6 +24,7 @@ public class EhrConnection {
     private final EhrEndpoint endpoint;
     private final EhrProperties properties;
     private final SmartAuthorization smart;
+    private final EhrTransport transport;
     private final Clock clock;
     private final ReentrantLock probing = new ReentrantLock();
     private volatile Probe lastProbe;
@@ -30,7 +32,9 @@ public class EhrConnection {
     private record Probe(Report report, Instant at) {
     }
 
-    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart, Clock clock) {
+    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart, Clock clock,
+            EhrTransport transport) {
+        this.transport = transport;
         this.endpoint = endpoint;
         this.properties = properties;
         this.smart = smart;
@@ -94,7 +98,8 @@ public class EhrConnection {
 
     /** {@code GET [base]/metadata} without a token: the CapabilityStatement is public on SMART servers. */
     private SmartStatus.Step reach(String base) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
+                .sslContext(transport.sslContext()).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/metadata"))
                 .timeout(properties.readTimeout()).header("Accept", "application/fhir+json").GET().build();
         try {

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.util.concurrent.atomic.AtomicReference;
+import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.SmartAuthorization;
 import org.annulus.bridge.smart.SmartTarget;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
@@ -25,13 +26,16 @@ class EhrEndpoint {
     private final AtomicReference<IGenericClient> client = new AtomicReference<>();
     private final RetryAfter retryAfter = new RetryAfter();
 
-    EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart) {
+    EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart, EhrTransport transport) {
         this.fhir = fhir;
         this.properties = properties;
         this.smart = smart;
         IRestfulClientFactory factory = fhir.getRestfulClientFactory();
         factory.setConnectTimeout((int) properties.connectTimeout().toMillis());
         factory.setSocketTimeout((int) properties.readTimeout().toMillis());
+        // Our own HTTP client: the EHR trust store, and no redirect that would carry the token to another host.
+        factory.setHttpClient(EhrHttpClient.create(transport.sslContext(), properties.connectTimeout(),
+                properties.readTimeout()));
         // The capability check is ours to do once, not HAPI's before every call.
         factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
         if (!properties.usesSandbox()) {

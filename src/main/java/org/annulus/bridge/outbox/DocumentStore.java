@@ -185,7 +185,7 @@ class DocumentStore {
         return jdbc.sql("""
                 select d.raw_document from clinical_document d
                 where d.kind = :kind and d.patient_key = :patient and d.%s = :value
-                  and d.state not in ('REJECTED', 'SUPERSEDED')
+                  and d.state not in ('REJECTED', 'SUPERSEDED') and d.raw_document is not null
                   and d.doc_version = (select max(e.doc_version) from clinical_document e
                                        where e.kind = d.kind and e.document_id = d.document_id
                                          and e.state not in ('REJECTED', 'SUPERSEDED'))
@@ -193,6 +193,43 @@ class DocumentStore {
                 .param("kind", kind).param("patient", patientKey).param("value", value)
                 .query(String.class).list();
     }
+
+    /**
+     * Retention: drops the raw text of every final document that reached its state before {@code cutoff}
+     * and whose patient has no document still on its way or newer than the cutoff (recovery plans and
+     * amendments are composed from a patient's earlier documents, so a patient's documents go together).
+     * The SHA-256, history and ledger stay; the purge is recorded in the history. Returns how many.
+     */
+    int purgeRawDocuments(OffsetDateTime cutoff, java.time.Duration kept) {
+        List<String> finals = FINAL.stream().map(Enum::name).toList();
+        List<String[]> due = jdbc.sql("""
+                select d.tracking_id, d.state from clinical_document d
+                where d.raw_document is not null and d.state in (:finals) and d.updated_at < :cutoff
+                  and not exists (
+                      select 1 from clinical_document e
+                      where e.patient_key = d.patient_key
+                        and (e.state not in (:finals) or e.updated_at >= :cutoff or e.received_at >= :cutoff))""")
+                .param("finals", finals).param("cutoff", cutoff)
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+        OffsetDateTime now = now();
+        int purged = 0;
+        for (String[] row : due) {
+            DocumentState state = DocumentState.valueOf(row[1]);
+            // "raw_document is not null": of two instances purging at once, one records the purge
+            if (jdbc.sql("""
+                    update clinical_document set raw_document = null, raw_purged_at = ?
+                    where tracking_id = ? and raw_document is not null""").params(now, row[0]).update() == 1) {
+                recordTransition(row[0], state, state, "raw document purged after the retention period ("
+                        + kept.toDays() + " days); SHA-256 and history kept", now);
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    /** Final states: nothing more happens to the document unless an operator replays a REJECTED one. */
+    static final java.util.Set<DocumentState> FINAL = java.util.EnumSet.of(DocumentState.SYNCED,
+            DocumentState.REJECTED, DocumentState.SUPERSEDED);
 
     void choosePatient(String trackingId, String ehrPatientId) {
         jdbc.sql("update clinical_document set ehr_patient_id = ? where tracking_id = ?")

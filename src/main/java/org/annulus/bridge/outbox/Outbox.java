@@ -62,7 +62,8 @@ public class Outbox {
         return tx.execute(status -> store.find(trackingId).map(doc -> {
             DocumentState to = switch (doc.state()) {
                 case DEAD, AWAITING_PATIENT_MATCH -> DocumentState.MAPPED;
-                case REJECTED -> DocumentState.ACCEPTED;
+                // a REJECTED document whose raw text was purged (retention) has nothing left to map
+                case REJECTED -> doc.rawDocument() == null ? null : DocumentState.ACCEPTED;
                 default -> null;
             };
             if (to == null || (to == DocumentState.MAPPED && doc.mappedBundle() == null)) {

@@ -19,12 +19,22 @@ public class SmartAuthorization {
     private static final Logger log = LoggerFactory.getLogger(SmartAuthorization.class);
 
     private final SmartProperties properties;
+    private final EhrTransport transport;
     private final Clock clock;
     private final SigningKeys keys;
     private final List<String> scopes;
     private final AtomicReference<SmartSession> session = new AtomicReference<>();
 
     SmartAuthorization(SmartProperties properties, Clock clock) {
+        this(properties, clock, new EhrTransport(EhrTransportProperties.defaults()));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport) {
+        this.transport = transport;
+        if (properties.tokenUrl() != null) {
+            EhrTransport.requireHttps("bridge.ehr.token-url", properties.tokenUrl().toString());
+        }
         this.properties = properties;
         this.clock = clock;
         this.keys = SigningKeys.from(properties);
@@ -48,6 +58,7 @@ public class SmartAuthorization {
     public void connect(SmartTarget target) {
         String clientId = properties.hasClientId() ? properties.clientId() : null;
         if (!target.sandbox()) {
+            EhrTransport.requireHttps("bridge.ehr.base-url", target.fhirBaseUrl());
             if (clientId == null) {
                 throw new IllegalStateException("bridge.ehr.client-id is required with bridge.ehr.base-url: the"
                         + " client id the hospital registered for the bridge");
@@ -58,7 +69,7 @@ public class SmartAuthorization {
             }
         }
         session.set(new SmartSession(target, clientId != null ? clientId : SmartProperties.SANDBOX_CLIENT_ID, scopes,
-                keys, properties.tokenUrl(), clock, properties.refreshBefore()));
+                keys, properties.tokenUrl(), clock, properties.refreshBefore(), transport));
     }
 
     /** Makes the client send a bearer token with every request (and retry once on 401). */

@@ -15,6 +15,9 @@ public enum SmartProblem {
     UNSUPPORTED_ALGORITHM("the authorization server does not accept the key's signing algorithm",
             "compare token_endpoint_auth_signing_alg_values_supported with our key (RSA → RS384, EC P-384 → ES384);"
                     + " use a key of a supported type"),
+    TOKEN_ENDPOINT_NOT_ALLOWED("the discovered token endpoint is not one the bridge may send its client assertion to",
+            "a discovered token endpoint must use https and be on the FHIR server's host or in"
+                    + " bridge.ehr.transport.token-hosts; or set bridge.ehr.token-url explicitly"),
     TOKEN_ENDPOINT_UNREACHABLE("the token endpoint could not be reached",
             "check the network path and firewall from the bridge to the token endpoint, its TLS certificate,"
                     + " and bridge.ehr.token-url if set"),

@@ -19,6 +19,7 @@ final class SmartSession {
     private static final Logger log = LoggerFactory.getLogger(SmartSession.class);
 
     private final SmartTarget target;
+    private final EhrTransport transport;
     private final String clientId;
     private final List<String> scopes;
     private final SigningKeys keys;
@@ -32,13 +33,20 @@ final class SmartSession {
 
     SmartSession(SmartTarget target, String clientId, List<String> scopes, SigningKeys keys, URI configuredTokenUrl,
             Clock clock, Duration refreshBefore) {
+        this(target, clientId, scopes, keys, configuredTokenUrl, clock, refreshBefore,
+                new EhrTransport(EhrTransportProperties.defaults()));
+    }
+
+    SmartSession(SmartTarget target, String clientId, List<String> scopes, SigningKeys keys, URI configuredTokenUrl,
+            Clock clock, Duration refreshBefore, EhrTransport transport) {
+        this.transport = transport;
         this.target = target;
         this.clientId = clientId;
         this.scopes = List.copyOf(scopes);
         this.keys = keys;
         this.configuredTokenUrl = configuredTokenUrl;
         HttpClient http = HttpClient.newBuilder().connectTimeout(target.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+                .sslContext(transport.sslContext()).followRedirects(HttpClient.Redirect.NEVER).build();
         this.discovery = new SmartDiscovery(http, target.readTimeout());
         this.signer = new ClientAssertionSigner(keys, clock);
         this.tokenClient = new TokenClient(http, target.readTimeout(), clock);
@@ -120,9 +128,15 @@ final class SmartSession {
         }
         SmartDiscovery.TokenEndpoint found = configuredTokenUrl != null
                 ? new SmartDiscovery.TokenEndpoint(configuredTokenUrl, "bridge.ehr.token-url", List.of(), List.of())
-                : discovery.discover(target.fhirBaseUrl()).requireSupport(keys.algorithm());
+                : allowed(discovery.discover(target.fhirBaseUrl())).requireSupport(keys.algorithm());
         endpoint.compareAndSet(null, found);
         return found;
+    }
+
+    /** The client assertion goes only where we trust: an explicit token URL, or a discovered one we allow. */
+    private SmartDiscovery.TokenEndpoint allowed(SmartDiscovery.TokenEndpoint discovered) {
+        transport.requireAllowedTokenEndpoint(URI.create(target.fhirBaseUrl()), discovered.tokenEndpoint());
+        return discovered;
     }
 
     private static SmartException insufficient(List<String> missing) {

@@ -17,6 +17,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import org.annulus.bridge.smart.EhrTransport;
+import org.annulus.bridge.smart.EhrTransportProperties;
 import org.annulus.bridge.smart.SmartAuthorization;
 import org.annulus.bridge.smart.SmartProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -103,8 +105,8 @@ final class EhrUnderTest implements AutoCloseable {
      * Registered by hand and deliberately not a {@code @Configuration}: the application's component
      * scan covers test classes too, and would add these beans to every full context.
      */
-    @EnableConfigurationProperties({EhrProperties.class, SmartProperties.class})
-    @Import({SmartAuthorization.class, EhrEndpoint.class, EhrCapabilities.class, PatientMatch.class,
+    @EnableConfigurationProperties({EhrProperties.class, SmartProperties.class, EhrTransportProperties.class})
+    @Import({SmartAuthorization.class, EhrTransport.class, EhrEndpoint.class, EhrCapabilities.class, PatientMatch.class,
             SingleRequestWriter.class, EhrWriter.class, EhrConnection.class})
     static class Beans {
 

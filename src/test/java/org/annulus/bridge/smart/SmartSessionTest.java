@@ -157,6 +157,24 @@ class SmartSessionTest {
     }
 
     @Test
+    void aDiscoveredTokenEndpointOnAnotherHostGetsNoAssertion() {
+        // localhost (the FHIR base) and 127.0.0.1 are different hosts by name, though both reach WireMock.
+        wm.stubFor(get(FHIR + "/.well-known/smart-configuration").willReturn(okJson("""
+                {"token_endpoint": "http://127.0.0.1:%d%s", "token_endpoint_auth_methods_supported": ["private_key_jwt"]}
+                """.formatted(wm.getPort(), TOKEN))));
+        SmartServerStubs.tokenAnswers(wm, TOKEN_OK);
+
+        SmartStatus refused = session(keys("RSA"), null, new EhrTransport(EhrTransportProperties.defaults())).status();
+        SmartStatus listed = session(keys("RSA"), null, new EhrTransport(new EhrTransportProperties(null, "", "PKCS12",
+                java.util.List.of("127.0.0.1")))).status();
+
+        assertThat(refused.discovery().problem()).isEqualTo(SmartProblem.TOKEN_ENDPOINT_NOT_ALLOWED);
+        assertThat(refused.discovery().hint()).contains("bridge.ehr.token-url", "bridge.ehr.transport.token-hosts");
+        assertThat(listed.ok()).isTrue();
+        assertThat(SmartServerStubs.tokenRequests(wm)).as("only the listed session asked for a token").hasSize(1);
+    }
+
+    @Test
     void configuredTokenUrlSkipsDiscovery() {
         SmartServerStubs.tokenAnswers(wm, TOKEN_OK);
 
@@ -338,6 +356,11 @@ class SmartSessionTest {
     private SigningKeys keys(String type) {
         Path pem = TestKeys.pem(dir, type + ".pem", type.equals("RSA") ? TestKeys.rsa() : TestKeys.ecP384());
         return SigningKeys.from(TestKeys.properties(pem, null, "", String.join(" ", SCOPES)));
+    }
+
+    private SmartSession session(SigningKeys keys, URI tokenUrl, EhrTransport transport) {
+        return new SmartSession(new SmartTarget("http://localhost:" + wm.getPort() + FHIR, false, Duration.ofSeconds(2),
+                Duration.ofSeconds(5)), "bridge-client", SCOPES, keys, tokenUrl, clock, Duration.ofSeconds(60), transport);
     }
 
     private SmartSession session(SigningKeys keys, URI tokenUrl) {

@@ -1,0 +1,172 @@
+package org.annulus.bridge.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Retention of raw documents on H2 and PostgreSQL, with a clock the test moves: a final document keeps
+ * its raw text for the configured period, then loses it and keeps its SHA-256 and history; a patient
+ * with a document still on its way, or a newer one, keeps all of theirs.
+ */
+class DocumentRetentionTest {
+
+    static final String SCHEMA = "bridge_retention_" + ProcessHandle.current().pid();
+    static final Duration KEPT = Duration.ofDays(90);
+    static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    static final DriverManagerDataSource H2 = new DriverManagerDataSource(
+            "jdbc:h2:mem:retention;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+            "sa", "");
+    static final DriverManagerDataSource PG = new DriverManagerDataSource(
+            "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
+            System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"), "");
+
+    static Stream<DataSource> databases() {
+        return Stream.of(H2, PG);
+    }
+
+    @AfterAll
+    static void drop() {
+        Flyway.configure().dataSource(PG).schemas(SCHEMA).cleanDisabled(false).load().clean();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aFinalDocumentLosesItsRawTextAfterTheRetentionPeriodAndKeepsItsHashAndHistory(DataSource db) {
+        Setup s = new Setup(db);
+        String synced = s.synced("patient-a", "CA-1");
+
+        s.clock.advance(KEPT.minusHours(1));
+        assertThat(s.retention.purge()).isZero();
+        assertThat(s.store.find(synced).orElseThrow().rawDocument()).isNotNull();
+
+        s.clock.advance(Duration.ofHours(2));
+        assertThat(s.retention.purge()).isEqualTo(1);
+
+        DocumentStore.StoredDocument after = s.store.find(synced).orElseThrow();
+        assertThat(after.rawDocument()).isNull();
+        assertThat(after.sha256()).isEqualTo("a".repeat(64));
+        assertThat(after.state()).isEqualTo(DocumentState.SYNCED);
+        List<TrackedDocument.Transition> history = s.store.history(synced);
+        assertThat(history).extracting(TrackedDocument.Transition::to)
+                .containsExactly(DocumentState.ACCEPTED, DocumentState.SYNCED, DocumentState.SYNCED);
+        assertThat(history.get(2).reason()).contains("purged", "90 days");
+        assertThat(s.jdbc.sql("select raw_purged_at from clinical_document where tracking_id = ?").param(synced)
+                .query(OffsetDateTime.class).single().toInstant()).isEqualTo(s.clock.instant());
+
+        assertThat(s.retention.purge()).as("a second run finds nothing left").isZero();
+        assertThat(s.store.history(synced)).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aPatientWithADocumentStillOnItsWayOrANewerOneKeepsAllTheirs(DataSource db) {
+        Setup s = new Setup(db);
+        String quiet = s.synced("patient-quiet", "CA-2");
+        String busyOld = s.synced("patient-busy", "PN-3");
+        String waiting = s.accepted("patient-waiting", "RM-4");
+        String waitingOld = s.synced("patient-waiting", "PN-4");
+
+        s.clock.advance(KEPT.minusDays(10));
+        s.synced("patient-busy", "RM-3");
+        s.clock.advance(Duration.ofDays(11));
+
+        assertThat(s.retention.purge()).isEqualTo(1);
+        assertThat(s.store.find(quiet).orElseThrow().rawDocument()).isNull();
+        assertThat(s.store.find(busyOld).orElseThrow().rawDocument()).as("patient has a newer document").isNotNull();
+        assertThat(s.store.find(waitingOld).orElseThrow().rawDocument()).as("patient has one on its way").isNotNull();
+        assertThat(s.store.find(waiting).orElseThrow().rawDocument()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aPurgedRejectedDocumentCannotBeReplayed(DataSource db) {
+        Setup s = new Setup(db);
+        String rejected = s.accepted("patient-rejected", "CA-5");
+        s.store.transition(rejected, DocumentState.ACCEPTED, DocumentState.REJECTED, "invalid",
+                DocumentStore.Change.withOutcome("{}"));
+        s.clock.advance(KEPT.plusDays(1));
+
+        assertThat(s.retention.purge()).isEqualTo(1);
+
+        assertThat(s.outbox.replay(rejected).status()).isEqualTo(OperatorResult.Status.WRONG_STATE);
+        assertThat(s.store.find(rejected).orElseThrow().state()).isEqualTo(DocumentState.REJECTED);
+    }
+
+    /** A fresh schema, store and retention job over one database, all on the test's clock. */
+    static final class Setup {
+        final MovableClock clock = new MovableClock(T0);
+        final JdbcClient jdbc;
+        final DocumentStore store;
+        final DocumentRetention retention;
+        final Outbox outbox;
+        int n;
+
+        Setup(DataSource db) {
+            String schema = db == PG ? SCHEMA : "public";
+            Flyway.configure().dataSource(db).schemas(schema).cleanDisabled(false).load().clean();
+            Flyway.configure().dataSource(db).schemas(schema).load().migrate();
+            jdbc = JdbcClient.create(db);
+            store = new DocumentStore(jdbc, clock);
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
+            retention = new DocumentRetention(store, tx, new RetentionProperties(KEPT, "0 30 3 * * *"));
+            outbox = new Outbox(store, tx);
+        }
+
+        String accepted(String patientKey, String documentId) {
+            return store.insert(new NewDocument("candidacy-assessment", documentId, 1, "final", patientKey,
+                    OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++), null, "api",
+                    "a".repeat(64), "{\"documentId\":\"" + documentId + "\"}"));
+        }
+
+        String synced(String patientKey, String documentId) {
+            String id = accepted(patientKey, documentId);
+            store.transition(id, DocumentState.ACCEPTED, DocumentState.SYNCED, "written", DocumentStore.Change.none());
+            return id;
+        }
+    }
+
+    static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
