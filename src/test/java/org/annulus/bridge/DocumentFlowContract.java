@@ -166,6 +166,30 @@ abstract class DocumentFlowContract {
     }
 
     @Test
+    void eachContractVersionIsServedAndTheNewestIsTheDefault() {
+        ResponseEntity<String> v1 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1", String.class);
+        ResponseEntity<String> v11 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1.1", String.class);
+        ResponseEntity<String> newest = http.getForEntity("/api/v1/schemas/candidacy-assessment", String.class);
+
+        assertThat(json(v1.getBody()).at("/properties/schemaVersion/const").asText()).isEqualTo("1");
+        assertThat(json(v11.getBody()).at("/properties/schemaVersion/const").asText()).isEqualTo("1.1");
+        assertThat(json(newest.getBody())).isEqualTo(json(v11.getBody()));
+        assertThat(http.getForEntity("/api/v1/schemas/candidacy-assessment/2", String.class).getStatusCode().value())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void unknownSchemaVersionIsRefusedAtSchemaVersion() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        doc.put("schemaVersion", "2");
+
+        ResponseEntity<String> response = post(Fixtures.json(doc));
+
+        assertThat(response.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(response).get(0).path("expression").path(0).asText()).isEqualTo("$.schemaVersion");
+    }
+
+    @Test
     void unknownMrnWaitsForAPatientMatch() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("mrn", "000000");

@@ -26,7 +26,7 @@ public final class DocumentReader {
             return mapper.treeToValue(json, ClinicalDocument.class);
         } catch (IOException e) {
             // The message of a Jackson error can quote the offending value: keep it out.
-            throw new UncheckedIOException("document does not fit the contract v1 model at " + pathOf(e), new IOException());
+            throw new UncheckedIOException("document does not fit the contract model at " + pathOf(e), new IOException());
         }
     }
 
