@@ -177,6 +177,65 @@ abstract class DocumentFlowContract {
     }
 
     @Test
+    void theV11CandidacyGoldensSyncToTheSandbox() throws IOException {
+        try (Stream<Path> files = Files.list(Fixtures.ROOT.resolve("golden"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("candidacy-v1-1-")
+                    && f.toString().endsWith(".input.json")).sorted().toList()) {
+                ObjectNode doc = (ObjectNode) JSON.readTree(file.toFile());
+                doc.put("documentId", "CA-" + java.util.UUID.randomUUID().toString().substring(0, 18));
+
+                ResponseEntity<String> response = post(Fixtures.json(doc));
+
+                assertThat(response.getStatusCode().value()).as(file + ": " + response.getBody()).isEqualTo(202);
+                JsonNode tracking = awaitState(json(response.getBody()).get("trackingId").asText(), "SYNCED");
+                assertThat(tracking.get("resources").findValuesAsText("businessIdentifier")).as(file.toString())
+                        .anyMatch(id -> id.endsWith("/documentreference-consult-note"));
+            }
+        }
+    }
+
+    @Test
+    void aContradictionIsAWarningInTheHistoryAndTheDocumentStillSyncs() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        doc.put("schemaVersion", "1.1");
+        ((ObjectNode) doc.get("determination")).putObject("criteria").put("discHeightPreserved", false);
+
+        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+
+        JsonNode tracking = awaitState(trackingId, "SYNCED");
+        assertThat(states(tracking)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
+        assertThat(tracking.get("history").get(1).get("reason").asText())
+                .contains("warnings: decision is candidate while criterion disc-height-preserved is false");
+        assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
+                .contains("http://annulus.org/fhir/sid/bridge-resource|candidacy-assessment/" + doc.get("documentId").asText()
+                        + "/documentreference-consult-note");
+    }
+
+    @Test
+    void eachContractVersionIsServedAndTheNewestIsTheDefault() {
+        ResponseEntity<String> v1 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1", String.class);
+        ResponseEntity<String> v11 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1.1", String.class);
+        ResponseEntity<String> newest = http.getForEntity("/api/v1/schemas/candidacy-assessment", String.class);
+
+        assertThat(json(v1.getBody()).at("/properties/schemaVersion/const").asText()).isEqualTo("1");
+        assertThat(json(v11.getBody()).at("/properties/schemaVersion/const").asText()).isEqualTo("1.1");
+        assertThat(json(newest.getBody())).isEqualTo(json(v11.getBody()));
+        assertThat(http.getForEntity("/api/v1/schemas/candidacy-assessment/2", String.class).getStatusCode().value())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void unknownSchemaVersionIsRefusedAtSchemaVersion() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        doc.put("schemaVersion", "2");
+
+        ResponseEntity<String> response = post(Fixtures.json(doc));
+
+        assertThat(response.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(response).get(0).path("expression").path(0).asText()).isEqualTo("$.schemaVersion");
+    }
+
+    @Test
     void unknownMrnWaitsForAPatientMatch() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("mrn", "000000");

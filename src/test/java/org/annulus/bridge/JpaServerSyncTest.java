@@ -112,7 +112,8 @@ class JpaServerSyncTest {
         Map<String, Integer> expected = new TreeMap<>(written);
         expected.merge("Patient", 1, Integer::sum);
         assertThat(written).as("what the bridge reports it wrote").containsAllEntriesOf(Map.of(
-                "Condition", 2, "Observation", 11, "Procedure", 1, "DocumentReference", 1));
+                // DocumentReference: the procedure note and the assessment's consult note
+                "Condition", 2, "Observation", 11, "Procedure", 1, "DocumentReference", 2));
         assertThat(countsIn(expected.keySet())).as("resources in the FHIR server, per type").isEqualTo(expected);
         assertNoDuplicateIdentifiers(expected.keySet());
         for (String trackingId : trackingIds) {

@@ -71,14 +71,31 @@ class DocumentController {
                         null, "no document with tracking id " + sanitized(trackingId))))));
     }
 
+    /** The newest contract version's schema of a kind. */
     @GetMapping(path = "/schemas/{kind}", produces = "application/schema+json")
     ResponseEntity<?> schema(@PathVariable String kind) {
         return DocumentKind.fromCode(kind)
-                .<ResponseEntity<?>>map(k -> ResponseEntity.ok()
-                        .contentType(MediaType.parseMediaType("application/schema+json"))
-                        .body(schemas.source(k)))
-                .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
-                        null, "no schema for that kind; kinds: candidacy-assessment, procedure-note, recovery-milestone")))));
+                .<ResponseEntity<?>>map(k -> schemaBody(schemas.source(k)))
+                .orElseGet(this::noSuchSchema);
+    }
+
+    /** The schema of one contract version ("1", "1.1"): what a clinic system built against it needs. */
+    @GetMapping(path = "/schemas/{kind}/{schemaVersion}", produces = "application/schema+json")
+    ResponseEntity<?> schema(@PathVariable String kind, @PathVariable String schemaVersion) {
+        return DocumentKind.fromCode(kind)
+                .flatMap(k -> schemas.source(k, schemaVersion))
+                .<ResponseEntity<?>>map(DocumentController::schemaBody)
+                .orElseGet(this::noSuchSchema);
+    }
+
+    private static ResponseEntity<?> schemaBody(byte[] source) {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/schema+json")).body(source);
+    }
+
+    private ResponseEntity<?> noSuchSchema() {
+        return outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND, null,
+                "no schema for that kind and version; kinds: candidacy-assessment, procedure-note, recovery-milestone;"
+                        + " versions: " + String.join(", ", DocumentSchemas.VERSIONS)))));
     }
 
     private ResponseEntity<String> outcome(int status, OperationOutcome outcome) {
