@@ -82,7 +82,8 @@ class RecoveryPlanTest {
         withRetraction.set(1, new RecoveryMilestone(normal.kind(), normal.schemaVersion(), normal.documentId(), 2,
                 org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR, normal.procedureDocumentId(),
                 normal.patient(), normal.author(), normal.recordedAt(), normal.milestone(), normal.daysSinceProcedure(),
-                normal.legPainNrs(), normal.backPainNrs(), normal.odi(), normal.adverseEvents(), normal.note()));
+                normal.legPainNrs(), normal.backPainNrs(), normal.odi(), normal.adverseEvents(), normal.note(),
+                normal.visit(), normal.legPainSide(), normal.pgic()));
 
         CarePlan carePlan = (CarePlan) mapper.recoveryPlan(note, Optional.of(baseline), withRetraction).get(0).getResource();
 
