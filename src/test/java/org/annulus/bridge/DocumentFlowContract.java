@@ -328,6 +328,9 @@ abstract class DocumentFlowContract {
         assertThat(odi).hasSize(1);
         assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
         assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
+        // Issue 9, point 7: what the amendment did not change keeps its status.
+        assertThat(observationsWithIdentifier("candidacy-assessment/" + id + "/observation-back-pain"))
+                .singleElement().extracting(o -> o.getStatus().toCode()).isEqualTo("final");
     }
 
     @Test

@@ -48,6 +48,14 @@ public class ClinicalMapper {
         return Retraction.of(earlier);
     }
 
+    /**
+     * Gives back {@code final} (or an earlier amendment's status) to what an amendment did not
+     * change, comparing with the bundles the earlier versions map to, oldest first.
+     */
+    public Bundle amendmentStatuses(Bundle current, List<Bundle> earlierVersions) {
+        return Amendments.apply(current, earlierVersions);
+    }
+
     /** Our business identifier value ({@code kind/documentId/part}) of a resource, if it has one. */
     public Optional<String> businessIdentifier(Resource resource) {
         return Retraction.businessIdentifier(resource);

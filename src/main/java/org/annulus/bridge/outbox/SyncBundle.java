@@ -44,6 +44,10 @@ class SyncBundle {
 
     Composed compose(StoredDocument stored, ClinicalDocument document) {
         Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, stored.mappedBundle());
+        if (stored.version() > 1) {
+            mapper.amendmentStatuses(bundle, store.earlierDocuments(stored.kind(), stored.documentId(), stored.version())
+                    .stream().map(raw -> mapper.map(reader.read(raw))).toList());
+        }
         int mapped = bundle.getEntry().size();
         addRetractions(stored, bundle);
         recoveryPlanNote(stored, document).ifPresent(note -> mapper.recoveryPlan(note, baseline(stored, note),
