@@ -51,13 +51,20 @@ final class ProgressNote {
                 + (doc.pgic() == null ? "" : ", patient global impression of change: "
                         + ProcedureCodes.pgicAnswer(doc.pgic()).getDisplay().toLowerCase()) + ".");
         lines.add(doc.adverseEvents().isEmpty() ? "Adverse events: none reported."
-                : "Adverse events: " + String.join("; ", doc.adverseEvents().stream().map(Events::describe).toList())
-                        + ".");
+                : sentence("Adverse events: " + String.join("; ", doc.adverseEvents().stream()
+                        .map(Events::describe).toList())));
         if (doc.note() != null) {
             lines.add("Clinician's note: " + doc.note());
         }
         lines.add("Plan: " + plan(doc));
+        if (doc.visit() != null) {
+            lines.add("Visit " + doc.visit() + ".");
+        }
         return lines;
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
     }
 
     /** What the recovery protocol schedules after this day. */

@@ -42,12 +42,49 @@ final class RecoveryPlanMapper {
                 .toList();
         Set<String> reached = recorded.stream().map(RecoveryMilestone::milestone).collect(Collectors.toSet());
         LocalDate day0 = note.start().toLocalDate();
+        boolean done = RecoveryProtocol.planComplete(reached);
         List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
         for (RecoveryProtocol.GoalDefinition definition : RecoveryProtocol.GOALS) {
-            entries.add(parts.update(definition.key(), goal(parts, definition, day0, reached, baseline, recorded)));
+            entries.add(parts.update(definition.key(), goal(parts, definition, day0, reached, baseline, recorded, done)));
         }
         entries.add(0, parts.update(CAREPLAN, carePlan(parts, note, day0, reached, recorded)));
+        if (!parts.retracted()) {
+            baseline.filter(b -> b.status() != DocumentStatus.ENTERED_IN_ERROR)
+                    .flatMap(b -> sciaticaInRemission(b, recorded))
+                    .ifPresent(entries::add);
+        }
         return entries;
+    }
+
+    /**
+     * Rule 3 (fhir-profiles/README.md): once the clinician records {@code full-benefit}, the
+     * sciatica of the assessment the procedure treated is in remission (condition-clinical: no
+     * longer experiencing the symptoms, with a risk of return: the disc can tear again), abated at
+     * that milestone. Written as an update of the assessment's own Condition, by its identifier.
+     */
+    private static Optional<Bundle.BundleEntryComponent> sciaticaInRemission(CandidacyAssessment baseline,
+            List<RecoveryMilestone> recorded) {
+        Optional<RecoveryMilestone> fullBenefit = recorded.stream()
+                .filter(m -> m.milestone().equals("full-benefit")).findFirst();
+        if (fullBenefit.isEmpty()) {
+            return Optional.empty();
+        }
+        DocumentParts assessment = new DocumentParts(baseline);
+        String identifier = assessment.identifierValue(CandidacyMapper.SCIATICA);
+        return new CandidacyMapper().map(baseline).getEntry().stream()
+                .filter(e -> Retraction.businessIdentifier(e.getResource()).filter(identifier::equals).isPresent())
+                .findFirst()
+                .map(e -> {
+                    org.hl7.fhir.r4.model.Condition sciatica = (org.hl7.fhir.r4.model.Condition) e.getResource().copy();
+                    sciatica.setClinicalStatus(new CodeableConcept(new Coding(Terminology.CONDITION_CLINICAL,
+                            "remission", "Remission")));
+                    sciatica.setAbatement(DocumentParts.dateTime(fullBenefit.get().recordedAt()));
+                    sciatica.getText().getDiv().addTag("p").addText("In remission since "
+                            + fullBenefit.get().recordedAt().toLocalDate() + ": full benefit recorded at day "
+                            + fullBenefit.get().daysSinceProcedure() + " after the fibrin injection (recovery milestone "
+                            + fullBenefit.get().documentId() + ")");
+                    return DocumentParts.updateEntry(assessment.fullUrl(CandidacyMapper.SCIATICA), sciatica, identifier);
+                });
     }
 
     private CarePlan carePlan(DocumentParts parts, ProcedureNote note, LocalDate day0, Set<String> reached,
@@ -56,7 +93,7 @@ final class RecoveryPlanMapper {
         plan.getMeta().addProfile(Profiles.CAREPLAN).addProfile(Profiles.RECOVERY_CAREPLAN);
         plan.addIdentifier(parts.identifier(CAREPLAN));
         plan.addInstantiatesCanonical(RecoveryProtocol.PLAN_DEFINITION);
-        boolean done = reached.contains("full-benefit") || reached.contains("follow-up-6-months");
+        boolean done = RecoveryProtocol.planComplete(reached);
         plan.setStatus(parts.retracted() ? CarePlan.CarePlanStatus.ENTEREDINERROR
                 : done ? CarePlan.CarePlanStatus.COMPLETED : CarePlan.CarePlanStatus.ACTIVE);
         plan.setIntent(CarePlan.CarePlanIntent.PLAN);
@@ -108,13 +145,19 @@ final class RecoveryPlanMapper {
     }
 
     private Goal goal(DocumentParts parts, RecoveryProtocol.GoalDefinition definition, LocalDate day0,
-            Set<String> reached, Optional<CandidacyAssessment> baseline, List<RecoveryMilestone> recorded) {
+            Set<String> reached, Optional<CandidacyAssessment> baseline, List<RecoveryMilestone> recorded, boolean done) {
         Goal goal = new Goal();
         goal.getMeta().addProfile(Profiles.GOAL);
         goal.addIdentifier(parts.identifier(definition.key()));
         String achievement = achievement(definition, reached, baseline, recorded);
+        // Rule 2: when the plan completes, no goal is still being sought (goal-status "completed"),
+        // and one not met by then is not-achieved, whatever its trend was.
+        if (done && !"achieved".equals(achievement)) {
+            achievement = "not-achieved";
+        }
         goal.setLifecycleStatus(parts.retracted() ? Goal.GoalLifecycleStatus.ENTEREDINERROR
-                : "achieved".equals(achievement) ? Goal.GoalLifecycleStatus.COMPLETED : Goal.GoalLifecycleStatus.ACTIVE);
+                : "achieved".equals(achievement) || done ? Goal.GoalLifecycleStatus.COMPLETED
+                        : Goal.GoalLifecycleStatus.ACTIVE);
         goal.setAchievementStatus(new CodeableConcept(new Coding(GOAL_ACHIEVEMENT, achievement, achievementDisplay(achievement))));
         goal.setDescription(new CodeableConcept(definition.code().copy()).setText(definition.description()));
         goal.setSubject(parts.patient());

@@ -49,14 +49,35 @@ class SyncBundle {
                     .stream().map(raw -> mapper.map(reader.read(raw))).toList());
         }
         int mapped = bundle.getEntry().size();
+        List<Bundle.BundleEntryComponent> replaced = new ArrayList<>();
         addRetractions(stored, bundle);
-        recoveryPlanNote(stored, document).ifPresent(note -> mapper.recoveryPlan(note, baseline(stored, note),
-                milestones(stored, note)).forEach(bundle::addEntry));
+        for (ProcedureNote note : recoveryPlanNotes(stored, document)) {
+            mapper.recoveryPlan(note, baseline(stored, note), milestones(stored, note))
+                    .forEach(entry -> addOrReplace(bundle, mapped, entry, replaced));
+        }
         List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
         bundle.addEntry(mapper.provenance(document, stored.trackingId(), stored.sha256(), store.now().toInstant(), targets));
         Bundle additions = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        replaced.forEach(e -> additions.addEntry(e.copy()));
         bundle.getEntry().subList(mapped, bundle.getEntry().size()).forEach(e -> additions.addEntry(e.copy()));
         return new Composed(bundle, validator.validate(additions));
+    }
+
+    /**
+     * A send-time entry for a resource the mapped bundle already holds (the assessment's sciatica,
+     * which the recovery plan puts in remission) replaces it: one resource per identifier per bundle.
+     */
+    private void addOrReplace(Bundle bundle, int mapped, Bundle.BundleEntryComponent entry,
+            List<Bundle.BundleEntryComponent> replaced) {
+        Optional<String> id = mapper.businessIdentifier(entry.getResource());
+        for (int i = 0; i < mapped && id.isPresent(); i++) {
+            if (id.equals(mapper.businessIdentifier(bundle.getEntry().get(i).getResource()))) {
+                bundle.getEntry().set(i, entry);
+                replaced.add(entry);
+                return;
+            }
+        }
+        bundle.addEntry(entry);
     }
 
     /** The bundle to send, and the validation of what was added to the mapped bundle at send time. */
@@ -77,17 +98,23 @@ class SyncBundle {
         }
     }
 
-    /** The procedure note whose recovery plan this document changes, in its newest usable version. */
-    private Optional<ProcedureNote> recoveryPlanNote(StoredDocument stored, ClinicalDocument document) {
+    /**
+     * The procedure notes whose recovery plan this document changes, each in its newest usable
+     * version: the note itself, a milestone's note, or the notes that treated an assessment (its
+     * scores are the plan's baseline, and its sciatica the plan may have put in remission).
+     */
+    private List<ProcedureNote> recoveryPlanNotes(StoredDocument stored, ClinicalDocument document) {
         if (document instanceof ProcedureNote note) {
-            return Optional.of(note);
+            return List.of(note);
         }
-        if (document instanceof RecoveryMilestone milestone) {
-            return store.latestVersions(DocumentKind.PROCEDURE_NOTE.code(), stored.patientKey(), "document_id",
-                            milestone.procedureDocumentId()).stream()
-                    .map(raw -> (ProcedureNote) reader.read(raw)).findFirst();
-        }
-        return Optional.empty();
+        String column = document instanceof RecoveryMilestone ? "document_id" : "related_document_id";
+        String value = document instanceof RecoveryMilestone milestone ? milestone.procedureDocumentId()
+                : document.documentId();
+        return store.latestVersions(DocumentKind.PROCEDURE_NOTE.code(), stored.patientKey(), column, value).stream()
+                .map(raw -> (ProcedureNote) reader.read(raw))
+                .filter(note -> document instanceof RecoveryMilestone
+                        || note.candidacyDocumentId().equals(document.documentId()))
+                .toList();
     }
 
     private Optional<CandidacyAssessment> baseline(StoredDocument stored, ProcedureNote note) {

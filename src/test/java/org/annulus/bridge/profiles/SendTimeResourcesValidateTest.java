@@ -37,6 +37,11 @@ class SendTimeResourcesValidateTest {
         for (int i = 2; i < docs.size(); i++) {
             milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
         }
+        // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
+        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit = docs.get(docs.size() - 1).deepCopy();
+        fullBenefit.put("documentId", "RM-2026-000331").put("milestone", "full-benefit").put("daysSinceProcedure", 150)
+                .put("recordedAt", "2026-08-17T09:00:00-05:00");
+        milestones.add((RecoveryMilestone) reader.read(fullBenefit));
         Bundle bundle = mapper.map(note);
         mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
         mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource()).ifPresent(bundle::addEntry));
@@ -46,6 +51,9 @@ class SendTimeResourcesValidateTest {
                 targets));
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
+
+        assertThat(bundle.getEntry()).anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Condition c
+                && c.hasClinicalStatus() && "remission".equals(c.getClinicalStatus().getCodingFirstRep().getCode()));
 
         assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
                 .collect(Collectors.joining("\n"))).isEmpty();
