@@ -126,6 +126,9 @@ final class ProcedureMapper {
     /** The v1.1 session details, for the Procedure's narrative. */
     private static List<String> sessionLines(ProcedureNote doc) {
         List<String> lines = new ArrayList<>();
+        if (doc.visit() != null) {
+            lines.add("Visit " + doc.visit());
+        }
         if (!doc.anesthesia().sedationAgents().isEmpty()) {
             lines.add("Sedation: " + String.join(", ", doc.anesthesia().sedationAgents().stream()
                     .map(SessionMedications::describe).toList()));

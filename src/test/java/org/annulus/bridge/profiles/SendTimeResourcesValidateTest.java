@@ -58,4 +58,20 @@ class SendTimeResourcesValidateTest {
         assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
                 .collect(Collectors.joining("\n"))).isEmpty();
     }
+
+    @Test
+    void visitReferencesToTheEhrEncounterValidate() throws IOException {
+        ClinicalMapper withVisits = new ClinicalMapper(new org.annulus.bridge.mapping.VisitProperties(
+                "urn:oid:2.16.840.1.113883.19.5.99999.2"));
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (String name : List.of("procedure-v1-1-sedation-antibiotic-contrast", "milestone-adverse-event-discitis")) {
+            withVisits.map(reader.read(new ObjectMapper().readTree(Path.of("test-fixtures/golden", name + ".input.json")
+                    .toFile()))).getEntry().forEach(bundle::addEntry);
+        }
+
+        ValidationReport report = Validators.PROJECT.validate(bundle);
+
+        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
+                .collect(Collectors.joining("\n"))).isEmpty();
+    }
 }
