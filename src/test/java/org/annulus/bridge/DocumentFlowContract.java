@@ -166,6 +166,23 @@ abstract class DocumentFlowContract {
     }
 
     @Test
+    void aContradictionIsAWarningInTheHistoryAndTheDocumentStillSyncs() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        doc.put("schemaVersion", "1.1");
+        ((ObjectNode) doc.get("determination")).putObject("criteria").put("discHeightPreserved", false);
+
+        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+
+        JsonNode tracking = awaitState(trackingId, "SYNCED");
+        assertThat(states(tracking)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
+        assertThat(tracking.get("history").get(1).get("reason").asText())
+                .contains("warnings: decision is candidate while criterion disc-height-preserved is false");
+        assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
+                .contains("http://annulus.org/fhir/sid/bridge-resource|candidacy-assessment/" + doc.get("documentId").asText()
+                        + "/documentreference-consult-note");
+    }
+
+    @Test
     void eachContractVersionIsServedAndTheNewestIsTheDefault() {
         ResponseEntity<String> v1 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1", String.class);
         ResponseEntity<String> v11 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1.1", String.class);

@@ -30,6 +30,15 @@ final class DocumentRules {
                 }
             }
         }
+        if (document instanceof CandidacyAssessment assessment && assessment.exam() != null) {
+            // One resource is written per test, side and root: a repeat would overwrite its twin.
+            unique(problems, "$.exam.straightLegRaise", assessment.exam().straightLegRaise().stream()
+                    .map(s -> s.side().name()).toList(), "side listed twice: one entry per leg");
+            unique(problems, "$.exam.femoralStretch", assessment.exam().femoralStretch().stream()
+                    .map(s -> s.side().name()).toList(), "side listed twice: one entry per leg");
+            unique(problems, "$.exam.roots", assessment.exam().roots().stream()
+                    .map(r -> r.root() + "/" + r.side().name()).toList(), "root and side listed twice");
+        }
         if (document instanceof CandidacyAssessment assessment) {
             for (int s = 0; s < assessment.imaging().size(); s++) {
                 Set<DiscLevel> seen = new HashSet<>();
@@ -43,5 +52,14 @@ final class DocumentRules {
             }
         }
         return problems;
+    }
+
+    private static void unique(List<Problem> problems, String path, List<String> keys, String message) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!seen.add(keys.get(i))) {
+                problems.add(new Problem(IssueType.BUSINESSRULE, path + "[" + i + "]", message));
+            }
+        }
     }
 }

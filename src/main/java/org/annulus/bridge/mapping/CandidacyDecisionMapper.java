@@ -3,6 +3,7 @@ package org.annulus.bridge.mapping;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.CandidacyAssessment.ConservativeCare;
 import org.annulus.bridge.document.CandidacyAssessment.Decision;
@@ -16,7 +17,6 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
@@ -32,33 +32,83 @@ final class CandidacyDecisionMapper {
     static final String SACROILIAC = "condition-sacroiliac-joint-pain";
     static final String REFERRAL = "servicerequest-surgical-referral";
 
-    void map(DocumentParts parts, CandidacyAssessment doc, List<Reference> imaging, DateTimeType assessed) {
+    /** Adds the decision's resources; returns references to them, for the consult note. */
+    List<Reference> map(DocumentParts parts, CandidacyAssessment doc, List<Reference> imaging,
+            Map<DiscLevel, List<Reference>> imagingByLevel, DateTimeType assessed) {
         parts.add(CONSERVATIVE_CARE, conservativeCare(parts, doc, assessed));
         List<Reference> exclusions = new ArrayList<>();
         if (doc.exclusions().severeStenosisWithProgressiveDeficit()) {
-            parts.add(STENOSIS, Conditions.problem(parts, STENOSIS, new CodeableConcept(Terminology.LUMBAR_STENOSIS.copy())
-                    .setText("Severe lumbar spinal stenosis with progressive neurologic deficit"), assessed));
+            parts.add(STENOSIS, stenosis(parts, doc, imagingByLevel, assessed));
             exclusions.add(parts.ref(STENOSIS));
         }
+        String referred = doc.leg().filter(l -> !l.dermatomal())
+                .map(l -> ", with non-dermatomal (referred) " + BodySites.words(l.side()) + " leg pain").orElse("");
         if (doc.exclusions().facetMediatedPain()) {
             parts.add(FACET, Conditions.problem(parts, FACET, new CodeableConcept(Terminology.FACET_JOINT_PAIN.copy())
-                    .setText("Facet joint mediated low back pain"), assessed));
+                    .setText("Facet joint mediated low back pain" + referred), assessed));
             exclusions.add(parts.ref(FACET));
         }
         if (doc.exclusions().sacroiliacPain()) {
             parts.add(SACROILIAC, Conditions.problem(parts, SACROILIAC,
-                    new CodeableConcept(Terminology.SACROILIAC_JOINT_PAIN.copy()).setText("Sacroiliac joint pain"), assessed));
+                    new CodeableConcept(Terminology.SACROILIAC_JOINT_PAIN.copy()).setText("Sacroiliac joint pain" + referred),
+                    assessed));
             exclusions.add(parts.ref(SACROILIAC));
         }
         List<Reference> evidence = new ArrayList<>(imaging);
-        evidence.add(parts.ref(Observations.LEG_PAIN));
+        doc.leg().ifPresent(l -> evidence.add(parts.ref(Observations.LEG_PAIN)));
+        evidence.add(parts.ref(Observations.BACK_PAIN));
         evidence.add(parts.ref(Observations.ODI));
         evidence.add(parts.ref(CONSERVATIVE_CARE));
         parts.add(DETERMINATION, determination(parts, doc, evidence, assessed));
+        List<Reference> written = new ArrayList<>(List.of(parts.ref(CONSERVATIVE_CARE)));
+        written.addAll(exclusions);
+        written.add(parts.ref(DETERMINATION));
         if (doc.determination().decision() == Decision.REFER_SURGICAL) {
-            parts.add(REFERRAL, referral(parts, doc, exclusions.isEmpty() ? List.of(parts.ref(CandidacyMapper.SCIATICA))
-                    : exclusions));
+            List<Reference> reasons = new ArrayList<>(exclusions);
+            if (CandidacyDiagnosis.attribution(doc).isPresent()) {
+                reasons.add(parts.ref(CandidacyMapper.SCIATICA));
+            }
+            List<Reference> support = new ArrayList<>(imaging);
+            support.add(parts.ref(DETERMINATION));
+            doc.leg().ifPresent(l -> support.add(parts.ref(Observations.LEG_PAIN)));
+            support.add(parts.ref(Observations.ODI));
+            parts.add(REFERRAL, SurgicalReferral.of(parts, doc, reasons, support));
+            written.add(parts.ref(REFERRAL));
         }
+        return written;
+    }
+
+    /**
+     * Lumbar stenosis with its level(s) and, when the document says whether it causes neurogenic
+     * claudication (v1.1), ICD-10-CM M48.062 / M48.061. A v1 document does not say, so no ICD code
+     * is chosen for it rather than asserting "without claudication".
+     */
+    private Condition stenosis(DocumentParts parts, CandidacyAssessment doc,
+            Map<DiscLevel, List<Reference>> imagingByLevel, DateTimeType assessed) {
+        CandidacyAssessment.Stenosis detail = doc.exclusions().stenosis();
+        CodeableConcept code = new CodeableConcept(Terminology.LUMBAR_STENOSIS.copy());
+        String text = "Severe lumbar spinal stenosis";
+        if (detail != null) {
+            text += " at " + String.join(", ", detail.levels().stream().map(DiscLevel::code).toList());
+            if (detail.neurogenicClaudication() != null) {
+                code.addCoding((detail.neurogenicClaudication() ? Terminology.STENOSIS_WITH_CLAUDICATION
+                        : Terminology.STENOSIS_WITHOUT_CLAUDICATION).copy());
+                text += detail.neurogenicClaudication() ? ", with neurogenic claudication" : ", without neurogenic claudication";
+            }
+        }
+        code.setText(text + ", with progressive neurologic deficit");
+        Condition condition = Conditions.problem(parts, STENOSIS, code, assessed);
+        if (detail != null) {
+            List<Reference> images = new ArrayList<>();
+            for (DiscLevel level : detail.levels()) {
+                condition.addBodySite(BodySites.disc(level).setText(level.code() + " level"));
+                images.addAll(imagingByLevel.getOrDefault(level, List.of()));
+            }
+            if (!images.isEmpty()) {
+                condition.addEvidence().setDetail(images);
+            }
+        }
+        return condition;
     }
 
     private Observation conservativeCare(DocumentParts parts, CandidacyAssessment doc, DateTimeType assessed) {
@@ -89,6 +139,11 @@ final class CandidacyDecisionMapper {
         return obs;
     }
 
+    /**
+     * The clinician's determination: the decision, and one component per criterion the document
+     * states (v1: the three exclusions; v1.1 also the inclusion criteria, red flags,
+     * contraindications and consent). Nothing is computed here.
+     */
     private Observation determination(DocumentParts parts, CandidacyAssessment doc, List<Reference> evidence,
             DateTimeType assessed) {
         Decision decision = doc.determination().decision();
@@ -99,10 +154,18 @@ final class CandidacyDecisionMapper {
         obs.setEffective(assessed.copy());
         obs.setValue(new CodeableConcept(decisionCoding(decision)).setText(decisionCoding(decision).getDisplay()));
         List<String> lines = new ArrayList<>(List.of("Decision: " + decisionCoding(decision).getDisplay()));
-        for (CandidacyCriteria.Criterion c : CandidacyCriteria.of(doc).asList()) {
+        if (doc.determination().criteria() == null) {
+            lines.add("Inclusion criteria: not stated one by one in the document; see the decision and rationale");
+        }
+        for (CandidacyCriteria.Criterion c : CandidacyCriteria.stated(doc)) {
             obs.addComponent().setCode(new CodeableConcept(new Coding(Terminology.CRITERION, c.code(), c.display())))
                     .setValue(new BooleanType(c.met()));
-            lines.add(c.display() + ": " + (c.met() ? "yes" : "no"));
+            lines.add(c.display() + ": " + (c.met() ? "yes" : "no") + " (clinician)");
+        }
+        if (doc.consent() != null && doc.consent().date() != null) {
+            obs.addComponent().setCode(new CodeableConcept(new Coding(Terminology.CRITERION, "informed-consent-date",
+                    "Date informed consent was obtained"))).setValue(new DateTimeType(doc.consent().date().toString()));
+            lines.add("Consent obtained on " + doc.consent().date());
         }
         for (DiscLevel level : doc.determination().targetLevels()) {
             obs.addComponent().setCode(new CodeableConcept(Terminology.TARGET_LEVEL.copy()))
@@ -117,26 +180,6 @@ final class CandidacyDecisionMapper {
         lines.add(parts.sourceLine());
         obs.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
         return obs;
-    }
-
-    private ServiceRequest referral(DocumentParts parts, CandidacyAssessment doc, List<Reference> reasons) {
-        ServiceRequest request = new ServiceRequest();
-        request.getMeta().addProfile(Profiles.SERVICE_REQUEST);
-        request.addIdentifier(parts.identifier(REFERRAL));
-        request.setStatus(parts.retracted() ? ServiceRequest.ServiceRequestStatus.ENTEREDINERROR
-                : ServiceRequest.ServiceRequestStatus.ACTIVE);
-        request.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
-        request.addCategory(new CodeableConcept(new Coding("http://snomed.info/sct", "3457005",
-                "Patient referral")).setText("Referral"));
-        request.setCode(new CodeableConcept(Terminology.SPINE_SURGERY_REFERRAL.copy())
-                .setText("Referral to spine surgery"));
-        request.setSubject(parts.patient());
-        request.setAuthoredOnElement(DocumentParts.dateTime(doc.recordedAt()));
-        request.setRequester(parts.author());
-        request.setReasonReference(reasons);
-        request.setText(DocumentParts.narrative("Referral to spine surgery: severe lumbar stenosis with progressive "
-                + "neurologic deficit; not a candidate for intra-annular fibrin injection", parts.sourceLine()));
-        return request;
     }
 
     static Coding decisionCoding(Decision decision) {

@@ -64,6 +64,18 @@ public class ClinicalMapper {
     }
 
     /**
+     * Where the document contradicts itself (e.g. decision candidate while a stated criterion is
+     * false). Never changes what is mapped: the clinician's judgement stands, the warnings go into
+     * the tracking history. Worded without patient data.
+     */
+    public List<String> warnings(ClinicalDocument document) {
+        if (document instanceof CandidacyAssessment c) {
+            return CandidacyCriteria.warnings(c);
+        }
+        return List.of();
+    }
+
+    /**
      * The recovery CarePlan and Goals of a procedure note, given the baseline assessment (when
      * known) and every milestone recorded for it so far, as conditional updates.
      */

@@ -32,8 +32,10 @@ final class Observations {
         return obs;
     }
 
-    static void addLegPain(DocumentParts parts, int nrs, CodeableConcept legSite, DateTimeType effective) {
-        parts.add(LEG_PAIN, painScore(parts, LEG_PAIN, nrs, legSite, "Leg pain", effective));
+    static Observation addLegPain(DocumentParts parts, int nrs, CodeableConcept legSite, DateTimeType effective) {
+        Observation obs = painScore(parts, LEG_PAIN, nrs, legSite, "Leg pain", effective);
+        parts.add(LEG_PAIN, obs);
+        return obs;
     }
 
     static void addBackPain(DocumentParts parts, int nrs, DateTimeType effective) {
@@ -45,9 +47,14 @@ final class Observations {
         Observation obs = base(parts, ODI, "survey", "Survey",
                 new CodeableConcept(Terminology.ODI.copy()).setText("Oswestry Disability Index"));
         obs.getMeta().addProfile(Profiles.SCREENING_ASSESSMENT);
+        // US Core 6.1 us-core-category "functional-status": the ODI scores limitation in daily activities.
+        obs.addCategory(new CodeableConcept(new Coding(Terminology.US_CORE_CATEGORY, "functional-status",
+                "Functional Status")));
         obs.setEffective(effective.copy());
-        obs.setValue(percent(odi));
-        obs.setText(DocumentParts.narrative("Oswestry Disability Index: " + odi.toPlainString() + "% (0 none - 100 maximal disability)"));
+        // LOINC 97909-6 has property Score and example UCUM unit {score} (loinc.org/97909-6); "%" would
+        // claim a fraction property LOINC does not give it. The value is still the 0-100 index.
+        obs.setValue(new Quantity().setValue(odi).setUnit("{score}").setSystem(Terminology.UCUM).setCode("{score}"));
+        obs.setText(DocumentParts.narrative("Oswestry Disability Index: " + odi.toPlainString() + " (0 none - 100 maximal disability)"));
         parts.add(ODI, obs);
     }
 

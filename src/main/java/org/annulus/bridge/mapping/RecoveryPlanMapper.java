@@ -187,7 +187,7 @@ final class RecoveryPlanMapper {
         Optional<RecoveryMilestone> latest = recorded.stream()
                 .filter(m -> pain ? m.legPainNrs() != null : m.odi() != null)
                 .reduce((a, b) -> b);
-        if (baseline.isEmpty() || latest.isEmpty()) {
+        if (baseline.isEmpty() || latest.isEmpty() || (pain && baseline.get().legPain() == null)) {
             return "in-progress";
         }
         BigDecimal before = pain ? BigDecimal.valueOf(baseline.get().legPain().nrs()) : baseline.get().odi();

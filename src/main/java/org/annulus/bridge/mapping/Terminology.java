@@ -37,6 +37,12 @@ final class Terminology {
             Side.RIGHT, snomed("24028007", "Right"),
             Side.BILATERAL, snomed("51440002", "Right and left"));
 
+    // SNOMED CT lateralized lower-limb structures and the laterality attribute (docs/terminology-sources.md).
+    static final Coding LEFT_LOWER_LIMB = snomed("32153003", "Structure of left lower limb");
+    static final Coding RIGHT_LOWER_LIMB = snomed("62175007", "Structure of right lower limb");
+    static final Coding LOWER_LIMB = snomed("61685007", "Lower limb structure");
+    static final Coding LATERALITY_ATTRIBUTE = snomed("272741003", "Laterality");
+
     static final Coding SCIATICA = snomed("23056005", "Sciatica");
     static final Coding SCIATICA_RIGHT = icd("M54.31", "Sciatica, right side");
     static final Coding SCIATICA_LEFT = icd("M54.32", "Sciatica, left side");
@@ -44,6 +50,12 @@ final class Terminology {
             icd("M51.16", "Intervertebral disc disorders with radiculopathy, lumbar region");
     static final Coding DISC_RADICULOPATHY_LUMBOSACRAL =
             icd("M51.17", "Intervertebral disc disorders with radiculopathy, lumbosacral region");
+    static final Coding DISC_RADICULOPATHY_THORACOLUMBAR =
+            icd("M51.15", "Intervertebral disc disorders with radiculopathy, thoracolumbar region");
+    static final Coding STENOSIS_WITHOUT_CLAUDICATION =
+            icd("M48.061", "Spinal stenosis, lumbar region without neurogenic claudication");
+    static final Coding STENOSIS_WITH_CLAUDICATION =
+            icd("M48.062", "Spinal stenosis, lumbar region with neurogenic claudication");
 
     static final Coding PAIN_NRS = new Coding(LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported");
 
@@ -54,6 +66,8 @@ final class Terminology {
     // LOINC 97909-6, member of the ODI panel 97908-8 (loinc.org; PACIO sample data).
     static final Coding ODI = new Coding(LOINC, "97909-6", "Oswestry disability index score ODI");
     static final Coding PROCEDURE_NOTE = new Coding(LOINC, "28570-0", "Procedure note");
+    static final Coding CONSULT_NOTE = new Coding(LOINC, "11488-4", "Consult note");
+    static final String US_CORE_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/us-core-category";
 
     // Same VSAC value set as the annular tear codes.
     static final Coding LUMBAR_STENOSIS = snomed("18347007", "Spinal stenosis of lumbar region");
@@ -81,6 +95,14 @@ final class Terminology {
     static final Coding TARGET_LEVEL = annulus("target-disc-level", "Target disc level");
     static final Coding SPINE_SURGERY_REFERRAL = annulus("spine-surgery-referral", "Referral to spine surgeon");
     static final Coding RECOVERY_MILESTONE = annulus("recovery-milestone-status", "Recovery milestone reached");
+    static final Coding TEAR_ZONE = annulus("annular-tear-zone", "Annular tear zone");
+    static final Coding STRAIGHT_LEG_RAISE = annulus("straight-leg-raise", "Straight leg raise test");
+    static final Coding FEMORAL_STRETCH = annulus("femoral-stretch-test", "Femoral nerve stretch test");
+    static final Coding TEST_ANGLE = annulus("test-angle", "Angle at which the test became positive");
+    static final Coding ROOT_EXAM = annulus("nerve-root-examination", "Nerve root examination");
+    static final Coding MOTOR_GRADE = annulus("motor-grade-mrc", "Motor strength, MRC grade 0-5");
+    static final Coding SENSORY = annulus("dermatomal-sensation", "Sensation in the dermatome");
+    static final Coding REFLEX = annulus("tendon-reflex", "Tendon reflex");
 
     static final String CRITERION = "http://annulus.org/fhir/CodeSystem/candidacy-criterion";
     static final String DECISION = "http://annulus.org/fhir/CodeSystem/candidacy-decision";

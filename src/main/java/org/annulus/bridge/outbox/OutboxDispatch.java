@@ -126,8 +126,11 @@ public class OutboxDispatch {
 
     private boolean map(StoredDocument doc) {
         Bundle bundle;
+        List<String> warnings;
         try {
-            bundle = mapper.map(reader.read(doc.rawDocument()));
+            ClinicalDocument document = reader.read(doc.rawDocument());
+            bundle = mapper.map(document);
+            warnings = mapper.warnings(document);
         } catch (RuntimeException e) {
             String why = "mapping failed: " + e.getMessage();
             return !transition(doc, DocumentState.REJECTED, why, Change.withOutcome(outcome(why)));
@@ -138,7 +141,9 @@ public class OutboxDispatch {
             return !transition(doc, DocumentState.REJECTED, "FHIR validation failed: " + report.errors().size() + " errors",
                     Change.withOutcome(fhir.newJsonParser().encodeResourceToString(report.toOperationOutcome())));
         }
-        return transition(doc, DocumentState.MAPPED, "mapped to " + bundle.getEntry().size() + " FHIR resources",
+        // Consistency warnings ride on the MAPPED transition: recorded in the history, no new state.
+        return transition(doc, DocumentState.MAPPED, "mapped to " + bundle.getEntry().size() + " FHIR resources"
+                + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings)),
                 Change.mapped(fhir.newJsonParser().encodeResourceToString(bundle)));
     }
 

@@ -123,4 +123,58 @@ class ContractVersionsTest {
             assertThat(schemas.source(kind, "3")).isEmpty();
         }
     }
+
+    static ObjectNode v11(String golden) throws IOException {
+        return (ObjectNode) JSON.readTree(Path.of("test-fixtures/golden/" + golden + ".input.json").toFile());
+    }
+
+    @Test
+    void v11AcceptsNonDermatomalLegPainWithoutDermatomesButDermatomalPainStillNeedsThem() throws IOException {
+        ObjectNode doc = v11("candidacy-v1-1-non-dermatomal-facet");
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).isEmpty();
+
+        ((ObjectNode) doc.get("legPain")).put("pattern", "dermatomal");
+
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
+                .containsExactly("$.legPain.dermatomes");
+    }
+
+    @Test
+    void v11RequiresLegPainUnlessAxialPainOnlyAndThenForbidsIt() throws IOException {
+        ObjectNode axial = v11("candidacy-v1-1-axial-pain-only");
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, axial)).isEmpty();
+
+        ObjectNode withLeg = axial.deepCopy();
+        withLeg.set("legPain", v11("candidacy-unilateral-left").get("legPain"));
+        ObjectNode neither = axial.deepCopy();
+        neither.remove("axialPainOnly");
+
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, withLeg)).extracting(Problem::path)
+                .contains("$.legPain");
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, neither))
+                .contains(new Problem(IssueType.REQUIRED, "$.legPain", "required field is missing"));
+    }
+
+    @Test
+    void v11FieldsInAV1DocumentAreUnknownFields() throws IOException {
+        ObjectNode doc = v11("candidacy-v1-1-exam-findings");
+        doc.put("schemaVersion", "1");
+
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
+                .contains("$.exam", "$.redFlags", "$.contraindications", "$.consent", "$.determination.criteria",
+                        "$.legPain.attributedToDisc");
+    }
+
+    @Test
+    void fardonZonesAndTheV1TearLocationsAreBothAccepted() throws IOException {
+        ObjectNode doc = v11("candidacy-v1-1-tear-zones");
+        for (String zone : List.of("central", "subarticular-left", "subarticular-right", "foraminal-right",
+                "extraforaminal-left", "anterior", "posterior-central", "posterolateral-right")) {
+            ((ObjectNode) doc.get("imaging").get(0).get("findings").get(1)).put("tearLocation", zone);
+            assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).as(zone).isEmpty();
+        }
+        ((ObjectNode) doc.get("imaging").get(0).get("findings").get(1)).put("tearLocation", "lateral");
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
+                .containsExactly("$.imaging[0].findings[1].tearLocation");
+    }
 }
