@@ -30,7 +30,10 @@ final class MilestoneMapper {
         DateTimeType measured = DocumentParts.dateTime(doc.recordedAt());
         Complications.add(parts, doc.adverseEvents(), measured, null, "Adverse event after the procedure");
         parts.add(MILESTONE, milestone(parts, doc, measured));
-        Observations.addLegPain(parts, doc.legPainNrs(), legSite(doc), measured);
+        Observation legPain = Observations.addLegPain(parts, doc.legPainNrs(), legSite(doc), measured);
+        if (doc.legPainSide() == org.annulus.bridge.document.Side.BILATERAL) {
+            BodySites.laterality(legPain, doc.legPainSide());
+        }
         Observations.addBackPain(parts, doc.backPainNrs(), measured);
         if (doc.odi() != null) {
             Observations.addOdi(parts, doc.odi(), measured);
@@ -44,7 +47,7 @@ final class MilestoneMapper {
 
     /** The leg's side when the follow-up states it (v1.1); else the leg without a side, as in v1. */
     private static CodeableConcept legSite(RecoveryMilestone doc) {
-        return doc.legPainSide() != null ? CandidacyMapper.legSite(doc.legPainSide())
+        return doc.legPainSide() != null ? BodySites.leg(doc.legPainSide())
                 : new CodeableConcept().setText("Leg");
     }
 

@@ -44,7 +44,7 @@ final class ProgressNote {
         String leg = doc.legPainSide() == null ? "leg pain" : switch (doc.legPainSide()) {
             case LEFT -> "left leg pain";
             case RIGHT -> "right leg pain";
-            case BILATERAL -> "leg pain in both legs";
+            case BILATERAL -> "bilateral leg pain";
         };
         lines.add("Findings: " + leg + " " + doc.legPainNrs() + "/10, low back pain " + doc.backPainNrs() + "/10"
                 + (doc.odi() == null ? "" : ", Oswestry Disability Index " + doc.odi().toPlainString() + "%")

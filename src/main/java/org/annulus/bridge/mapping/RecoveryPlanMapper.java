@@ -71,11 +71,13 @@ final class RecoveryPlanMapper {
         }
         DocumentParts assessment = new DocumentParts(baseline);
         String identifier = assessment.identifierValue(CandidacyMapper.SCIATICA);
-        return new CandidacyMapper().map(baseline).getEntry().stream()
+        Bundle assessed = new CandidacyMapper().map(baseline);
+        return assessed.getEntry().stream()
                 .filter(e -> Retraction.businessIdentifier(e.getResource()).filter(identifier::equals).isPresent())
                 .findFirst()
                 .map(e -> {
                     org.hl7.fhir.r4.model.Condition sciatica = (org.hl7.fhir.r4.model.Condition) e.getResource().copy();
+                    logicalReferences(sciatica, assessed);
                     sciatica.setClinicalStatus(new CodeableConcept(new Coding(Terminology.CONDITION_CLINICAL,
                             "remission", "Remission")));
                     sciatica.setAbatement(DocumentParts.dateTime(fullBenefit.get().recordedAt()));
@@ -212,6 +214,25 @@ final class RecoveryPlanMapper {
             case "not-achieved" -> "Not Achieved";
             default -> "In Progress";
         };
+    }
+
+    /**
+     * The assessment's Condition travels without the rest of its bundle, so its links to the
+     * assessment's other resources (tear, imaging) become logical references by business identifier,
+     * as the procedure's reasonReference is: a transaction must not carry a urn:uuid it does not hold.
+     */
+    private static void logicalReferences(org.hl7.fhir.r4.model.Resource resource, Bundle source) {
+        java.util.Map<String, org.hl7.fhir.r4.model.Resource> byUrl = new java.util.HashMap<>();
+        source.getEntry().forEach(e -> byUrl.put(e.getFullUrl(), e.getResource()));
+        for (Reference ref : new ca.uhn.fhir.util.FhirTerser(ca.uhn.fhir.context.FhirContext.forR4Cached())
+                .getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            org.hl7.fhir.r4.model.Resource target = ref.hasReference() ? byUrl.get(ref.getReference()) : null;
+            if (target != null) {
+                ref.setReference(null).setType(target.fhirType()).setIdentifier(new Identifier()
+                        .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                        .setValue(Retraction.businessIdentifier(target).orElseThrow()));
+            }
+        }
     }
 
     private static Reference logicalCondition(ProcedureNote note, String part, String display) {

@@ -31,8 +31,11 @@ class AmendmentStatusTest {
 
         Map<String, String> statuses = statuses(v2);
         assertThat(statuses).containsEntry("observation-odi", "amended");
+        // the consult note states the ODI and the rationale, so it changed with them
+        assertThat(statuses).hasEntrySatisfying("documentreference-consult-note", s -> assertThat(s).isEqualTo("amended"));
         assertThat(statuses.entrySet()).filteredOn(e -> !e.getKey().equals("observation-odi")
-                        && !e.getKey().contains("determination") && !e.getKey().contains("candidacy"))
+                        && !e.getKey().contains("determination") && !e.getKey().contains("candidacy")
+                        && !e.getKey().contains("note"))
                 .allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo("final"));
         assertThat(statuses).containsEntry("observation-leg-pain", "final").containsEntry("observation-back-pain", "final");
     }
