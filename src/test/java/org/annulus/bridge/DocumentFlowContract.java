@@ -166,6 +166,24 @@ abstract class DocumentFlowContract {
     }
 
     @Test
+    void theV11CandidacyGoldensSyncToTheSandbox() throws IOException {
+        try (Stream<Path> files = Files.list(Fixtures.ROOT.resolve("golden"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("candidacy-v1-1-")
+                    && f.toString().endsWith(".input.json")).sorted().toList()) {
+                ObjectNode doc = (ObjectNode) JSON.readTree(file.toFile());
+                doc.put("documentId", "CA-" + java.util.UUID.randomUUID().toString().substring(0, 18));
+
+                ResponseEntity<String> response = post(Fixtures.json(doc));
+
+                assertThat(response.getStatusCode().value()).as(file + ": " + response.getBody()).isEqualTo(202);
+                JsonNode tracking = awaitState(json(response.getBody()).get("trackingId").asText(), "SYNCED");
+                assertThat(tracking.get("resources").findValuesAsText("businessIdentifier")).as(file.toString())
+                        .anyMatch(id -> id.endsWith("/documentreference-consult-note"));
+            }
+        }
+    }
+
+    @Test
     void aContradictionIsAWarningInTheHistoryAndTheDocumentStillSyncs() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         doc.put("schemaVersion", "1.1");

@@ -71,5 +71,4 @@ final class SurgicalReferral {
         }
         return text + " and progressive neurologic deficit";
     }
-
 }
