@@ -54,6 +54,9 @@ public class ClinicalMapper {
 
     /** The visit (contract v1.1) a document was recorded in, if it names one. */
     private static String visitOf(ClinicalDocument document) {
+        if (document instanceof CandidacyAssessment c) {
+            return c.visit();
+        }
         if (document instanceof ProcedureNote p) {
             return p.visit();
         }

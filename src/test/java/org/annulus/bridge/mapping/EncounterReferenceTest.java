@@ -48,6 +48,18 @@ class EncounterReferenceTest {
     }
 
     @Test
+    void anAssessmentVisitIsReferencedByItsResources() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new ObjectMapper().readTree(Path.of("test-fixtures/golden/candidacy-v1-1-exam-findings.input.json").toFile());
+        json.put("visit", "V-20260302-0102");
+
+        Bundle bundle = configured.map(reader.read(json));
+
+        assertThat(visitResources(bundle)).isNotEmpty().extracting(e -> encounter(e.getResource()))
+                .allSatisfy(ref -> assertThat(ref.map(r -> r.getIdentifier().getValue())).contains("V-20260302-0102"));
+    }
+
+    @Test
     void withoutTheConfiguredSystemNoEncounterIsReferenced() throws IOException {
         Bundle bundle = new ClinicalMapper().map(golden("procedure-v1-1-sedation-antibiotic-contrast"));
 
