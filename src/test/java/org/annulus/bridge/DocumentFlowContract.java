@@ -410,6 +410,42 @@ abstract class DocumentFlowContract {
                 "follow-up-3-months=completed", "goal-normal-activity=achieved");
     }
 
+    @Test
+    void aFollowUpEpisodeReachesTheEhrAsAClinicianReadsIt() {
+        // Issue 9, points 3, 4, 5 and 10 end to end: a v1 follow-up keeps the baseline's side, each
+        // milestone has its progress note, the lot is data, and full benefit puts the sciatica in remission.
+        ObjectNode candidacy = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode note = Fixtures.fresh("procedure-single-level");
+        note.put("candidacyDocumentId", candidacy.get("documentId").asText());
+        ObjectNode followUp = Fixtures.fresh("milestone-normal-activity");
+        followUp.put("procedureDocumentId", note.get("documentId").asText());
+        ObjectNode fullBenefit = Fixtures.fresh("milestone-normal-activity");
+        fullBenefit.put("procedureDocumentId", note.get("documentId").asText()).put("milestone", "full-benefit")
+                .put("daysSinceProcedure", 150).put("recordedAt", "2026-08-17T09:00:00-05:00").put("legPainNrs", 1);
+        for (ObjectNode doc : List.of(candidacy, note, followUp, fullBenefit)) {
+            syncOrFail(doc);
+        }
+
+        String milestone = "recovery-milestone/" + followUp.get("documentId").asText() + "/";
+        assertThat(observationsWithIdentifier(milestone + "observation-leg-pain")).singleElement()
+                .satisfies(o -> assertThat(o.getBodySite().getCodingFirstRep().getCode()).as("left leg, from the baseline")
+                        .isEqualTo("32153003"));
+        for (ObjectNode m : List.of(followUp, fullBenefit)) {
+            String id = "recovery-milestone/" + m.get("documentId").asText() + "/document-progress-note";
+            assertThat(ehr.all("DocumentReference").stream().map(org.hl7.fhir.r4.model.DocumentReference.class::cast)
+                    .filter(d -> d.getIdentifier().stream().map(Identifier::getValue).anyMatch(id::equals)))
+                    .as(id).singleElement()
+                    .satisfies(d -> assertThat(d.getType().getCodingFirstRep().getCode()).isEqualTo("11506-3"));
+        }
+        String lot = "procedure-note/" + note.get("documentId").asText() + "/medication-fibrin-L4-L5";
+        assertThat(ehr.all("Medication").stream().map(org.hl7.fhir.r4.model.Medication.class::cast)
+                .filter(r -> r.getIdentifier().stream().map(Identifier::getValue).anyMatch(lot::equals)))
+                .singleElement().satisfies(r -> assertThat(r.getBatch().getLotNumber()).isEqualTo("FS-88321"));
+        assertThat(conditionsWithIdentifier("candidacy-assessment/" + candidacy.get("documentId").asText()
+                + "/condition-sciatica")).singleElement()
+                .satisfies(c -> assertThat(c.getClinicalStatus().getCodingFirstRep().getCode()).isEqualTo("remission"));
+    }
+
     /** Sends one episode's documents in the given order; returns its CarePlan and Goal statuses. */
     String recoveryPlanAfter(List<String> order) {
         ObjectNode candidacy = Fixtures.fresh("candidacy-unilateral-left");

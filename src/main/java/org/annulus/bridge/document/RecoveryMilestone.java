@@ -19,4 +19,11 @@ public record RecoveryMilestone(
     public RecoveryMilestone {
         adverseEvents = adverseEvents == null ? List.of() : List.copyOf(adverseEvents);
     }
+
+    /** This milestone with the side of its leg pain (for a v1 follow-up, the side of its baseline). */
+    public RecoveryMilestone withLegPainSide(Side side) {
+        return new RecoveryMilestone(kind, schemaVersion, documentId, version, status, procedureDocumentId, patient,
+                author, recordedAt, milestone, daysSinceProcedure, legPainNrs, backPainNrs, odi, adverseEvents, note,
+                visit, side, pgic);
+    }
 }

@@ -12,6 +12,7 @@ import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
+import org.annulus.bridge.document.Side;
 import org.annulus.bridge.mapping.ClinicalMapper;
 import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
 import org.annulus.bridge.profiles.ResourceValidator;
@@ -43,13 +44,20 @@ class SyncBundle {
     }
 
     Composed compose(StoredDocument stored, ClinicalDocument document) {
-        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, stored.mappedBundle());
+        Optional<Side> baselineSide = baselineSide(stored, document);
+        Bundle bundle = baselineSide.isPresent()
+                ? mapper.map(((RecoveryMilestone) document).withLegPainSide(baselineSide.get()))
+                : fhir.newJsonParser().parseResource(Bundle.class, stored.mappedBundle());
         if (stored.version() > 1) {
             mapper.amendmentStatuses(bundle, store.earlierDocuments(stored.kind(), stored.documentId(), stored.version())
-                    .stream().map(raw -> mapper.map(reader.read(raw))).toList());
+                    .stream().map(raw -> mapper.map(withSide(reader.read(raw), baselineSide))).toList());
         }
         int mapped = bundle.getEntry().size();
         List<Bundle.BundleEntryComponent> replaced = new ArrayList<>();
+        if (baselineSide.isPresent()) {
+            // Re-mapped at send time: the whole bundle passes the gate again.
+            replaced.addAll(bundle.getEntry());
+        }
         addRetractions(stored, bundle);
         for (ProcedureNote note : recoveryPlanNotes(stored, document)) {
             mapper.recoveryPlan(note, baseline(stored, note), milestones(stored, note))
@@ -61,6 +69,25 @@ class SyncBundle {
         replaced.forEach(e -> additions.addEntry(e.copy()));
         bundle.getEntry().subList(mapped, bundle.getEntry().size()).forEach(e -> additions.addEntry(e.copy()));
         return new Composed(bundle, validator.validate(additions));
+    }
+
+    /**
+     * The side of a v1 follow-up's leg pain, which v1 cannot state: the side of the baseline
+     * assessment the treated procedure names, so the follow-up trends against it (issue 9, point 3).
+     */
+    private Optional<Side> baselineSide(StoredDocument stored, ClinicalDocument document) {
+        if (!(document instanceof RecoveryMilestone milestone) || milestone.legPainSide() != null) {
+            return Optional.empty();
+        }
+        return recoveryPlanNotes(stored, document).stream().findFirst()
+                .flatMap(note -> baseline(stored, note))
+                .filter(b -> b.status() != org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR)
+                .flatMap(CandidacyAssessment::leg).map(CandidacyAssessment.LegPain::side);
+    }
+
+    private static ClinicalDocument withSide(ClinicalDocument document, Optional<Side> side) {
+        return side.isPresent() && document instanceof RecoveryMilestone m && m.legPainSide() == null
+                ? m.withLegPainSide(side.get()) : document;
     }
 
     /**
