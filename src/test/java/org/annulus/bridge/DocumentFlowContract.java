@@ -419,6 +419,7 @@ abstract class DocumentFlowContract {
         note.put("candidacyDocumentId", candidacy.get("documentId").asText());
         ObjectNode followUp = Fixtures.fresh("milestone-normal-activity");
         followUp.put("procedureDocumentId", note.get("documentId").asText());
+        followUp.putArray("adverseEvents").addObject().put("code", "discitis").put("severity", "moderate");
         ObjectNode fullBenefit = Fixtures.fresh("milestone-normal-activity");
         fullBenefit.put("procedureDocumentId", note.get("documentId").asText()).put("milestone", "full-benefit")
                 .put("daysSinceProcedure", 150).put("recordedAt", "2026-08-17T09:00:00-05:00").put("legPainNrs", 1);
@@ -437,6 +438,14 @@ abstract class DocumentFlowContract {
                     .as(id).singleElement()
                     .satisfies(d -> assertThat(d.getType().getCodingFirstRep().getCode()).isEqualTo("11506-3"));
         }
+        String adverse = milestone + "condition-complication-discitis";
+        assertThat(conditionsWithIdentifier(adverse)).singleElement().satisfies(c -> assertThat(c.getCategoryFirstRep()
+                .getCodingFirstRep().getCode()).isEqualTo("problem-list-item"));
+        String procedure = "procedure-note/" + note.get("documentId").asText() + "/procedure-L4-L5";
+        assertThat(ehr.all("Procedure").stream().map(org.hl7.fhir.r4.model.Procedure.class::cast)
+                .filter(p -> p.getIdentifier().stream().map(Identifier::getValue).anyMatch(procedure::equals)))
+                .singleElement().satisfies(p -> assertThat(p.getComplicationDetail())
+                        .extracting(r -> r.getIdentifier().getValue()).containsExactly(adverse));
         String lot = "procedure-note/" + note.get("documentId").asText() + "/medication-fibrin-L4-L5";
         assertThat(ehr.all("Medication").stream().map(org.hl7.fhir.r4.model.Medication.class::cast)
                 .filter(r -> r.getIdentifier().stream().map(Identifier::getValue).anyMatch(lot::equals)))

@@ -34,14 +34,22 @@ final class Complications {
     static List<Reference> add(DocumentParts parts, List<ClinicalEvent> events, DateTimeType recorded,
             DateTimeType onset, String context) {
         List<Reference> refs = new ArrayList<>();
+        List<String> names = partNames(events);
+        for (int i = 0; i < events.size(); i++) {
+            parts.add(names.get(i), condition(parts, names.get(i), events.get(i), recorded, onset, context));
+            refs.add(parts.ref(names.get(i)));
+        }
+        return refs;
+    }
+
+    static List<String> partNames(List<ClinicalEvent> events) {
+        List<String> names = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (ClinicalEvent event : events) {
             int n = seen.merge(event.code(), 1, Integer::sum);
-            String part = "condition-complication-" + event.code() + (n == 1 ? "" : "-" + n);
-            parts.add(part, condition(parts, part, event, recorded, onset, context));
-            refs.add(parts.ref(part));
+            names.add("condition-complication-" + event.code() + (n == 1 ? "" : "-" + n));
         }
-        return refs;
+        return names;
     }
 
     static boolean onProblemList(ClinicalEvent event) {

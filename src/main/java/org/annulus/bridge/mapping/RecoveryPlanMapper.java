@@ -52,6 +52,50 @@ final class RecoveryPlanMapper {
             baseline.filter(b -> b.status() != DocumentStatus.ENTERED_IN_ERROR)
                     .flatMap(b -> sciaticaInRemission(b, recorded))
                     .ifPresent(entries::add);
+            entries.addAll(proceduresWithAdverseEvents(note, recorded));
+        }
+        return entries;
+    }
+
+    /**
+     * Adverse events recorded at follow-ups are complications of the procedure too: when there are
+     * any, each Procedure of the note is written again with {@code complicationDetail} naming the
+     * follow-ups' adverse-event Conditions (by business identifier) beside its own complications.
+     */
+    private static List<Bundle.BundleEntryComponent> proceduresWithAdverseEvents(ProcedureNote note,
+            List<RecoveryMilestone> recorded) {
+        List<Reference> adverse = new ArrayList<>();
+        List<CodeableConcept> codes = new ArrayList<>();
+        for (RecoveryMilestone m : recorded) {
+            List<String> names = Complications.partNames(m.adverseEvents());
+            for (int i = 0; i < names.size(); i++) {
+                codes.add(Events.concept(m.adverseEvents().get(i)));
+                adverse.add(new Reference().setType("Condition").setDisplay(Events.describe(m.adverseEvents().get(i)))
+                        .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                                .setValue(new DocumentParts(m).identifierValue(names.get(i)))));
+            }
+        }
+        if (adverse.isEmpty()) {
+            return List.of();
+        }
+        Bundle mapped = new ProcedureMapper().map(note);
+        DocumentParts parts = new DocumentParts(note);
+        List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
+        for (ProcedureNote.TreatedLevel level : note.levels()) {
+            String identifier = parts.identifierValue(ProcedureMapper.procedurePart(level));
+            mapped.getEntry().stream()
+                    .filter(e -> Retraction.businessIdentifier(e.getResource()).filter(identifier::equals).isPresent())
+                    .findFirst()
+                    .ifPresent(e -> {
+                        org.hl7.fhir.r4.model.Procedure procedure = (org.hl7.fhir.r4.model.Procedure) e.getResource().copy();
+                        logicalReferences(procedure, mapped);
+                        adverse.forEach(a -> procedure.addComplicationDetail(a.copy()));
+                        codes.forEach(c -> procedure.addComplication(c.copy()));
+                        procedure.getText().getDiv().addTag("p").addText("Adverse events at follow-up: "
+                                + String.join("; ", adverse.stream().map(Reference::getDisplay).toList()));
+                        entries.add(DocumentParts.updateEntry(parts.fullUrl(ProcedureMapper.procedurePart(level)),
+                                procedure, identifier));
+                    });
         }
         return entries;
     }

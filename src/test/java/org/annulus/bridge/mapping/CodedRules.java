@@ -140,7 +140,9 @@ public final class CodedRules {
                     found.add("Procedure with " + p.getComplication().size() + " complications links "
                             + p.getComplicationDetail().size() + " Conditions");
                 }
-                p.getComplicationDetail().stream().filter(ref -> !(byUrl.get(ref.getReference()) instanceof Condition))
+                // A literal (urn:uuid) link must resolve in the bundle; a logical one names another document's Condition.
+                p.getComplicationDetail().stream().filter(ref -> ref.hasReference()
+                                && !(byUrl.get(ref.getReference()) instanceof Condition))
                         .forEach(ref -> found.add("complicationDetail " + ref.getReference() + " is not a Condition of the bundle"));
             }
             if (r instanceof Observation o) {

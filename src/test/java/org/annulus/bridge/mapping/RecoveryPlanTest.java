@@ -147,6 +147,30 @@ class RecoveryPlanTest {
                         .isEqualTo(Goal.GoalLifecycleStatus.ACTIVE));
     }
 
+    @Test
+    void anAdverseEventAtAFollowUpIsLinkedFromTheProcedure() {
+        RecoveryMilestone m = milestones.get(2);
+        RecoveryMilestone withDiscitis = new RecoveryMilestone(m.kind(), m.schemaVersion(), m.documentId(), 1, m.status(),
+                m.procedureDocumentId(), m.patient(), m.author(), m.recordedAt(), m.milestone(), m.daysSinceProcedure(),
+                m.legPainNrs(), m.backPainNrs(), m.odi(), List.of(new org.annulus.bridge.document.ClinicalEvent("discitis",
+                        "Early discitis on MRI", "moderate")), null, null, null, null);
+
+        List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline),
+                List.of(milestones.get(0), withDiscitis));
+
+        org.hl7.fhir.r4.model.Procedure procedure = plan.stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(org.hl7.fhir.r4.model.Procedure.class::isInstance).map(org.hl7.fhir.r4.model.Procedure.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(procedure.getComplicationDetail()).extracting(r -> r.getIdentifier().getValue())
+                .containsExactly("recovery-milestone/" + m.documentId() + "/condition-complication-discitis");
+        assertThat(procedure.getComplicationDetail()).noneMatch(r -> r.hasReference());
+        assertThat(procedure.getUsedReference()).allMatch(r -> !r.hasReference() && r.hasIdentifier());
+        assertThat(CodedRules.complicationViolations(new Bundle().addEntry(plan.stream()
+                .filter(e -> e.getResource() == procedure).findFirst().orElseThrow()))).isEmpty();
+        assertThat(mapper.recoveryPlan(note, Optional.of(baseline), milestones))
+                .noneMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Procedure);
+    }
+
     private RecoveryMilestone milestone(String id, String milestone, int day, int legPain, String at) {
         RecoveryMilestone m = milestones.get(2);
         return new RecoveryMilestone(m.kind(), m.schemaVersion(), id, 1, m.status(), m.procedureDocumentId(),

@@ -41,6 +41,8 @@ class SendTimeResourcesValidateTest {
         com.fasterxml.jackson.databind.node.ObjectNode fullBenefit = docs.get(docs.size() - 1).deepCopy();
         fullBenefit.put("documentId", "RM-2026-000331").put("milestone", "full-benefit").put("daysSinceProcedure", 150)
                 .put("recordedAt", "2026-08-17T09:00:00-05:00");
+        // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
+        fullBenefit.putArray("adverseEvents").addObject().put("code", "transient-radicular-pain").put("severity", "mild");
         milestones.add((RecoveryMilestone) reader.read(fullBenefit));
         Bundle bundle = mapper.map(note);
         mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
@@ -52,6 +54,8 @@ class SendTimeResourcesValidateTest {
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
+        assertThat(bundle.getEntry()).filteredOn(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Procedure p
+                && p.hasComplicationDetail()).isNotEmpty();
         assertThat(bundle.getEntry()).anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Condition c
                 && c.hasClinicalStatus() && "remission".equals(c.getClinicalStatus().getCodingFirstRep().getCode()));
 
