@@ -82,6 +82,24 @@ class AmendmentStatusTest {
         assertThat(statuses(v2)).containsEntry(ProcedureMapper.NOTE, "final");
     }
 
+    @Test
+    void aLevelDroppedByAnAmendmentRetractsItsFibrinProductToo() throws IOException {
+        Bundle v1 = map(golden("procedure-two-levels"));
+
+        List<String> retracted = v1.getEntry().stream().map(e -> mapper.retraction(e.getResource()))
+                .flatMap(java.util.Optional::stream).map(e -> e.getResource().fhirType() + " "
+                        + statusOf(e.getResource())).toList();
+
+        assertThat(retracted).contains("Medication entered-in-error", "MedicationAdministration entered-in-error",
+                "Procedure entered-in-error");
+    }
+
+    private static String statusOf(Resource r) {
+        return r instanceof org.hl7.fhir.r4.model.Medication m ? m.getStatus().toCode()
+                : r instanceof org.hl7.fhir.r4.model.MedicationAdministration a ? a.getStatus().toCode()
+                : r instanceof org.hl7.fhir.r4.model.Procedure p ? p.getStatus().toCode() : "?";
+    }
+
     private ObjectNode golden(String name) throws IOException {
         return (ObjectNode) JSON.readTree(Path.of("test-fixtures/golden", name + ".input.json").toFile());
     }
