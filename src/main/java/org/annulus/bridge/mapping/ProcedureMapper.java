@@ -219,9 +219,8 @@ final class ProcedureMapper {
                 .setTitle("Intra-annular fibrin injection procedure note"));
         ref.getContext().setPeriod(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
-        for (TreatedLevel level : doc.levels()) {
-            ref.getContext().addRelated(parts.ref(procedurePart(level)));
-        }
+        // Linked to every structured resource of the note: Procedures, fibrin products, drugs, complications.
+        parts.bundle().getEntry().forEach(e -> ref.getContext().addRelated(new Reference(e.getFullUrl())));
         ref.setText(DocumentParts.narrative("Procedure note: intra-annular fibrin injection, "
                 + doc.start().toLocalDate(), parts.sourceLine()));
         return ref;
