@@ -90,7 +90,7 @@ class DebugLogPhiTest {
                 .until(() -> DocumentFlowContract.filesIn(WORK.resolve("inbox").resolve("processed"), "dropped").size() == 1);
         await().atMost(DocumentFlowContract.SYNC_WAIT).until(() -> ehr.all("Procedure").stream()
                 .flatMap(r -> ((org.hl7.fhir.r4.model.Procedure) r).getIdentifier().stream())
-                .anyMatch(i -> i.getValue().startsWith("procedure-note/PN-2026-000045/")));
+                .anyMatch(i -> i.getValue().startsWith("procedure-note/") && i.getValue().contains("/PN-2026-000045/")));
         String metrics = http.getForObject("/actuator/prometheus", String.class);
         http.getForObject("/actuator/health", String.class);
 

@@ -373,6 +373,9 @@ abstract class DocumentFlowContract {
         assertThat(odi).hasSize(1);
         assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
         assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
+        // Issue 9, point 7: what the amendment did not change keeps its status.
+        assertThat(observationsWithIdentifier(Fixtures.identifier(v1, "observation-back-pain")))
+                .singleElement().extracting(o -> o.getStatus().toCode()).isEqualTo("final");
     }
 
     @Test
@@ -415,6 +418,49 @@ abstract class DocumentFlowContract {
         assertThat(outOfOrder).isEqualTo(inOrder);
         assertThat(inOrder).contains("light-walking=completed", "normal-activity=completed",
                 "follow-up-3-months=completed", "goal-normal-activity=achieved");
+    }
+
+    @Test
+    void aFollowUpEpisodeReachesTheEhrAsAClinicianReadsIt() {
+        // Issue 9, points 3, 4, 5 and 10 end to end: a v1 follow-up keeps the baseline's side, each
+        // milestone has its progress note, the lot is data, and full benefit puts the sciatica in remission.
+        ObjectNode candidacy = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode note = Fixtures.fresh("procedure-single-level");
+        note.put("candidacyDocumentId", candidacy.get("documentId").asText());
+        ObjectNode followUp = Fixtures.fresh("milestone-normal-activity");
+        followUp.put("procedureDocumentId", note.get("documentId").asText());
+        followUp.putArray("adverseEvents").addObject().put("code", "discitis").put("severity", "moderate");
+        ObjectNode fullBenefit = Fixtures.fresh("milestone-normal-activity");
+        fullBenefit.put("procedureDocumentId", note.get("documentId").asText()).put("milestone", "full-benefit")
+                .put("daysSinceProcedure", 150).put("recordedAt", "2026-08-17T09:00:00-05:00").put("legPainNrs", 1);
+        for (ObjectNode doc : List.of(candidacy, note, followUp, fullBenefit)) {
+            syncOrFail(doc);
+        }
+
+        assertThat(observationsWithIdentifier(Fixtures.identifier(followUp, "observation-leg-pain"))).singleElement()
+                .satisfies(o -> assertThat(o.getBodySite().getCodingFirstRep().getCode()).as("left leg, from the baseline")
+                        .isEqualTo("32153003"));
+        for (ObjectNode m : List.of(followUp, fullBenefit)) {
+            String id = Fixtures.identifier(m, "document-progress-note");
+            assertThat(ehr.all("DocumentReference").stream().map(org.hl7.fhir.r4.model.DocumentReference.class::cast)
+                    .filter(d -> d.getIdentifier().stream().map(Identifier::getValue).anyMatch(id::equals)))
+                    .as(id).singleElement()
+                    .satisfies(d -> assertThat(d.getType().getCodingFirstRep().getCode()).isEqualTo("11506-3"));
+        }
+        String adverse = Fixtures.identifier(followUp, "condition-complication-discitis");
+        assertThat(conditionsWithIdentifier(adverse)).singleElement().satisfies(c -> assertThat(c.getCategoryFirstRep()
+                .getCodingFirstRep().getCode()).isEqualTo("problem-list-item"));
+        String procedure = Fixtures.identifier(note, "procedure-L4-L5");
+        assertThat(ehr.all("Procedure").stream().map(org.hl7.fhir.r4.model.Procedure.class::cast)
+                .filter(p -> p.getIdentifier().stream().map(Identifier::getValue).anyMatch(procedure::equals)))
+                .singleElement().satisfies(p -> assertThat(p.getComplicationDetail())
+                        .extracting(r -> r.getIdentifier().getValue()).containsExactly(adverse));
+        String lot = Fixtures.identifier(note, "medication-fibrin-L4-L5");
+        assertThat(ehr.all("Medication").stream().map(org.hl7.fhir.r4.model.Medication.class::cast)
+                .filter(r -> r.getIdentifier().stream().map(Identifier::getValue).anyMatch(lot::equals)))
+                .singleElement().satisfies(r -> assertThat(r.getBatch().getLotNumber()).isEqualTo("FS-88321"));
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(candidacy, "condition-sciatica"))).singleElement()
+                .satisfies(c -> assertThat(c.getClinicalStatus().getCodingFirstRep().getCode()).isEqualTo("remission"));
     }
 
     // --- point 4: a document stays with its patient

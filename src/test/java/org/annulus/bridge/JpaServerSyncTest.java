@@ -111,11 +111,19 @@ class JpaServerSyncTest {
         Map<String, Integer> written = writtenByType(trackingIds);
         Map<String, Integer> expected = new TreeMap<>(written);
         expected.merge("Patient", 1, Integer::sum);
+        // Notes: the consult note, the procedure note and the milestone's progress note (issue 9, point 4);
+        // the fibrin product as a Medication with its lot and its administration (point 5).
         assertThat(written).as("what the bridge reports it wrote").containsAllEntriesOf(Map.of(
-                // DocumentReference: the procedure note and the assessment's consult note
-                "Condition", 2, "Observation", 11, "Procedure", 1, "DocumentReference", 2));
+                "Condition", 2, "Observation", 11, "Procedure", 1, "DocumentReference", 3,
+                "Medication", 1, "MedicationAdministration", 1));
         assertThat(countsIn(expected.keySet())).as("resources in the FHIR server, per type").isEqualTo(expected);
         assertNoDuplicateIdentifiers(expected.keySet());
+        // A recall by lot finds the patient through the real server's chained search.
+        org.hl7.fhir.r4.model.Bundle recall = EHR.client().search()
+                .byUrl("MedicationAdministration?medication.lot-number=FS-88321")
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+        assertThat(recall.getEntry()).extracting(e -> ((org.hl7.fhir.r4.model.MedicationAdministration) e.getResource())
+                .getSubject().getReference()).containsExactly("Patient/" + patientId);
         for (String trackingId : trackingIds) {
             for (JsonNode resource : track(trackingId).get("resources")) {
                 if (resource.path("resourceType").asText().equals("Patient")) {

@@ -9,14 +9,16 @@ import java.util.Optional;
 
 /**
  * Is this patient a candidate for an intra-annular fibrin injection? Fields marked v1.1 are
- * optional additions of contract v1.1 and are null in a v1 document.
+ * optional additions of contract v1.1 and are null in a v1 document. {@code visit} (v1.1) is the
+ * hospital's number of the assessment visit (see mapping.VisitProperties).
  */
 public record CandidacyAssessment(
         DocumentKind kind, String schemaVersion, String documentId, int version, DocumentStatus status,
         OffsetDateTime recordedAt, PatientIdentity patient, Author author,
         LegPain legPain, Boolean axialPainOnly, Integer backPainNrs, BigDecimal odi, List<ImagingStudy> imaging,
         ConservativeCare conservativeCare, Exclusions exclusions, Exam exam, RedFlags redFlags,
-        Contraindications contraindications, Consent consent, Determination determination)
+        Contraindications contraindications, Consent consent, Determination determination,
+        String visit)
         implements ClinicalDocument {
 
     public CandidacyAssessment {

@@ -116,7 +116,7 @@ public class EhrWriter {
             return new EhrWriteResult.NoPatientMatch(match.reason(), match.candidates());
         }
         String patientId = match.patientId().get();
-        Bundle toSend = withPatient(mapped, patient, patientId);
+        Bundle toSend = withEncounters(withPatient(mapped, patient, patientId), patientId);
         EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
         List<String> fallbacks = applyFallbacks(toSend, capabilities);
         List<EhrWriteResult.WrittenEntry> written;
@@ -224,6 +224,42 @@ public class EhrWriter {
             }
         }
         return copy;
+    }
+
+    /**
+     * Visit references (by the hospital's visit number, issue 9 point 12) made literal where the EHR
+     * has exactly one Encounter with that identifier for this patient. Otherwise the logical
+     * reference stays: it names the real visit, and the EHR may resolve it later; nothing is invented.
+     */
+    private Bundle withEncounters(Bundle bundle, String patientId) {
+        java.util.Map<String, Optional<String>> found = new java.util.HashMap<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
+                if (!ref.hasReference() && "Encounter".equals(ref.getType()) && ref.hasIdentifier()) {
+                    String token = ref.getIdentifier().getSystem() + "|" + ref.getIdentifier().getValue();
+                    found.computeIfAbsent(token, t -> findEncounter(ref.getIdentifier(), patientId))
+                            .ifPresent(id -> ref.setReference("Encounter/" + id));
+                }
+            }
+        }
+        return bundle;
+    }
+
+    private Optional<String> findEncounter(org.hl7.fhir.r4.model.Identifier visit, String patientId) {
+        try {
+            Bundle matches = endpoint.client().search().forResource(org.hl7.fhir.r4.model.Encounter.class)
+                    .where(org.hl7.fhir.r4.model.Encounter.IDENTIFIER.exactly()
+                            .systemAndIdentifier(visit.getSystem(), visit.getValue()))
+                    .and(org.hl7.fhir.r4.model.Encounter.PATIENT.hasId(patientId))
+                    .returnBundle(Bundle.class).execute();
+            List<String> ids = matches.getEntry().stream().filter(e -> e.getResource() != null)
+                    .map(e -> e.getResource().getIdElement().getIdPart()).toList();
+            return ids.size() == 1 ? Optional.of(ids.get(0)) : Optional.empty();
+        } catch (BaseServerResponseException e) {
+            // An EHR without Encounter search (or that refuses it) keeps the logical reference.
+            log.info("Encounter lookup by visit identifier not answered (HTTP {})", e.getStatusCode());
+            return Optional.empty();
+        }
     }
 
     private static List<EhrWriteResult.WrittenEntry> entriesOf(Bundle sent, List<IIdType> ids) {

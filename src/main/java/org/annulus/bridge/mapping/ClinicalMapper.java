@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,8 +23,25 @@ public class ClinicalMapper {
     private final MilestoneMapper milestone = new MilestoneMapper();
     private final RecoveryPlanMapper plan = new RecoveryPlanMapper();
     private final ProvenanceMapper provenance = new ProvenanceMapper();
+    private final String visitSystem;
+
+    /** Without a visit identifier system: no Encounter references (tests, and hospitals that set none). */
+    public ClinicalMapper() {
+        this(new VisitProperties(null));
+    }
+
+    @Autowired
+    public ClinicalMapper(VisitProperties visits) {
+        this.visitSystem = visits.configured() ? visits.identifierSystem() : null;
+    }
 
     public Bundle map(ClinicalDocument document) {
+        Bundle bundle = mapKind(document);
+        String visit = visitOf(document);
+        return visitSystem == null || visit == null ? bundle : Encounters.link(bundle, Encounters.visit(visitSystem, visit));
+    }
+
+    private Bundle mapKind(ClinicalDocument document) {
         // Java 17: no pattern switch yet; the interface is sealed, so this list is complete.
         if (document instanceof CandidacyAssessment c) {
             return candidacy.map(c);
@@ -32,6 +50,20 @@ public class ClinicalMapper {
             return procedure.map(p);
         }
         return milestone.map((RecoveryMilestone) document);
+    }
+
+    /** The visit (contract v1.1) a document was recorded in, if it names one. */
+    private static String visitOf(ClinicalDocument document) {
+        if (document instanceof CandidacyAssessment c) {
+            return c.visit();
+        }
+        if (document instanceof ProcedureNote p) {
+            return p.visit();
+        }
+        if (document instanceof RecoveryMilestone m) {
+            return m.visit();
+        }
+        return null;
     }
 
     /**
@@ -58,6 +90,14 @@ public class ClinicalMapper {
     /** An update marking a resource an earlier version wrote as entered in error, if it is one of ours. */
     public Optional<Bundle.BundleEntryComponent> retraction(Resource earlier) {
         return Retraction.of(earlier);
+    }
+
+    /**
+     * Gives back {@code final} (or an earlier amendment's status) to what an amendment did not
+     * change, comparing with the bundles the earlier versions map to, oldest first.
+     */
+    public Bundle amendmentStatuses(Bundle current, List<Bundle> earlierVersions) {
+        return Amendments.apply(current, earlierVersions);
     }
 
     /** Our business identifier value ({@code kind/documentId/part}) of a resource, if it has one. */

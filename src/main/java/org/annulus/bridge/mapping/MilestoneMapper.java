@@ -15,23 +15,40 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
- * A recovery milestone as what was measured at that follow-up: the milestone reached, pain scores,
- * ODI and adverse events. The plan it advances is rewritten by {@link RecoveryPlanMapper}.
+ * A recovery milestone as what was measured at that follow-up: the milestone reached, pain scores
+ * (the leg pain with its side, to trend against the baseline), ODI, the patient's global impression
+ * of change, adverse events as Conditions, and a progress note a clinician reads first. The plan it
+ * advances is rewritten by {@link RecoveryPlanMapper}.
  */
 final class MilestoneMapper {
 
     static final String MILESTONE = "observation-milestone";
+    static final String PGIC = "observation-pgic";
 
     Bundle map(RecoveryMilestone doc) {
         DocumentParts parts = new DocumentParts(doc);
         DateTimeType measured = DocumentParts.dateTime(doc.recordedAt());
+        Complications.add(parts, doc.adverseEvents(), measured, null, "Adverse event after the procedure");
         parts.add(MILESTONE, milestone(parts, doc, measured));
-        Observations.addLegPain(parts, doc.legPainNrs(), new CodeableConcept().setText("Leg"), measured);
+        Observation legPain = Observations.addLegPain(parts, doc.legPainNrs(), legSite(doc), measured);
+        if (doc.legPainSide() == org.annulus.bridge.document.Side.BILATERAL) {
+            BodySites.laterality(legPain, doc.legPainSide());
+        }
         Observations.addBackPain(parts, doc.backPainNrs(), measured);
         if (doc.odi() != null) {
             Observations.addOdi(parts, doc.odi(), measured);
         }
+        if (doc.pgic() != null) {
+            parts.add(PGIC, pgic(parts, doc, measured));
+        }
+        ProgressNote.add(parts, doc);
         return parts.bundle();
+    }
+
+    /** The leg's side when the follow-up states it (v1.1); else the leg without a side, as in v1. */
+    private static CodeableConcept legSite(RecoveryMilestone doc) {
+        return doc.legPainSide() != null ? BodySites.leg(doc.legPainSide())
+                : new CodeableConcept().setText("Leg");
     }
 
     /** The milestone Observation of a milestone document, by business identifier. */
@@ -66,6 +83,18 @@ final class MilestoneMapper {
         }
         lines.add(parts.sourceLine());
         obs.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
+        return obs;
+    }
+
+    private static Observation pgic(DocumentParts parts, RecoveryMilestone doc, DateTimeType measured) {
+        Observation obs = Observations.base(parts, PGIC, "survey", "Survey",
+                new CodeableConcept(ProcedureCodes.PGIC.copy()).setText("Patient global impression of change"));
+        obs.getMeta().addProfile(Profiles.SCREENING_ASSESSMENT);
+        obs.setEffective(measured.copy());
+        Coding answer = ProcedureCodes.pgicAnswer(doc.pgic());
+        obs.setValue(new CodeableConcept(answer).setText(answer.getDisplay()));
+        obs.setText(DocumentParts.narrative("Patient global impression of change since the procedure: "
+                + answer.getDisplay().toLowerCase() + " (" + doc.pgic() + " on 1-7)", parts.sourceLine()));
         return obs;
     }
 

@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.List;
 import org.annulus.bridge.document.ClinicalEvent;
 import org.annulus.bridge.document.ProcedureNote;
+import org.annulus.bridge.document.ProcedureNote.Administration;
 import org.annulus.bridge.document.ProcedureNote.TreatedLevel;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -14,22 +15,35 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
  * A procedure note as one Procedure per treated disc (bilateral symptoms from one disc are one
- * Procedure: the injection treats a disc, not a side) and the note itself.
+ * Procedure: the injection treats a disc, not a side), the fibrin product per disc as data (lot and
+ * volume, see {@link SessionMedications}), each complication as its own Condition, and the note itself.
  */
 final class ProcedureMapper {
 
     static final String NOTE = "document-note";
+    static final String FLUOROSCOPY_TIME = "observation-fluoroscopy-time";
 
     Bundle map(ProcedureNote doc) {
         DocumentParts parts = new DocumentParts(doc);
+        List<Reference> procedures = doc.levels().stream().map(l -> parts.ref(procedurePart(l))).toList();
+        List<Reference> complications = Complications.add(parts, doc.complications(),
+                DocumentParts.dateTime(doc.end()), DocumentParts.dateTime(doc.start()), "Complication of the procedure");
         for (TreatedLevel level : doc.levels()) {
-            parts.add(procedurePart(level), procedure(parts, doc, level));
+            parts.add(procedurePart(level), procedure(parts, doc, level, complications));
+            parts.add(SessionMedications.medicationPart(level), SessionMedications.fibrinProduct(parts, level));
+            parts.add(SessionMedications.fibrinPart(level), SessionMedications.fibrin(parts, doc, level));
+        }
+        addSessionDrugs(parts, doc, procedures);
+        if (doc.fluoroscopyTimeSeconds() != null) {
+            parts.add(FLUOROSCOPY_TIME, fluoroscopyTime(parts, doc, procedures));
         }
         parts.add(NOTE, note(parts, doc));
         return parts.bundle();
@@ -39,12 +53,31 @@ final class ProcedureMapper {
         return "procedure-" + level.level().code();
     }
 
-    private Procedure procedure(DocumentParts parts, ProcedureNote doc, TreatedLevel level) {
+    private static void addSessionDrugs(DocumentParts parts, ProcedureNote doc, List<Reference> procedures) {
+        List<Administration> agents = doc.anesthesia().sedationAgents();
+        for (int i = 0; i < agents.size(); i++) {
+            parts.add("administration-sedation-" + (i + 1), SessionMedications.drug(parts, doc,
+                    "administration-sedation-" + (i + 1), agents.get(i), new CodeableConcept(
+                            ProcedureCodes.SEDATION_AGENT.copy()).setText("Procedural sedation"), procedures));
+        }
+        if (doc.prophylacticAntibiotic() != null) {
+            parts.add("administration-antibiotic", SessionMedications.drug(parts, doc, "administration-antibiotic",
+                    doc.prophylacticAntibiotic(), new CodeableConcept(ProcedureCodes.PROPHYLACTIC_ANTIBIOTIC.copy())
+                            .setText("Prophylactic antibiotic"), procedures));
+        }
+        if (doc.contrast() != null) {
+            parts.add("administration-contrast", SessionMedications.contrast(parts, doc, "administration-contrast",
+                    procedures));
+        }
+    }
+
+    private Procedure procedure(DocumentParts parts, ProcedureNote doc, TreatedLevel level, List<Reference> complications) {
         String disc = level.level().code();
         Procedure procedure = new Procedure();
         procedure.getMeta().addProfile(Profiles.PROCEDURE).addProfile(Profiles.FIBRIN_PROCEDURE);
         procedure.addIdentifier(parts.identifier(procedurePart(level)));
         procedure.setStatus(parts.retracted() ? Procedure.ProcedureStatus.ENTEREDINERROR : Procedure.ProcedureStatus.COMPLETED);
+        procedure.setCategory(new CodeableConcept(ProcedureCodes.SURGICAL_PROCEDURE.copy()));
         procedure.setCode(new CodeableConcept(Terminology.FIBRIN_INJECTION.copy())
                 .setText("Intra-annular fibrin injection, " + disc + " disc"));
         procedure.setSubject(parts.patient());
@@ -56,8 +89,9 @@ final class ProcedureMapper {
         }
         procedure.addBodySite(CandidacyMapper.discSite(level.level()));
         procedure.setReasonReference(reasons(doc, level));
-        procedure.addUsedCode(new CodeableConcept(Terminology.FIBRIN_SEALANT.copy())
-                .setText("Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL, lot " + level.productLot()));
+        String product = "Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL, lot " + level.productLot();
+        procedure.addUsedCode(new CodeableConcept(Terminology.FIBRIN_SEALANT.copy()).setText(product));
+        procedure.addUsedReference(parts.ref(SessionMedications.medicationPart(level)).setDisplay(product));
         procedure.addExtension(Profiles.EXT_GUIDANCE, guidance(doc.guidance()));
         procedure.addExtension(Profiles.EXT_ANESTHESIA, new CodeableConcept(Terminology.LOCAL_ANESTHESIA.copy())
                 .setText("Local anaesthesia: " + doc.anesthesia().local()));
@@ -66,15 +100,17 @@ final class ProcedureMapper {
         }
         List<String> lines = new ArrayList<>(List.of(procedure.getCode().getText(),
                 "Approach: " + level.approach().replace('-', ' '),
-                procedure.getUsedCodeFirstRep().getText(),
+                product,
                 "Guidance: " + doc.guidance() + "; anaesthesia: " + doc.anesthesia().local() + ", "
                         + doc.anesthesia().sedation() + " sedation",
                 "Performed " + DocumentParts.dateTime(doc.start()).getValueAsString() + " to "
                         + DocumentParts.dateTime(doc.end()).getValueAsString()));
+        lines.addAll(sessionLines(doc));
         for (ClinicalEvent complication : doc.complications()) {
             procedure.addComplication(Events.concept(complication));
             lines.add("Complication: " + Events.describe(complication));
         }
+        complications.forEach(c -> procedure.addComplicationDetail(c.copy()));
         if (doc.complications().isEmpty()) {
             lines.add("No complications");
         }
@@ -85,6 +121,41 @@ final class ProcedureMapper {
         lines.add(parts.sourceLine());
         procedure.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
         return procedure;
+    }
+
+    /** The v1.1 session details, for the Procedure's narrative. */
+    private static List<String> sessionLines(ProcedureNote doc) {
+        List<String> lines = new ArrayList<>();
+        if (doc.visit() != null) {
+            lines.add("Visit " + doc.visit());
+        }
+        if (!doc.anesthesia().sedationAgents().isEmpty()) {
+            lines.add("Sedation: " + String.join(", ", doc.anesthesia().sedationAgents().stream()
+                    .map(SessionMedications::describe).toList()));
+        }
+        if (doc.prophylacticAntibiotic() != null) {
+            lines.add("Prophylactic antibiotic: " + SessionMedications.describe(doc.prophylacticAntibiotic()));
+        }
+        if (doc.contrast() != null) {
+            lines.add("Contrast: " + doc.contrast().agent() + " " + doc.contrast().volumeMl().toPlainString() + " mL");
+        }
+        if (doc.fluoroscopyTimeSeconds() != null) {
+            lines.add("Fluoroscopy time: " + doc.fluoroscopyTimeSeconds().toPlainString() + " s");
+        }
+        return lines;
+    }
+
+    private static Observation fluoroscopyTime(DocumentParts parts, ProcedureNote doc, List<Reference> procedures) {
+        Observation obs = Observations.base(parts, FLUOROSCOPY_TIME, "procedure", "Procedure",
+                new CodeableConcept(ProcedureCodes.TOTAL_FLUORO_TIME.copy()).setText("Total fluoroscopy time"));
+        obs.setEffective(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
+                .setEndElement(DocumentParts.dateTime(doc.end())));
+        procedures.forEach(p -> obs.addPartOf(p.copy()));
+        obs.setValue(new Quantity().setValue(doc.fluoroscopyTimeSeconds()).setUnit("s").setSystem(Terminology.UCUM)
+                .setCode("s"));
+        obs.setText(DocumentParts.narrative("Total fluoroscopy time: " + doc.fluoroscopyTimeSeconds().toPlainString()
+                + " s", parts.sourceLine()));
+        return obs;
     }
 
     /**
@@ -151,9 +222,8 @@ final class ProcedureMapper {
                 .setTitle("Intra-annular fibrin injection procedure note"));
         ref.getContext().setPeriod(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
-        for (TreatedLevel level : doc.levels()) {
-            ref.getContext().addRelated(parts.ref(procedurePart(level)));
-        }
+        // Linked to every structured resource of the note: Procedures, fibrin products, drugs, complications.
+        parts.bundle().getEntry().forEach(e -> ref.getContext().addRelated(new Reference(e.getFullUrl())));
         ref.setText(DocumentParts.narrative("Procedure note: intra-annular fibrin injection, "
                 + doc.start().toLocalDate(), parts.sourceLine()));
         return ref;

@@ -18,6 +18,7 @@ final class Profiles {
     static final String GOAL = US_CORE + "us-core-goal";
     static final String SERVICE_REQUEST = US_CORE + "us-core-servicerequest";
     static final String DOCUMENT_REFERENCE = US_CORE + "us-core-documentreference";
+    static final String MEDICATION = US_CORE + "us-core-medication";
 
     static final String CANDIDACY_DETERMINATION = ANNULUS + "annulus-candidacy-determination";
     static final String FIBRIN_PROCEDURE = ANNULUS + "annulus-fibrin-procedure";

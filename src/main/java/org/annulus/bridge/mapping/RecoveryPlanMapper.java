@@ -42,11 +42,18 @@ final class RecoveryPlanMapper {
                 .toList();
         Set<String> reached = recorded.stream().map(RecoveryMilestone::milestone).collect(Collectors.toSet());
         LocalDate day0 = note.start().toLocalDate();
+        boolean done = RecoveryProtocol.planComplete(reached);
         List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
         for (RecoveryProtocol.GoalDefinition definition : RecoveryProtocol.GOALS) {
-            entries.add(parts.update(definition.key(), goal(parts, definition, day0, reached, baseline, recorded)));
+            entries.add(parts.update(definition.key(), goal(parts, definition, day0, reached, baseline, recorded, done)));
         }
         entries.add(0, parts.update(CAREPLAN, carePlan(parts, note, day0, reached, recorded)));
+        if (!parts.retracted()) {
+            baseline.filter(b -> b.status() != DocumentStatus.ENTERED_IN_ERROR)
+                    .flatMap(b -> EpisodeUpdates.sciaticaInRemission(b, recorded))
+                    .ifPresent(entries::add);
+            entries.addAll(EpisodeUpdates.proceduresWithAdverseEvents(note, recorded));
+        }
         return entries;
     }
 
@@ -56,7 +63,7 @@ final class RecoveryPlanMapper {
         plan.getMeta().addProfile(Profiles.CAREPLAN).addProfile(Profiles.RECOVERY_CAREPLAN);
         plan.addIdentifier(parts.identifier(CAREPLAN));
         plan.addInstantiatesCanonical(RecoveryProtocol.PLAN_DEFINITION);
-        boolean done = reached.contains("full-benefit") || reached.contains("follow-up-6-months");
+        boolean done = RecoveryProtocol.planComplete(reached);
         plan.setStatus(parts.retracted() ? CarePlan.CarePlanStatus.ENTEREDINERROR
                 : done ? CarePlan.CarePlanStatus.COMPLETED : CarePlan.CarePlanStatus.ACTIVE);
         plan.setIntent(CarePlan.CarePlanIntent.PLAN);
@@ -108,13 +115,19 @@ final class RecoveryPlanMapper {
     }
 
     private Goal goal(DocumentParts parts, RecoveryProtocol.GoalDefinition definition, LocalDate day0,
-            Set<String> reached, Optional<CandidacyAssessment> baseline, List<RecoveryMilestone> recorded) {
+            Set<String> reached, Optional<CandidacyAssessment> baseline, List<RecoveryMilestone> recorded, boolean done) {
         Goal goal = new Goal();
         goal.getMeta().addProfile(Profiles.GOAL);
         goal.addIdentifier(parts.identifier(definition.key()));
         String achievement = achievement(definition, reached, baseline, recorded);
+        // Rule 2: when the plan completes, no goal is still being sought (goal-status "completed"),
+        // and one not met by then is not-achieved, whatever its trend was.
+        if (done && !"achieved".equals(achievement)) {
+            achievement = "not-achieved";
+        }
         goal.setLifecycleStatus(parts.retracted() ? Goal.GoalLifecycleStatus.ENTEREDINERROR
-                : "achieved".equals(achievement) ? Goal.GoalLifecycleStatus.COMPLETED : Goal.GoalLifecycleStatus.ACTIVE);
+                : "achieved".equals(achievement) || done ? Goal.GoalLifecycleStatus.COMPLETED
+                        : Goal.GoalLifecycleStatus.ACTIVE);
         goal.setAchievementStatus(new CodeableConcept(new Coding(GOAL_ACHIEVEMENT, achievement, achievementDisplay(achievement))));
         goal.setDescription(new CodeableConcept(definition.code().copy()).setText(definition.description()));
         goal.setSubject(parts.patient());

@@ -51,6 +51,14 @@ final class RecoveryProtocol {
                     "Meaningful function improvement"), "Oswestry Disability Index at least 10 points lower by 3 to 6 months",
                     180));
 
+    /**
+     * Rule 1 (fhir-profiles/README.md): the plan is complete at its last scheduled step, the
+     * 6-month follow-up, or earlier when the clinician records full benefit.
+     */
+    static boolean planComplete(Set<String> reachedMilestones) {
+        return reachedMilestones.contains("full-benefit") || reachedMilestones.contains("follow-up-6-months");
+    }
+
     /** Minimal clinically important differences the goals use: 2 points of pain NRS, 10 points of ODI. */
     static final int PAIN_MCID = 2;
     static final int ODI_MCID = 10;

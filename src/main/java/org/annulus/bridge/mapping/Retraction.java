@@ -10,6 +10,8 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
@@ -46,6 +48,10 @@ final class Retraction {
             p.setStatus(CarePlan.CarePlanStatus.ENTEREDINERROR);
         } else if (retracted instanceof Goal g) {
             g.setLifecycleStatus(Goal.GoalLifecycleStatus.ENTEREDINERROR);
+        } else if (retracted instanceof MedicationAdministration m) {
+            m.setStatus(MedicationAdministration.MedicationAdministrationStatus.ENTEREDINERROR);
+        } else if (retracted instanceof Medication m) {
+            m.setStatus(Medication.MedicationStatus.ENTEREDINERROR);
         } else {
             return Optional.empty();
         }

@@ -160,6 +160,18 @@ class DocumentStore {
     }
 
     /**
+     * Raw text of the earlier versions of a document that were mapped (so were or will be written),
+     * oldest first: what each of them sent is re-derived from it by the current mapping.
+     */
+    List<String> earlierDocuments(String kind, String documentId, int version) {
+        return jdbc.sql("""
+                select raw_document from clinical_document
+                where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
+                order by doc_version""")
+                .params(kind, documentId, version).query(String.class).list();
+    }
+
+    /**
      * Whether this version should not be sent: a higher version is already in the EHR, or arrived
      * before this one did (a late, stale version changes nothing).
      */

@@ -33,6 +33,7 @@ final class ResourceMatcher {
             "Goal", "subject",
             "ServiceRequest", "subject",
             "DocumentReference", "subject",
+            "MedicationAdministration", "subject",
             "Provenance", "target",
             "AuditEvent", "entity.what");
 

@@ -11,6 +11,8 @@ import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -129,6 +131,7 @@ class SandboxConfiguration {
                 new IdentifiedResourceProvider<>(Practitioner.class, store, fhirContext),
                 new IdentifiedResourceProvider<>(Organization.class, store, fhirContext),
                 new IdentifiedResourceProvider<>(PlanDefinition.class, store, fhirContext),
+                new IdentifiedResourceProvider<>(Medication.class, store, fhirContext),
                 new PatientRecordProvider<>(Condition.class, store, fhirContext),
                 new PatientRecordProvider<>(Observation.class, store, fhirContext),
                 new PatientRecordProvider<>(Procedure.class, store, fhirContext),
@@ -136,6 +139,7 @@ class SandboxConfiguration {
                 new PatientRecordProvider<>(Goal.class, store, fhirContext),
                 new PatientRecordProvider<>(ServiceRequest.class, store, fhirContext),
                 new PatientRecordProvider<>(DocumentReference.class, store, fhirContext),
+                new PatientRecordProvider<>(MedicationAdministration.class, store, fhirContext),
                 new TraceResourceProvider<>(Provenance.class, store, fhirContext),
                 new TraceResourceProvider<>(AuditEvent.class, store, fhirContext));
 

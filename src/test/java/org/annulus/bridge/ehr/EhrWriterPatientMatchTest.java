@@ -101,6 +101,52 @@ class EhrWriterPatientMatchTest {
                 written -> assertThat(written.patientId()).isEqualTo("p1"));
     }
 
+    @Test
+    void aVisitNumberBecomesALiteralReferenceToTheEhrsEncounter() {
+        fake.patientsWithMrn(PATIENT, PATIENT.family());
+        org.hl7.fhir.r4.model.Encounter visit = new org.hl7.fhir.r4.model.Encounter();
+        visit.setId("enc-9");
+        Bundle found = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(1);
+        found.addEntry().setResource(visit).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(FakeEhr.FHIR + "/Encounter"))
+                .withQueryParam("identifier", com.github.tomakehurst.wiremock.client.WireMock.equalTo(VISITS + "|V-77"))
+                .withQueryParam("patient", com.github.tomakehurst.wiremock.client.WireMock.equalTo("p1"))
+                .willReturn(fake.fhirJson(200, found)));
+        withVisit("V-77");
+
+        assertThat(write()).isInstanceOf(EhrWriteResult.Written.class);
+        assertThat(sentTransaction()).contains("\"reference\":\"Encounter/enc-9\"");
+    }
+
+    @Test
+    void aVisitTheEhrDoesNotKnowStaysALogicalReference() {
+        fake.patientsWithMrn(PATIENT, PATIENT.family());
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(FakeEhr.FHIR + "/Encounter"))
+                .willReturn(fake.fhirJson(404, FakeEhr.outcome(OperationOutcome.IssueType.NOTSUPPORTED,
+                        "Encounter is not supported"))));
+        withVisit("V-78");
+
+        assertThat(write()).isInstanceOf(EhrWriteResult.Written.class);
+        assertThat(sentTransaction()).doesNotContain("Encounter/").contains("\"value\":\"V-78\"");
+    }
+
+    static final String VISITS = "urn:oid:2.16.840.1.113883.19.5.99999.2";
+
+    /** What the mapping writes for a document with a visit when hospital IT configured the visit system. */
+    private void withVisit(String number) {
+        bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(org.hl7.fhir.r4.model.Observation.class::isInstance)
+                .map(org.hl7.fhir.r4.model.Observation.class::cast)
+                .forEach(o -> o.setEncounter(new org.hl7.fhir.r4.model.Reference().setType("Encounter")
+                        .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(VISITS).setValue(number))));
+    }
+
+    private String sentTransaction() {
+        return wm.findAll(FakeEhr.transactionsSent()).get(0).getBodyAsString().replace(" ", "");
+    }
+
     private EhrWriteResult write() {
         return ehr.writer().write(bundle, PATIENT, Optional.empty());
     }

@@ -40,6 +40,7 @@ public final class CodedRules {
     static final Path EXCLUDES1 = Path.of("test-fixtures", "coded-rules", "icd10cm-excludes1.csv");
     private static final String ICD = "http://hl7.org/fhir/sid/icd-10-cm";
     private static final String SNOMED = "http://snomed.info/sct";
+    private static final String COMPLICATION = "http://annulus.org/fhir/CodeSystem/procedure-complication";
     private static final String LEFT_LEG = "32153003";
     private static final String RIGHT_LEG = "62175007";
     private static final String LOWER_LIMB = "61685007";
@@ -55,7 +56,9 @@ public final class CodedRules {
     static final Map<String, List<List<String>>> NOTE_TERMS = Map.of(
             "11488-4", List.of(
                     List.of("annular tear", "sciatica", "leg pain", "back pain"),
-                    List.of("decision: candidate", "decision: not a candidate", "decision: refer")));
+                    List.of("decision: candidate", "decision: not a candidate", "decision: refer")),
+            // the follow-up's progress note: findings, adverse events (or none), plan
+            "11506-3", List.of(List.of("leg pain"), List.of("adverse events:"), List.of("plan:")));
 
     record Excludes1(String a, String b, String note, String source) {
 
@@ -106,6 +109,9 @@ public final class CodedRules {
         if (document instanceof CandidacyAssessment c) {
             return c.leg().map(CandidacyAssessment.LegPain::side);
         }
+        if (document instanceof org.annulus.bridge.document.RecoveryMilestone m) {
+            return Optional.ofNullable(m.legPainSide());
+        }
         return Optional.empty();
     }
 
@@ -113,6 +119,38 @@ public final class CodedRules {
         List<String> found = new ArrayList<>(excludes1Violations(bundle));
         found.addAll(lateralityViolations(bundle, knownSide(source)));
         found.addAll(noteViolations(bundle, knownSide(source)));
+        found.addAll(complicationViolations(bundle));
+        return found;
+    }
+
+    /**
+     * Every complication of a Procedure and every adverse event of a milestone is its own Condition
+     * in the bundle, and a Procedure links each of its complications (complicationDetail).
+     */
+    static List<String> complicationViolations(Bundle bundle) {
+        List<String> found = new ArrayList<>();
+        Map<String, Resource> byUrl = new java.util.HashMap<>();
+        bundle.getEntry().forEach(e -> byUrl.put(e.getFullUrl(), e.getResource()));
+        Set<String> conditionCodes = resources(bundle).stream().filter(Condition.class::isInstance)
+                .map(Condition.class::cast).flatMap(c -> c.getCode().getCoding().stream())
+                .filter(c -> COMPLICATION.equals(c.getSystem())).map(Coding::getCode).collect(Collectors.toSet());
+        for (Resource r : resources(bundle)) {
+            if (r instanceof org.hl7.fhir.r4.model.Procedure p) {
+                if (p.getComplicationDetail().size() != p.getComplication().size()) {
+                    found.add("Procedure with " + p.getComplication().size() + " complications links "
+                            + p.getComplicationDetail().size() + " Conditions");
+                }
+                // A literal (urn:uuid) link must resolve in the bundle; a logical one names another document's Condition.
+                p.getComplicationDetail().stream().filter(ref -> ref.hasReference()
+                                && !(byUrl.get(ref.getReference()) instanceof Condition))
+                        .forEach(ref -> found.add("complicationDetail " + ref.getReference() + " is not a Condition of the bundle"));
+            }
+            if (r instanceof Observation o) {
+                o.getComponent().stream().flatMap(k -> k.getCode().getCoding().stream())
+                        .filter(c -> COMPLICATION.equals(c.getSystem()) && !conditionCodes.contains(c.getCode()))
+                        .forEach(c -> found.add("adverse event " + c.getCode() + " has no Condition"));
+            }
+        }
         return found;
     }
 

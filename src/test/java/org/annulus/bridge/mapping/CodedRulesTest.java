@@ -135,6 +135,56 @@ class CodedRulesTest {
         }
     }
 
+    /** Every milestone × stated side (or none) × with and without an adverse event, from one v1.1 follow-up. */
+    static Stream<ObjectNode> followUps() throws IOException {
+        ObjectNode base = (ObjectNode) GoldenMappingTest.JSON.readTree(
+                GoldenMappingTest.GOLDEN.resolve("milestone-adverse-event-discitis.input.json").toFile());
+        List<ObjectNode> all = new ArrayList<>();
+        for (String milestone : List.of("light-walking", "physical-therapy-started", "normal-activity",
+                "follow-up-6-weeks", "follow-up-3-months", "follow-up-6-months", "full-benefit")) {
+            for (String side : List.of("left", "right", "bilateral", "absent")) {
+                for (boolean adverse : List.of(true, false)) {
+                    ObjectNode doc = base.deepCopy();
+                    doc.put("milestone", milestone);
+                    if (side.equals("absent")) {
+                        doc.remove("legPainSide");
+                    } else {
+                        doc.put("legPainSide", side);
+                    }
+                    if (!adverse) {
+                        doc.putArray("adverseEvents");
+                    }
+                    doc.put("documentId", "RM-GRID-" + milestone + "-" + side + "-" + adverse);
+                    all.add(doc);
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{index}")
+    @MethodSource("followUps")
+    void followUpsKeepTheSideTheirNoteAndTheirAdverseEvents(ObjectNode json) {
+        ClinicalDocument doc = reader.read(json);
+
+        Bundle bundle = mapper.map(doc);
+
+        assertThat(CodedRules.violations(bundle, doc)).as(json.get("documentId").asText()).isEmpty();
+        assertThat(bundle.getEntry()).as("one progress note").filteredOn(e -> e.getResource()
+                instanceof org.hl7.fhir.r4.model.DocumentReference).hasSize(1);
+    }
+
+    @Test
+    void theRulesCatchAComplicationLeftInsideTheProcedure() throws IOException {
+        Bundle bundle = golden.map("procedure-with-complication");
+        bundle.getEntry().removeIf(e -> e.getResource() instanceof Condition);
+        bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(org.hl7.fhir.r4.model.Procedure.class::isInstance)
+                .forEach(p -> ((org.hl7.fhir.r4.model.Procedure) p).getComplicationDetail().clear());
+
+        assertThat(CodedRules.complicationViolations(bundle)).anyMatch(v -> v.contains("1 complications links 0"));
+    }
+
     @Test
     void tableNamesASourceForEveryPair() {
         assertThat(CodedRules.excludes1()).hasSizeGreaterThanOrEqualTo(3)

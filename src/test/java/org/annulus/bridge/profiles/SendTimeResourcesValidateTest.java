@@ -37,6 +37,13 @@ class SendTimeResourcesValidateTest {
         for (int i = 2; i < docs.size(); i++) {
             milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
         }
+        // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
+        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit = docs.get(docs.size() - 1).deepCopy();
+        fullBenefit.put("documentId", "RM-2026-000331").put("milestone", "full-benefit").put("daysSinceProcedure", 150)
+                .put("recordedAt", "2026-08-17T09:00:00-05:00");
+        // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
+        fullBenefit.putArray("adverseEvents").addObject().put("code", "transient-radicular-pain").put("severity", "mild");
+        milestones.add((RecoveryMilestone) reader.read(fullBenefit));
         Bundle bundle = mapper.map(note);
         mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
         mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource()).ifPresent(bundle::addEntry));
@@ -44,6 +51,27 @@ class SendTimeResourcesValidateTest {
         bundle.addEntry(mapper.provenance(note, "00000000-0000-0000-0000-000000000001",
                 "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360", Instant.parse("2026-03-20T14:00:00Z"),
                 targets));
+
+        ValidationReport report = Validators.PROJECT.validate(bundle);
+
+        assertThat(bundle.getEntry()).filteredOn(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Procedure p
+                && p.hasComplicationDetail()).isNotEmpty();
+        assertThat(bundle.getEntry()).anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Condition c
+                && c.hasClinicalStatus() && "remission".equals(c.getClinicalStatus().getCodingFirstRep().getCode()));
+
+        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
+                .collect(Collectors.joining("\n"))).isEmpty();
+    }
+
+    @Test
+    void visitReferencesToTheEhrEncounterValidate() throws IOException {
+        ClinicalMapper withVisits = new ClinicalMapper(new org.annulus.bridge.mapping.VisitProperties(
+                "urn:oid:2.16.840.1.113883.19.5.99999.2"));
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (String name : List.of("procedure-v1-1-sedation-antibiotic-contrast", "milestone-adverse-event-discitis")) {
+            withVisits.map(reader.read(new ObjectMapper().readTree(Path.of("test-fixtures/golden", name + ".input.json")
+                    .toFile()))).getEntry().forEach(bundle::addEntry);
+        }
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
