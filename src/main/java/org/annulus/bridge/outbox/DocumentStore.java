@@ -155,6 +155,7 @@ class DocumentStore {
         return jdbc.sql("""
                 select mapped_bundle from clinical_document
                 where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
+                  and raw_document is not null
                 order by doc_version""")
                 .params(kind, documentId, version).query(String.class).list();
     }
@@ -167,6 +168,7 @@ class DocumentStore {
         return jdbc.sql("""
                 select raw_document from clinical_document
                 where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
+                  and raw_document is not null
                 order by doc_version""")
                 .params(kind, documentId, version).query(String.class).list();
     }

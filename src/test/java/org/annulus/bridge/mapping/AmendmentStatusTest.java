@@ -120,7 +120,7 @@ class AmendmentStatusTest {
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource r = entry.getResource();
             String id = Retraction.businessIdentifier(r).orElseThrow();
-            String part = id.substring(id.indexOf('/', id.indexOf('/') + 1) + 1);
+            String part = id.substring(id.lastIndexOf('/') + 1); // {kind}/{patientKey}/{documentId}/{part}
             if (r instanceof Observation o) {
                 statuses.put(part, o.getStatus().toCode());
             } else if (r instanceof DocumentReference d) {

@@ -106,7 +106,7 @@ class RecoveryPlanTest {
         assertThat(sciatica.getText().getDiv().allText()).contains("In remission since 2026-08-17");
         assertThat(plan).filteredOn(e -> e.getResource() instanceof Condition).singleElement()
                 .satisfies(e -> assertThat(e.getRequest().getUrl())
-                        .endsWith("|candidacy-assessment/CA-2026-000123/condition-sciatica"));
+                        .endsWith("|" + DocumentParts.identifierValue(baseline, "candidacy-assessment", "CA-2026-000123", "condition-sciatica")));
     }
 
     @Test
