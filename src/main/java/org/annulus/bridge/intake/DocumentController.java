@@ -32,10 +32,12 @@ class DocumentController {
     private final FhirContext fhir;
 
     private final IntakeProperties properties;
+    private final IntakeChannel channel;
 
-    DocumentController(DocumentIntake intake, Outbox outbox, DocumentSchemas schemas, FhirContext fhir,
-            IntakeProperties properties) {
+    DocumentController(DocumentIntake intake, IntakeChannel channel, Outbox outbox, DocumentSchemas schemas,
+            FhirContext fhir, IntakeProperties properties) {
         this.intake = intake;
+        this.channel = channel;
         this.properties = properties;
         this.outbox = outbox;
         this.schemas = schemas;
@@ -49,7 +51,7 @@ class DocumentController {
         long declared = request.getContentLengthLong();
         byte[] body = declared > properties.maxDocumentBytes() ? null : intake.readBounded(request.getInputStream());
         IntakeResult result = body == null ? intake.tooLarge(declared, "api")
-                : intake.accept(body, "api", caller.clientId());
+                : channel.submit(body, "api", caller.clientId());
         if (result instanceof IntakeResult.Accepted accepted) {
             URI location = URI.create("/api/v1/documents/" + accepted.trackingId());
             return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)

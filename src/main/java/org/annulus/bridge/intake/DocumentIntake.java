@@ -36,6 +36,8 @@ import org.annulus.bridge.document.RecoveryMilestone;
 import org.annulus.bridge.outbox.AcceptResult;
 import org.annulus.bridge.outbox.NewDocument;
 import org.annulus.bridge.outbox.Outbox;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,15 @@ public class DocumentIntake {
         IntakeResult result = check(body, source, submitter);
         count(result, source);
         return result;
+    }
+
+    /**
+     * The {@code intake} route's step (camel-routes/intake.yaml): the raw body and the exchange
+     * headers {@code bridgeSource} and {@code bridgeSubmitter}; the answer becomes the out body.
+     */
+    public IntakeResult checkAndStore(@Body byte[] body, @Header(IntakeChannel.SOURCE) String source,
+            @Header(IntakeChannel.SUBMITTER) String submitter) {
+        return accept(body, source, submitter);
     }
 
     private void count(IntakeResult result, String source) {

@@ -60,8 +60,12 @@ public class FileDropIntake {
     /** Failed tries per dropped file (name, size, modification time), for the bound on retries. */
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
-    FileDropIntake(DocumentIntake intake, IntakeProperties properties, FhirContext fhir, Clock clock) {
+    private final IntakeChannel channel;
+
+    FileDropIntake(DocumentIntake intake, IntakeChannel channel, IntakeProperties properties, FhirContext fhir,
+            Clock clock) {
         this.intake = intake;
+        this.channel = channel;
         this.properties = properties;
         this.fhir = fhir;
         this.clock = clock;
@@ -106,7 +110,7 @@ public class FileDropIntake {
             return java.util.Optional.of(reject(claimed, stamped, (IntakeResult.Refused) tooLarge));
         }
         try {
-            IntakeResult result = intake.accept(readBounded(claimed), "file");
+            IntakeResult result = channel.submit(readBounded(claimed), "file", null);
             failures.remove(failureKey);
             if (result instanceof IntakeResult.Accepted accepted) {
                 Path processed = moveInto("processed", claimed, stamped);

@@ -70,7 +70,7 @@ class FileDropIntakeTest {
         IntakeProperties properties = new IntakeProperties(inbox, LIMIT, Duration.ofMinutes(5), MAX_ATTEMPTS);
         DocumentIntake intake = new DocumentIntake(new DocumentSchemas(), outbox, properties, new SimpleMeterRegistry(),
                 Clock.systemUTC());
-        return new FileDropIntake(intake, properties, FHIR, clock);
+        return new FileDropIntake(intake, intake::accept, properties, FHIR, clock);
     }
 
     Path drop(String name, String content) throws IOException {
