@@ -11,17 +11,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The broker channel, called by the {@code intake-broker} route for each message: one message is one
- * document. The route acknowledges the message when it completes, so a message is acknowledged only once
- * its document is stored, or once it is on the rejected queue with the OperationOutcome saying why. When
- * the store is unavailable the exception goes back to the consumer and the message stays on the queue.
+ * The broker channel's steps in the {@code intake-broker} route (camel-routes/intake-broker.yaml): one
+ * message is one document, handed to the {@code intake} route like any other. The route acknowledges the
+ * message when it completes, so a message is acknowledged only once its document is stored, or once it is
+ * on the rejected queue with the OperationOutcome saying why. When the store is unavailable the exception
+ * goes back to the consumer and the message stays on the queue.
  */
 @Component("brokerIntake")
 public class BrokerIntake {
 
-    public static final String SOURCE = "broker";
-    /** The exchange property the route tests: set when the document was refused. */
-    public static final String REFUSED = "bridgeRefused";
+    static final String SOURCE = "broker";
+    /** Exchange property (set by the route): the message body as it came. */
+    static final String DOCUMENT = "bridgeDocument";
     /** Headers of a message on the rejected queue: the OperationOutcome (FHIR JSON) and the HTTP-equivalent status. */
     public static final String OUTCOME_HEADER = "bridge-operation-outcome";
     public static final String STATUS_HEADER = "bridge-refusal-status";
@@ -33,54 +34,57 @@ public class BrokerIntake {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerIntake.class);
 
-    private final DocumentIntake intake;
     private final FhirContext fhir;
     private final MeterRegistry meters;
 
-    BrokerIntake(DocumentIntake intake, FhirContext fhir, MeterRegistry meters) {
-        this.intake = intake;
+    BrokerIntake(FhirContext fhir, MeterRegistry meters) {
         this.fhir = fhir;
         this.meters = meters;
     }
 
-    /** Checks and stores the message body; a refusal is marked for the route's way to the rejected queue. */
-    public void accept(Exchange exchange) {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        IntakeResult result = intake.accept(body, SOURCE);
-        if (result instanceof IntakeResult.Refused refused) {
-            refuse(exchange, refused);
-            log.warn("broker document refused (HTTP-equivalent {}); sent to the rejected queue with its reason",
+    /**
+     * After the {@code intake} route refused the document: the message for the rejected queue is the
+     * document as it came, with the OperationOutcome and the HTTP-equivalent status as headers.
+     */
+    public void refused(Exchange exchange) {
+        IntakeResult.Refused refused = exchange.getMessage().getBody(IntakeResult.Refused.class);
+        if (refused.httpStatus() != 500) {
+            log.warn("broker document refused (HTTP-equivalent {}); to the rejected queue with its reason",
                     refused.httpStatus());
         }
-    }
-
-    /** Marks an exchange refused: the OperationOutcome and status as headers, the body left as it came. */
-    public void refuse(Exchange exchange, IntakeResult.Refused refused) {
-        exchange.setProperty(REFUSED, true);
+        Object document = exchange.getProperty(DOCUMENT);
+        if (document != null) {
+            exchange.getMessage().setBody(document);
+        }
         exchange.getMessage().setHeader(OUTCOME_HEADER, outcomeHeader(refused.outcome()));
         exchange.getMessage().setHeader(STATUS_HEADER, String.valueOf(refused.httpStatus()));
     }
 
-    /** The store could not take the document: said once per try, without the document; the message stays queued. */
-    public void storeUnavailable(Exchange exchange) {
+    /**
+     * The store could not take the document: said once per try, without the document, and raised again so
+     * that the route fails and the message stays on the queue.
+     */
+    public void storeUnavailable(Exchange exchange) throws Exception {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         meters.counter("bridge.intake.documents", "source", SOURCE, "result", "store-unavailable").increment();
         log.warn("broker document not stored: the store is unavailable ({}); the message stays on the queue",
                 cause == null ? "unknown" : cause.getClass().getSimpleName());
+        throw cause != null ? cause : new IllegalStateException("store unavailable");
     }
 
     /**
-     * Processing failed for another reason than the store (a defect): the message goes to the rejected queue
-     * rather than coming back forever; the log has the cause, the outcome only its kind.
+     * Processing failed for another reason than the store (a defect): answered as a refusal with a
+     * processing-failed outcome, so the message goes to the rejected queue rather than coming back forever.
+     * The log has the cause's kind; the outcome too, never its message (it could quote the document).
      */
-    public void failed(Exchange exchange) {
+    public IntakeResult.Refused failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String kind = cause == null ? "unknown" : cause.getClass().getSimpleName();
         meters.counter("bridge.intake.documents", "source", SOURCE, "result", "failed").increment();
-        log.warn("broker document failed ({}); sent to the rejected queue", kind);
-        refuse(exchange, new IntakeResult.Refused(500, Problem.outcome(List.of(new Problem(IssueType.EXCEPTION, "$",
+        log.warn("broker document failed ({}); to the rejected queue", kind);
+        return new IntakeResult.Refused(500, Problem.outcome(List.of(new Problem(IssueType.EXCEPTION, "$",
                 "processing failed (" + kind + "); the bridge's log has the cause at this time; publish the message "
-                        + "again once it is fixed")))));
+                        + "again once it is fixed"))));
     }
 
     String outcomeHeader(OperationOutcome outcome) {

@@ -3,9 +3,11 @@ package org.annulus.bridge.intake;
 import java.util.Map;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
+import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.retry.backoff.FixedBackOffPolicy;
 import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 
 /**
@@ -16,16 +18,18 @@ import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 class BrokerIntakeConfiguration {
 
     /**
-     * Tries of one delivery with a pause between them; after the last the failure goes back to the listener
-     * container, which rejects the message <em>with</em> requeue: it stays on the queue, unacknowledged
-     * until stored. No recoverer, on purpose: one would acknowledge or drop the message.
+     * Tries of one delivery with a pause between them; after the last, the message goes back to the queue
+     * (rejected with requeue) and is delivered again. The recoverer is what makes it so: without one, Spring
+     * AMQP's stateless retry logs "dropped on recovery" and acknowledges the message, which would lose it.
      */
     @Bean("brokerRetry")
     RetryOperationsInterceptor brokerRetry(BrokerIntakeProperties properties) {
-        long delay = properties.retryDelay().toMillis();
+        FixedBackOffPolicy pause = new FixedBackOffPolicy();
+        pause.setBackOffPeriod(properties.retryDelay().toMillis());
         return RetryInterceptorBuilder.stateless()
                 .maxAttempts(properties.attempts())
-                .backOffOptions(delay, 1.0, delay)
+                .backOffPolicy(pause)
+                .recoverer(new ImmediateRequeueMessageRecoverer())
                 .build();
     }
 
