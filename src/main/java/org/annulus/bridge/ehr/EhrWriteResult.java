@@ -21,6 +21,14 @@ public sealed interface EhrWriteResult {
      */
     record Failed(boolean retryable, Integer httpStatus, String reason, String outcome, Duration retryAfter)
             implements EhrWriteResult {
+
+        /** The start of the reason when the circuit breaker kept the EHR from being called at all. */
+        static final String CIRCUIT_OPEN = "EHR failing repeatedly: not called while the circuit breaker is open";
+
+        /** The EHR was not called: its circuit breaker is open. */
+        public boolean circuitOpen() {
+            return httpStatus == null && reason.startsWith(CIRCUIT_OPEN);
+        }
     }
 
     record WrittenEntry(String resourceType, String id, String version, String businessIdentifier) {

@@ -76,8 +76,7 @@ public class EhrWriter {
     public EhrWriteResult write(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId) {
         if (!breaker.tryAcquirePermission()) {
             count("circuit-open");
-            return new EhrWriteResult.Failed(true, null, "EHR failing repeatedly: not called while the circuit "
-                    + "breaker is open", null, BREAKER_OPEN);
+            return new EhrWriteResult.Failed(true, null, EhrWriteResult.Failed.CIRCUIT_OPEN, null, BREAKER_OPEN);
         }
         try {
             EhrWriteResult result = send(mapped, patient, chosenPatientId);

@@ -1,0 +1,227 @@
+package org.annulus.bridge.outbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.annulus.bridge.document.ClinicalDocument;
+import org.annulus.bridge.document.DocumentReader;
+import org.annulus.bridge.ehr.EhrWriteResult;
+import org.annulus.bridge.ehr.EhrWriter;
+import org.annulus.bridge.mapping.ClinicalMapper;
+import org.annulus.bridge.outbox.DocumentStore.Change;
+import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.annulus.bridge.profiles.ResourceValidator;
+import org.annulus.bridge.profiles.ValidationReport;
+import org.apache.camel.ExchangeProperty;
+import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The steps of the dispatch routes (camel-routes/outbox-dispatch.yaml), one public method per step,
+ * in the order the route calls them. A step that ends the document's way for now throws a
+ * {@link SyncFailure}; the route's {@code onException} hands it to {@link SyncOutcomes}, which
+ * records the state it leads to. The database stays the memory: every state change is a
+ * transition in the store, never an in-memory redelivery.
+ */
+@Component("documentSync")
+public class DocumentSync {
+
+    private static final Logger log = LoggerFactory.getLogger(DocumentSync.class);
+
+    /** The exchange property holding the tracking id of the document a sync-document exchange works. */
+    public static final String TRACKING_ID = "trackingId";
+
+    private final DocumentStore store;
+    private final TransactionTemplate tx;
+    private final ClinicalMapper mapper;
+    private final EhrWriter ehr;
+    private final ResourceValidator validator;
+    private final FhirContext fhir;
+    private final OutboxProperties properties;
+    private final MeterRegistry meters;
+    private final SyncBundle syncBundle;
+    private final DocumentReader reader = new DocumentReader();
+    private final String owner = ManagementFactory.getRuntimeMXBean().getName();
+
+    DocumentSync(DocumentStore store, TransactionTemplate tx, ClinicalMapper mapper, EhrWriter ehr,
+            ResourceValidator validator, FhirContext fhir, OutboxProperties properties, MeterRegistry meters,
+            SyncBundle syncBundle) {
+        this.store = store;
+        this.tx = tx;
+        this.mapper = mapper;
+        this.ehr = ehr;
+        this.validator = validator;
+        this.fhir = fhir;
+        this.properties = properties;
+        this.meters = meters;
+        this.syncBundle = syncBundle;
+    }
+
+    /** A document on its way through the route: the stored row, and what the steps made of it so far. */
+    public record Work(StoredDocument stored, ClinicalDocument document, Bundle bundle) {
+
+        public String trackingId() {
+            return stored.trackingId();
+        }
+    }
+
+    /**
+     * Claims a batch of due documents under a lease (SKIP LOCKED): at most one per patient, so the
+     * split may work them in parallel without breaking per-patient order.
+     */
+    public List<String> claimDue() {
+        return tx.execute(status -> {
+            List<String> ids = store.lockDue(properties.batchSize());
+            store.lease(ids, owner, store.now().plus(properties.lease()));
+            return ids;
+        });
+    }
+
+    /** Loads the claimed document. */
+    public Work load(@ExchangeProperty(TRACKING_ID) String trackingId) {
+        return new Work(store.find(trackingId).orElseThrow(), null, null);
+    }
+
+    /** True while the document waits to be mapped (ACCEPTED). */
+    public boolean awaitsMapping(Work work) {
+        return work.stored().state() == DocumentState.ACCEPTED;
+    }
+
+    /** Reads the stored document and maps it to FHIR resources. */
+    public Work mapToFhir(Work work) {
+        try {
+            ClinicalDocument document = reader.read(work.stored().rawDocument());
+            return new Work(work.stored(), document, mapper.map(document));
+        } catch (RuntimeException e) {
+            throw new SyncFailure.MappingFailed("mapping failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The gate: checks the mapped resources against the profiles (fhir-profiles/VALIDATION.md) and
+     * records MAPPED, with the consistency warnings in the history.
+     */
+    public Work validateAndRecordMapped(Work work) {
+        ValidationReport report = validator.validate(work.bundle());
+        if (report.hasErrors()) {
+            throw new SyncFailure.ValidationFailed("FHIR validation failed: " + report.errors().size() + " errors",
+                    fhir.newJsonParser().encodeResourceToString(report.toOperationOutcome()));
+        }
+        List<String> warnings = mapper.warnings(work.document());
+        boolean moved = transition(work.stored(), DocumentState.MAPPED, "mapped to " + work.bundle().getEntry().size()
+                + " FHIR resources" + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings)),
+                Change.mapped(fhir.newJsonParser().encodeResourceToString(work.bundle())));
+        if (!moved) {
+            throw new SyncFailure.Overtaken();
+        }
+        return new Work(store.find(work.trackingId()).orElseThrow(), work.document(), null);
+    }
+
+    /** True when the document is due to be sent (MAPPED, RETRY_SCHEDULED, or SENDING when a process died). */
+    public boolean readyToSend(Work work) {
+        return DocumentState.WORKABLE.contains(work.stored().state())
+                && work.stored().state() != DocumentState.ACCEPTED;
+    }
+
+    /** True when a newer version of the same document is in the EHR or arrived first. */
+    public boolean superseded(Work work) {
+        return store.supersedingVersion(work.stored()).isPresent();
+    }
+
+    /** Records SUPERSEDED: this version changes nothing in the EHR. */
+    public void recordSuperseded(Work work) {
+        StoredDocument doc = work.stored();
+        store.supersedingVersion(doc).ifPresent(newer -> transition(doc, DocumentState.SUPERSEDED, "version "
+                + newer + " of this document is already in the EHR or arrived first; version " + doc.version()
+                + " changes nothing", Change.none()));
+    }
+
+    /**
+     * Adds what send time knows: amendment statuses, retractions of what earlier versions wrote,
+     * the recovery plan as of every milestone so far, Provenance; the additions pass the gate too.
+     */
+    public Work composeSendTime(Work work) {
+        ClinicalDocument document = work.document() != null ? work.document() : reader.read(work.stored().rawDocument());
+        SyncBundle.Composed composed = syncBundle.compose(work.stored(), document);
+        if (composed.additions().hasErrors()) {
+            throw new SyncFailure.ValidationFailed("FHIR validation failed at send time: "
+                    + composed.additions().errors().size() + " errors",
+                    fhir.newJsonParser().encodeResourceToString(composed.additions().toOperationOutcome()));
+        }
+        return new Work(work.stored(), document, composed.bundle());
+    }
+
+    /** Records SENDING and counts the attempt, before the EHR is called: a crash mid-send is resumed. */
+    public Work recordSending(Work work) {
+        StoredDocument doc = work.stored();
+        String why = doc.state() == DocumentState.SENDING
+                ? "resuming an interrupted send (attempt " + (doc.attempts() + 1) + ")"
+                : "sending to EHR (attempt " + (doc.attempts() + 1) + ")";
+        if (!transition(doc, DocumentState.SENDING, why, Change.attempt())) {
+            throw new SyncFailure.Overtaken();
+        }
+        return work;
+    }
+
+    /**
+     * Writes the bundle to the EHR (patient match by MRN, or the patient an operator chose) and
+     * sorts the answer: written goes on, every other answer is a {@link SyncFailure}.
+     */
+    public EhrWriteResult.Written writeToEhr(Work work) {
+        EhrWriteResult result = ehr.write(work.bundle(), work.document().patient(),
+                Optional.ofNullable(work.stored().ehrPatientId()));
+        if (result instanceof EhrWriteResult.Written written) {
+            return written;
+        }
+        if (result instanceof EhrWriteResult.NoPatientMatch none) {
+            throw new SyncFailure.NoPatientMatch(none.reason()
+                    + (none.candidates().isEmpty() ? "" : "; candidates: " + String.join(", ", none.candidates())));
+        }
+        EhrWriteResult.Failed failed = (EhrWriteResult.Failed) result;
+        if (failed.circuitOpen()) {
+            throw new SyncFailure.CircuitOpen(failed);
+        }
+        throw failed.retryable() ? new SyncFailure.EhrRetryable(failed) : new SyncFailure.EhrRefused(failed);
+    }
+
+    /** Records SYNCED with every resource the EHR wrote (its ids and versions). */
+    public void recordSynced(EhrWriteResult.Written written, @ExchangeProperty(TRACKING_ID) String trackingId) {
+        StoredDocument doc = store.find(trackingId).orElseThrow();
+        OffsetDateTime now = store.now();
+        Boolean moved = tx.execute(status -> {
+            store.recordWritten(doc.trackingId(), written.entries().stream()
+                    .map(e -> new TrackedDocument.WrittenResource(e.resourceType(), e.id(), e.version(),
+                            e.businessIdentifier(), now))
+                    .toList());
+            return store.transition(doc.trackingId(), DocumentState.SENDING, DocumentState.SYNCED,
+                    written.entries().size() + " resources in the EHR for Patient/" + written.patientId()
+                            + (written.fallbacks().isEmpty() ? ""
+                                    : "; written as DocumentReference notes because the EHR does not accept them: "
+                                            + String.join(", ", written.fallbacks())), Change.none());
+        });
+        if (!Boolean.TRUE.equals(moved)) {
+            return;
+        }
+        meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name()).increment();
+        log.info("document {} SENDING -> SYNCED ({} resources)", doc.trackingId(), written.entries().size());
+        Timer.builder("bridge.sync.latency").description("accepted to synced").publishPercentileHistogram()
+                .register(meters).record(Duration.between(doc.receivedAt(), now));
+    }
+
+    boolean transition(StoredDocument doc, DocumentState to, String reason, Change change) {
+        Boolean moved = tx.execute(status -> store.transition(doc.trackingId(), doc.state(), to, reason, change));
+        if (Boolean.TRUE.equals(moved)) {
+            meters.counter("bridge.outbox.transitions", "to", to.name()).increment();
+            log.info("document {} {} -> {}", doc.trackingId(), doc.state(), to);
+        }
+        return Boolean.TRUE.equals(moved);
+    }
+}

@@ -1,0 +1,103 @@
+package org.annulus.bridge.outbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.annulus.bridge.ehr.EhrWriteResult;
+import org.annulus.bridge.outbox.DocumentStore.Change;
+import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.apache.camel.ExchangeException;
+import org.apache.camel.ExchangeProperty;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where each failure of the {@code sync-document} route leads: called from its {@code onException}
+ * clauses, each method records the state in the store (REJECTED, AWAITING_PATIENT_MATCH,
+ * RETRY_SCHEDULED, DEAD). The store's {@code from} check makes a late write of a stale worker a no-op.
+ */
+@Component("syncOutcomes")
+public class SyncOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncOutcomes.class);
+
+    private final DocumentStore store;
+    private final DocumentSync sync;
+    private final FhirContext fhir;
+    private final OutboxProperties properties;
+
+    SyncOutcomes(DocumentStore store, DocumentSync sync, FhirContext fhir, OutboxProperties properties) {
+        this.store = store;
+        this.sync = sync;
+        this.fhir = fhir;
+        this.properties = properties;
+    }
+
+    /** Mapping or validation failed: REJECTED, with the reason as an OperationOutcome. */
+    public void rejected(@ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+        String outcome = failure instanceof SyncFailure.ValidationFailed v ? v.outcome : outcome(failure.getMessage());
+        sync.transition(current(id), DocumentState.REJECTED, failure.getMessage(), Change.withOutcome(outcome));
+    }
+
+    /** No single EHR patient carries the MRN: an operator chooses (AWAITING_PATIENT_MATCH). */
+    public void awaitPatientMatch(@ExchangeException SyncFailure failure,
+            @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+        sync.transition(current(id), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
+    }
+
+    /** A retryable EHR answer or an open breaker: RETRY_SCHEDULED with backoff, DEAD once attempts run out. */
+    public void retryOrGiveUp(@ExchangeException SyncFailure failure,
+            @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+        EhrWriteResult.Failed f = failure instanceof SyncFailure.CircuitOpen c ? c.failure
+                : ((SyncFailure.EhrRetryable) failure).failure;
+        StoredDocument doc = current(id);
+        int attempt = doc.attempts();
+        if (attempt >= properties.maxAttempts()) {
+            dead(doc, f, f.reason() + "; gave up after " + attempt + " attempts");
+            return;
+        }
+        // Retry-After is honoured, within our own cap: a server asking for a year is not taken literally.
+        Duration delay = f.retryAfter() != null
+                ? (f.retryAfter().compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : f.retryAfter())
+                : backoff(attempt);
+        sync.transition(doc, DocumentState.RETRY_SCHEDULED, f.reason() + "; retry in " + delay.toSeconds() + "s",
+                Change.retryAt(store.now().plus(delay), f.outcome()));
+    }
+
+    /** The EHR refused the write: DEAD (an operator may replay it after a fix). */
+    public void refused(@ExchangeException SyncFailure.EhrRefused failure,
+            @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+        dead(current(id), failure.failure, failure.failure.reason() + "; not retryable");
+    }
+
+    /** Anything unforeseen: logged by class only; the lease runs out and a later pass tries again. */
+    public void unexpected(@ExchangeException Exception e, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+        log.error("dispatch of {} failed unexpectedly: {}", id, e.getClass().getName());
+    }
+
+    private void dead(StoredDocument doc, EhrWriteResult.Failed f, String reason) {
+        sync.transition(doc, DocumentState.DEAD, reason,
+                Change.withOutcome(f.outcome() != null ? f.outcome() : outcome(f.reason())));
+    }
+
+    private StoredDocument current(String trackingId) {
+        return store.find(trackingId).orElseThrow();
+    }
+
+    /** Exponential backoff with full jitter: spreads retries of many documents after an outage. */
+    Duration backoff(int attempt) {
+        long capMillis = Math.min(properties.backoffMax().toMillis(),
+                properties.backoffBase().toMillis() << Math.min(attempt - 1, 20));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(properties.backoffBase().toMillis(),
+                Math.max(properties.backoffBase().toMillis() + 1, capMillis + 1)));
+    }
+
+    private String outcome(String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.PROCESSING).setDiagnostics(diagnostics);
+        return fhir.newJsonParser().encodeResourceToString(outcome);
+    }
+}

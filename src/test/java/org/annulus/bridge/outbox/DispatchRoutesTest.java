@@ -1,0 +1,286 @@
+package org.annulus.bridge.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.annulus.bridge.Fixtures;
+import org.annulus.bridge.ehr.EhrWriteResult;
+import org.annulus.bridge.intake.IntakeChannel;
+import org.annulus.bridge.intake.IntakeResult;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The branching of the routes in camel-routes/, with AdviceWith: a mock endpoint is woven in before
+ * the mapping, validation and EHR steps of {@code sync-document}; a test makes one of them fail
+ * the way that step fails and checks the state the route's failure path records. The routes are
+ * loaded from a copy of camel-routes/ with the README's extension example applied (an archive wire
+ * tap in the intake route), which proves that an edited route directory runs as edited. One Spring
+ * context for all of them.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DispatchRoutesTest {
+
+    /** The README's extension example, word for word (README.md, "Routes: adding a step"). */
+    static final String README_WIRE_TAP = """
+                    # Site addition: a copy of every document received, before the contract check.
+                    - wireTap:
+                        uri: "file:/var/lib/annulus/archive?fileName=${date:now:yyyyMMdd}/${exchangeId}.json"
+            """;
+
+    static final Path WORK = tempDir();
+    static final Path ARCHIVE = WORK.resolve("archive");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("bridge.routes-dir", DispatchRoutesTest::editedRoutes);
+        registry.add("bridge.intake.inbox", () -> WORK.resolve("inbox").toString());
+        registry.add("bridge.sandbox.data-dir", () -> WORK.resolve("sandbox").toString());
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-routes;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add("bridge.outbox.max-attempts", () -> "2");
+    }
+
+    /** camel-routes/ copied, with the README's wire tap added as its first intake step. */
+    static String editedRoutes() {
+        Path dir = WORK.resolve("routes");
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> files = Files.list(Path.of("camel-routes"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, dir.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path intake = dir.resolve("intake.yaml");
+            String anchor = "      steps:\n";
+            String routes = Files.readString(intake);
+            assertThat(routes).contains(anchor);
+            int at = routes.indexOf(anchor) + anchor.length();
+            Files.writeString(intake, routes.substring(0, at)
+                    + README_WIRE_TAP.replace("/var/lib/annulus/archive", ARCHIVE.toString()) + routes.substring(at));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.toString();
+    }
+
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ProducerTemplate producer;
+    @Autowired
+    IntakeChannel intake;
+    @Autowired
+    Outbox outbox;
+
+    MockEndpoint mapping;
+    MockEndpoint validation;
+    MockEndpoint ehr;
+
+    @BeforeEach
+    void adviseOnce() throws Exception {
+        // The timer would race the tests for the documents: they drive sync-document themselves.
+        camel.getRouteController().stopRoute("outbox-dispatch");
+        if (camel.hasEndpoint("mock:mapping") == null) {
+            AdviceWith.adviceWith(camel, "sync-document", route -> {
+                route.weaveById("map-to-fhir").before().to("mock:mapping");
+                route.weaveById("validate").before().to("mock:validation");
+                route.weaveById("write-to-ehr").before().to("mock:ehr");
+            });
+        }
+        mapping = camel.getEndpoint("mock:mapping", MockEndpoint.class);
+        validation = camel.getEndpoint("mock:validation", MockEndpoint.class);
+        ehr = camel.getEndpoint("mock:ehr", MockEndpoint.class);
+        MockEndpoint.resetMocks(camel);
+        for (MockEndpoint mock : List.of(mapping, validation, ehr)) {
+            mock.whenAnyExchangeReceived(exchange -> { });
+        }
+    }
+
+    @Test
+    void aDocumentWithNoFailureGoesAllTheWayToSynced() {
+        String id = accepted();
+
+        sync(id);
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
+        assertThat(outbox.find(id).orElseThrow().resources()).isNotEmpty();
+        assertThat(ehr.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void aContractViolationIsAnsweredByTheIntakeRouteAndNothingIsStored() {
+        var doc = Fixtures.fresh("candidacy-unilateral-left");
+        doc.remove("kind");
+
+        IntakeResult result = producer.requestBodyAndHeader("direct:intake",
+                Fixtures.json(doc).getBytes(StandardCharsets.UTF_8), IntakeChannel.SOURCE, "api", IntakeResult.class);
+
+        assertThat(result).isInstanceOf(IntakeResult.Refused.class);
+        IntakeResult.Refused refused = (IntakeResult.Refused) result;
+        assertThat(refused.httpStatus()).isEqualTo(422);
+        assertThat(refused.outcome().getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("$.kind");
+        assertThat(mapping.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aMappingFailureEndsRejected() {
+        String id = accepted();
+        mapping.whenAnyExchangeReceived(fail(new SyncFailure.MappingFailed("mapping failed: unknown disc level")));
+
+        sync(id);
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "REJECTED");
+        TrackedDocument doc = outbox.find(id).orElseThrow();
+        assertThat(doc.history().get(1).reason()).isEqualTo("mapping failed: unknown disc level");
+        assertThat(doc.outcome()).contains("OperationOutcome").contains("unknown disc level");
+        assertThat(validation.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aValidationFailureEndsRejectedWithTheReport() {
+        String id = accepted();
+        validation.whenAnyExchangeReceived(fail(new SyncFailure.ValidationFailed("FHIR validation failed: 1 errors",
+                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\"}]}")));
+
+        sync(id);
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "REJECTED");
+        assertThat(outbox.find(id).orElseThrow().outcome()).contains("\"code\":\"invalid\"");
+        assertThat(ehr.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aRetryableEhrAnswerSchedulesARetryAndTheLastAttemptEndsDead() {
+        String id = accepted();
+        ehr.whenAnyExchangeReceived(fail(new SyncFailure.EhrRetryable(
+                new EhrWriteResult.Failed(true, 503, "EHR answered HTTP 503", null, Duration.ofSeconds(7)))));
+
+        sync(id);
+
+        TrackedDocument scheduled = outbox.find(id).orElseThrow();
+        assertThat(scheduled.state()).isEqualTo(DocumentState.RETRY_SCHEDULED);
+        assertThat(scheduled.attempts()).isEqualTo(1);
+        assertThat(scheduled.nextAttemptAt()).isNotNull();
+        assertThat(scheduled.history().get(scheduled.history().size() - 1).reason())
+                .isEqualTo("EHR answered HTTP 503; retry in 7s");
+
+        sync(id); // bridge.outbox.max-attempts is 2 here
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED", "SENDING", "DEAD");
+        assertThat(last(id)).isEqualTo("EHR answered HTTP 503; gave up after 2 attempts");
+    }
+
+    @Test
+    void anOpenCircuitBreakerSchedulesARetry() {
+        String id = accepted();
+        ehr.whenAnyExchangeReceived(fail(new SyncFailure.CircuitOpen(new EhrWriteResult.Failed(true, null,
+                "EHR failing repeatedly: not called while the circuit breaker is open", null, Duration.ofSeconds(30)))));
+
+        sync(id);
+
+        assertThat(outbox.find(id).orElseThrow().state()).isEqualTo(DocumentState.RETRY_SCHEDULED);
+        assertThat(last(id)).endsWith("; retry in 30s");
+    }
+
+    @Test
+    void aNonRetryableEhrAnswerEndsDead() {
+        String id = accepted();
+        ehr.whenAnyExchangeReceived(fail(new SyncFailure.EhrRefused(new EhrWriteResult.Failed(false, 422,
+                "EHR answered HTTP 422", "{\"resourceType\":\"OperationOutcome\"}", null))));
+
+        sync(id);
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "DEAD");
+        assertThat(last(id)).isEqualTo("EHR answered HTTP 422; not retryable");
+        assertThat(outbox.find(id).orElseThrow().outcome()).isEqualTo("{\"resourceType\":\"OperationOutcome\"}");
+    }
+
+    @Test
+    void noPatientMatchAwaitsAnOperator() {
+        String id = accepted();
+        ehr.whenAnyExchangeReceived(fail(new SyncFailure.NoPatientMatch("2 EHR patients have this MRN; candidates: a, b")));
+
+        sync(id);
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "AWAITING_PATIENT_MATCH");
+        assertThat(last(id)).isEqualTo("2 EHR patients have this MRN; candidates: a, b");
+    }
+
+    @Test
+    void theStepAddedToTheEditedRouteDirectoryRuns() {
+        byte[] body = Fixtures.json(Fixtures.fresh("procedure-single-level")).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(intake.submit(body, "api", null)).isInstanceOf(IntakeResult.Accepted.class);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(archived()).contains(body));
+    }
+
+    private List<byte[]> archived() throws IOException {
+        if (!Files.isDirectory(ARCHIVE)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(ARCHIVE)) {
+            return files.filter(Files::isRegularFile).map(f -> {
+                try {
+                    return Files.readAllBytes(f);
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            }).toList();
+        }
+    }
+
+    private String accepted() {
+        IntakeResult result = intake.submit(Fixtures.json(Fixtures.fresh("candidacy-unilateral-left"))
+                .getBytes(StandardCharsets.UTF_8), "api", null);
+        assertThat(result).isInstanceOf(IntakeResult.Accepted.class);
+        return ((IntakeResult.Accepted) result).trackingId();
+    }
+
+    private void sync(String trackingId) {
+        producer.sendBody("direct:sync-document", trackingId);
+    }
+
+    private List<String> states(String trackingId) {
+        return outbox.find(trackingId).orElseThrow().history().stream().map(h -> h.to().name()).toList();
+    }
+
+    private String last(String trackingId) {
+        List<TrackedDocument.Transition> history = outbox.find(trackingId).orElseThrow().history();
+        return history.get(history.size() - 1).reason();
+    }
+
+    private static Processor fail(Exception e) {
+        return exchange -> {
+            throw e;
+        };
+    }
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("bridge-routes-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
