@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 class IntakePropertiesTest {
 
     @Configuration
-    @EnableConfigurationProperties(IntakeProperties.class)
+    @EnableConfigurationProperties({IntakeProperties.class, BrokerIntakeProperties.class})
     static class Bound {
     }
 
@@ -42,5 +42,25 @@ class IntakePropertiesTest {
         runner.withPropertyValues("bridge.intake.clock-skew=-1s").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("bridge.intake.file-max-attempts=0").run(context -> assertThat(context).hasFailed()
                 .getFailure().rootCause().hasMessageContaining("fileMaxAttempts"));
+    }
+
+    @Test
+    void brokerIntakeIsOffByDefaultOnTheDocumentedQueues() {
+        runner.run(context -> {
+            BrokerIntakeProperties broker = context.getBean(BrokerIntakeProperties.class);
+            assertThat(broker.enabled()).isFalse();
+            assertThat(broker.queue()).isEqualTo("annulus.documents");
+            assertThat(broker.rejectedQueue()).isEqualTo("annulus.documents.rejected");
+        });
+    }
+
+    @Test
+    void aRejectedQueueEqualToTheQueueOrAReservedNameStopsStartUp() {
+        runner.withPropertyValues("bridge.intake.broker.rejected-queue=annulus.documents").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("rejected-queue must differ"));
+        runner.withPropertyValues("bridge.intake.broker.queue=amq.documents").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("queue"));
+        runner.withPropertyValues("bridge.intake.broker.attempts=0").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("attempts"));
     }
 }
