@@ -1,5 +1,6 @@
 package org.annulus.bridge.intake;
 
+import org.annulus.bridge.outcome.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
