@@ -1,5 +1,7 @@
 package org.annulus.bridge.outbox;
 
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -131,7 +133,7 @@ class DocumentRetentionTest {
         }
 
         String accepted(String patientKey, String documentId) {
-            return store.insert(new NewDocument("candidacy-assessment", documentId, 1, "final", patientKey,
+            return store.insert(new NewDocument(DocumentKind.CANDIDACY_ASSESSMENT, documentId, 1, DocumentStatus.FINAL, patientKey,
                     OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++), null, "api",
                     "a".repeat(64), "{\"documentId\":\"" + documentId + "\"}"));
         }
