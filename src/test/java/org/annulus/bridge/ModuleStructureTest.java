@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
+import org.springframework.modulith.docs.Documenter;
 
 /** Keeps the package-by-feature structure honest: no cycles, no reaching into internals, pure mapping. */
 class ModuleStructureTest {
@@ -19,6 +20,17 @@ class ModuleStructureTest {
     @Test
     void modulesRespectEachOthersBoundaries() {
         MODULES.verify();
+    }
+
+    /**
+     * The module diagram in docs/modules/ (PlantUML: all modules, and one per module with its
+     * neighbours), regenerated from the code on every test run: commit it when it changes.
+     */
+    @Test
+    void writesTheModuleDiagramIntoDocs() {
+        new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder("docs/modules"))
+                .writeModulesAsPlantUml()
+                .writeIndividualModulesAsPlantUml();
     }
 
     @Test

@@ -25,13 +25,23 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Starts {@link JpaFhirServer} as a child process of the test JVM, with the test classpath, and talks
- * to it: seeding fictional patients, counting what the bridge wrote. Close it to stop the server.
+ * Starts the HAPI FHIR JPA server ({@code src/jpaserver/java}, {@value #SERVER_CLASS}) as a child
+ * process of the test JVM and talks to it: seeding fictional patients, counting what the bridge wrote.
+ * Close it to stop the server.
+ *
+ * <p>The server runs on its own classpath, which the build assembles before the tests ({@code
+ * maven-antrun-plugin} in {@code pom.xml}: the server's classes in {@value #CLASSES} and its jars,
+ * listed in {@value #CLASSPATH_FILE}); HAPI's JPA stack (Hibernate, Quartz, Spring Data) is never on
+ * the bridge's test classpath. Paths are relative to the project directory, where Maven runs the tests.
  */
 public final class JpaFhirServerProcess implements AutoCloseable {
 
     /** The business identifier system the bridge stamps on every resource it writes. */
     public static final String BRIDGE_SID = "http://annulus.org/fhir/sid/bridge-resource";
+
+    static final String SERVER_CLASS = "org.annulus.jpaserver.JpaFhirServer";
+    static final String CLASSES = "target/jpaserver-classes";
+    static final String CLASSPATH_FILE = "target/jpaserver.classpath";
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
 
@@ -68,13 +78,22 @@ public final class JpaFhirServerProcess implements AutoCloseable {
             command.add("-Xmx768m");
             command.add("-XX:+UseSerialGC");
             command.addAll(jvmOptions.length == 0 ? List.of("-XX:TieredStopAtLevel=1") : List.of(jvmOptions));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), JpaFhirServer.class.getName(),
+            command.addAll(List.of("-cp", serverClasspath(), SERVER_CLASS,
                     portFile.toString(), Integer.toString(port)));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new JpaFhirServerProcess(process, portFile, log, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String serverClasspath() throws IOException {
+        Path jars = Path.of(CLASSPATH_FILE);
+        if (!Files.exists(jars) || !Files.isDirectory(Path.of(CLASSES))) {
+            throw new IllegalStateException("no JPA server build in target/ (run from the project directory after "
+                    + "./mvnw test-compile): " + jars.toAbsolutePath());
+        }
+        return Path.of(CLASSES).toAbsolutePath() + java.io.File.pathSeparator + Files.readString(jars).strip();
     }
 
     /** Its FHIR base URL, known at once; it answers there once {@link #awaitReady} returns. */

@@ -128,4 +128,14 @@ public record CandidacyAssessment(
         @JsonProperty("not-candidate") NOT_CANDIDATE,
         @JsonProperty("refer-surgical") REFER_SURGICAL
     }
+
+    @Override
+    public OffsetDateTime clinicalTime() {
+        return recordedAt;
+    }
+
+    @Override
+    public String relatedDocumentId() {
+        return null;
+    }
 }

@@ -2,6 +2,7 @@ package org.annulus.bridge.document;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.OffsetDateTime;
 
 /** One clinic document of any kind; the envelope fields every kind shares. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "kind", visible = true)
@@ -25,4 +26,13 @@ public sealed interface ClinicalDocument permits CandidacyAssessment, ProcedureN
     PatientIdentity patient();
 
     Author author();
+
+    /** The visit (contract v1.1) the document was recorded in, or null. */
+    String visit();
+
+    /** When the clinical event happened: what per-patient ordering goes by. */
+    OffsetDateTime clinicalTime();
+
+    /** The document this one builds on (a procedure note's assessment, a milestone's procedure note), or null. */
+    String relatedDocumentId();
 }

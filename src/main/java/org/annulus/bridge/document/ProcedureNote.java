@@ -38,4 +38,14 @@ public record ProcedureNote(
     /** Contrast medium injected to confirm needle position (v1.1). */
     public record Contrast(String agent, BigDecimal volumeMl) {
     }
+
+    @Override
+    public OffsetDateTime clinicalTime() {
+        return start;
+    }
+
+    @Override
+    public String relatedDocumentId() {
+        return candidacyDocumentId;
+    }
 }

@@ -26,4 +26,14 @@ public record RecoveryMilestone(
                 author, recordedAt, milestone, daysSinceProcedure, legPainNrs, backPainNrs, odi, adverseEvents, note,
                 visit, side, pgic);
     }
+
+    @Override
+    public OffsetDateTime clinicalTime() {
+        return recordedAt;
+    }
+
+    @Override
+    public String relatedDocumentId() {
+        return procedureDocumentId;
+    }
 }

@@ -1,5 +1,6 @@
 package org.annulus.bridge.intake;
 
+import org.annulus.bridge.outcome.Problem;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 class DocumentController {
 
-    static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
+    static final MediaType FHIR_JSON = MediaType.parseMediaType(Problem.FHIR_JSON);
 
     private final DocumentIntake intake;
     private final Outbox outbox;

@@ -1,5 +1,6 @@
 package org.annulus.bridge.intake;
 
+import org.annulus.bridge.outcome.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -27,12 +28,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentReader;
-import org.annulus.bridge.document.ProcedureNote;
-import org.annulus.bridge.document.RecoveryMilestone;
 import org.annulus.bridge.outbox.AcceptResult;
 import org.annulus.bridge.outbox.NewDocument;
 import org.annulus.bridge.outbox.Outbox;
@@ -199,8 +197,8 @@ public class DocumentIntake {
     }
 
     private IntakeResult store(ClinicalDocument document, byte[] body, String source, String submitter) {
-        NewDocument doc = new NewDocument(document.kind().code(), document.documentId(), document.version(),
-                statusCode(document), document.patient().mrnToken(), clinicalTime(document), relatedDocumentId(document),
+        NewDocument doc = new NewDocument(document.kind(), document.documentId(), document.version(),
+                document.status(), document.patient().mrnToken(), document.clinicalTime(), document.relatedDocumentId(),
                 source, sha256(body),
                 new String(body, StandardCharsets.UTF_8), submitter);
         AcceptResult result = outbox.accept(doc);
@@ -217,36 +215,6 @@ public class DocumentIntake {
         log.info("{} {} via {} as {}", duplicate ? "re-received" : "accepted", document.kind().code(), source,
                 result.trackingId());
         return new IntakeResult.Accepted(result.trackingId(), duplicate);
-    }
-
-    private static String statusCode(ClinicalDocument document) {
-        return switch (document.status()) {
-            case FINAL -> "final";
-            case AMENDED -> "amended";
-            case ENTERED_IN_ERROR -> "entered-in-error";
-        };
-    }
-
-    /** When the clinical event happened: what per-patient ordering goes by. */
-    private static java.time.OffsetDateTime clinicalTime(ClinicalDocument document) {
-        if (document instanceof CandidacyAssessment c) {
-            return c.recordedAt();
-        }
-        if (document instanceof ProcedureNote p) {
-            return p.start();
-        }
-        return ((RecoveryMilestone) document).recordedAt();
-    }
-
-    /** The document this one builds on: a procedure note's assessment, a milestone's procedure note. */
-    private static String relatedDocumentId(ClinicalDocument document) {
-        if (document instanceof ProcedureNote p) {
-            return p.candidacyDocumentId();
-        }
-        if (document instanceof RecoveryMilestone m) {
-            return m.procedureDocumentId();
-        }
-        return null;
     }
 
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

@@ -1,5 +1,6 @@
 package org.annulus.bridge.intake;
 
+import org.annulus.bridge.outcome.Problem;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

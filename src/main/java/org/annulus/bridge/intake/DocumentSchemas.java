@@ -1,5 +1,6 @@
 package org.annulus.bridge.intake;
 
+import org.annulus.bridge.outcome.Problem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;

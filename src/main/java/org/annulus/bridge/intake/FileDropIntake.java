@@ -1,5 +1,6 @@
 package org.annulus.bridge.intake;
 
+import org.annulus.bridge.outcome.Problem;
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.io.InputStream;

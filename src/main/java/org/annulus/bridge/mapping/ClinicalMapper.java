@@ -37,7 +37,7 @@ public class ClinicalMapper {
 
     public Bundle map(ClinicalDocument document) {
         Bundle bundle = mapKind(document);
-        String visit = visitOf(document);
+        String visit = document.visit();
         return visitSystem == null || visit == null ? bundle : Encounters.link(bundle, Encounters.visit(visitSystem, visit));
     }
 
@@ -50,20 +50,6 @@ public class ClinicalMapper {
             return procedure.map(p);
         }
         return milestone.map((RecoveryMilestone) document);
-    }
-
-    /** The visit (contract v1.1) a document was recorded in, if it names one. */
-    private static String visitOf(ClinicalDocument document) {
-        if (document instanceof CandidacyAssessment c) {
-            return c.visit();
-        }
-        if (document instanceof ProcedureNote p) {
-            return p.visit();
-        }
-        if (document instanceof RecoveryMilestone m) {
-            return m.visit();
-        }
-        return null;
     }
 
     /**

@@ -54,7 +54,7 @@ class DocumentStore {
                     clinical_time, related_document_id, source, sha256, raw_document, state, attempts, received_at,
                     updated_at, submitter)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""")
-                .params(trackingId, doc.kind(), doc.documentId(), doc.version(), doc.docStatus(), doc.patientKey(),
+                .params(trackingId, doc.kind().code(), doc.documentId(), doc.version(), doc.docStatus().code(), doc.patientKey(),
                         doc.clinicalTime(), doc.relatedDocumentId(), doc.source(), doc.sha256(), doc.rawDocument(),
                         DocumentState.ACCEPTED.name(), now, now, doc.submitter())
                 .update();

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -72,13 +73,7 @@ class OperatorController {
     }
 
     private ResponseEntity<String> problem(int status, OperationOutcome.IssueType type, String path, String message) {
-        OperationOutcome outcome = new OperationOutcome();
-        OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
-        if (path != null) {
-            issue.addExpression(path);
-        }
-        return ResponseEntity.status(status).contentType(MediaType.parseMediaType("application/fhir+json"))
-                .body(fhir.newJsonParser().encodeResourceToString(outcome));
+        return ResponseEntity.status(status).contentType(MediaType.parseMediaType(Problem.FHIR_JSON))
+                .body(new Problem(type, path, message).json(fhir));
     }
 }

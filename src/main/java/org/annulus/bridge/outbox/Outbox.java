@@ -24,10 +24,10 @@ public class Outbox {
      */
     public AcceptResult accept(NewDocument doc) {
         try {
-            return tx.execute(status -> store.firstVersion(doc.kind(), doc.documentId())
+            return tx.execute(status -> store.firstVersion(doc.kind().code(), doc.documentId())
                     .filter(first -> !first.patientKey().equals(doc.patientKey()))
                     .<AcceptResult>map(first -> new AcceptResult.PatientConflict(first.trackingId()))
-                    .orElseGet(() -> store.findVersion(doc.kind(), doc.documentId(), doc.version())
+                    .orElseGet(() -> store.findVersion(doc.kind().code(), doc.documentId(), doc.version())
                     .<AcceptResult>map(existing -> existing.sha256().equals(doc.sha256())
                             ? new AcceptResult.AlreadyAccepted(existing.trackingId())
                             : new AcceptResult.VersionConflict(existing.trackingId()))

@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
-import org.hl7.fhir.r4.model.OperationOutcome;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -27,8 +27,6 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * ({@code OperationOutcome.issue.location}: "http." + the parameter name).
  */
 final class Refusals implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
-
-    static final String FHIR_JSON = "application/fhir+json";
 
     private final FhirContext fhir;
     private final AuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
@@ -72,15 +70,9 @@ final class Refusals implements AuthenticationEntryPoint, AccessDeniedHandler, R
 
     private void write(HttpServletResponse response, int status, IssueType type, String expression, String diagnostics)
             throws IOException {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type)
-                .setDiagnostics(diagnostics);
-        if (expression != null) {
-            outcome.getIssueFirstRep().addExpression(expression);
-        }
         response.setStatus(status);
-        response.setContentType(FHIR_JSON);
+        response.setContentType(Problem.FHIR_JSON);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(fhir.newJsonParser().encodeResourceToString(outcome));
+        response.getWriter().write(new Problem(type, expression, diagnostics).json(fhir));
     }
 }

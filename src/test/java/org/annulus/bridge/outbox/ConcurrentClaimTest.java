@@ -1,5 +1,7 @@
 package org.annulus.bridge.outbox;
 
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -59,7 +61,7 @@ class ConcurrentClaimTest {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 3, 1, 9, 0, 0, 0, ZoneOffset.UTC);
         for (int n = 0; n < PER_PATIENT; n++) {
             for (int p = 0; p < PATIENTS; p++) {
-                store.insert(new NewDocument("candidacy-assessment", "CA-" + p + "-" + n, 1, "final", "sys|" + p,
+                store.insert(new NewDocument(DocumentKind.CANDIDACY_ASSESSMENT, "CA-" + p + "-" + n, 1, DocumentStatus.FINAL, "sys|" + p,
                         t0.plusHours(n), null, "api", "0".repeat(64), "{}"));
             }
         }
@@ -108,9 +110,9 @@ class ConcurrentClaimTest {
     @Test
     void aPatientsLaterDocumentWaitsForTheEarlierOne() {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 4, 1, 9, 0, 0, 0, ZoneOffset.UTC);
-        String later = store.insert(new NewDocument("recovery-milestone", "RM-order-2", 1, "final", "sys|order",
+        String later = store.insert(new NewDocument(DocumentKind.RECOVERY_MILESTONE, "RM-order-2", 1, DocumentStatus.FINAL, "sys|order",
                 t0.plusDays(10), null, "api", "0".repeat(64), "{}"));
-        String earlier = store.insert(new NewDocument("recovery-milestone", "RM-order-1", 1, "final", "sys|order",
+        String earlier = store.insert(new NewDocument(DocumentKind.RECOVERY_MILESTONE, "RM-order-1", 1, DocumentStatus.FINAL, "sys|order",
                 t0, null, "api", "0".repeat(64), "{}"));
 
         List<String> first = tx.execute(s -> store.lockDue(50));

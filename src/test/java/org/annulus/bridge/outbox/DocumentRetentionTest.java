@@ -1,12 +1,13 @@
 package org.annulus.bridge.outbox;
 
+import org.annulus.bridge.TestClock;
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
@@ -112,7 +113,7 @@ class DocumentRetentionTest {
 
     /** A fresh schema, store and retention job over one database, all on the test's clock. */
     static final class Setup {
-        final MovableClock clock = new MovableClock(T0);
+        final TestClock clock = new TestClock(T0);
         final JdbcClient jdbc;
         final DocumentStore store;
         final DocumentRetention retention;
@@ -131,7 +132,7 @@ class DocumentRetentionTest {
         }
 
         String accepted(String patientKey, String documentId) {
-            return store.insert(new NewDocument("candidacy-assessment", documentId, 1, "final", patientKey,
+            return store.insert(new NewDocument(DocumentKind.CANDIDACY_ASSESSMENT, documentId, 1, DocumentStatus.FINAL, patientKey,
                     OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++), null, "api",
                     "a".repeat(64), "{\"documentId\":\"" + documentId + "\"}"));
         }
@@ -143,30 +144,4 @@ class DocumentRetentionTest {
         }
     }
 
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.annulus.bridge.smart;
 
+import org.annulus.bridge.TestClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -56,7 +57,7 @@ class BearerTokenInterceptorTest {
                 TestKeys.pem(dir, "k.pem", TestKeys.ecP384()), null, "", "system/Patient.rs"));
         SmartSession session = new SmartSession(new SmartTarget(wm.baseUrl() + FHIR, false, Duration.ofSeconds(2),
                 Duration.ofSeconds(5)), "bridge-client", List.of("system/Patient.rs"), keys, null,
-                new TestKeys.MutableClock(Instant.now()), Duration.ofSeconds(60));
+                new TestClock(Instant.now()), Duration.ofSeconds(60));
         FHIR_CONTEXT.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = FHIR_CONTEXT.newRestfulGenericClient(wm.baseUrl() + FHIR);
         client.registerInterceptor(new BearerTokenInterceptor(session));

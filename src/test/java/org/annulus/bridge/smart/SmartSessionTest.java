@@ -1,5 +1,6 @@
 package org.annulus.bridge.smart;
 
+import org.annulus.bridge.TestClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
@@ -56,7 +57,7 @@ class SmartSessionTest {
     @TempDir
     Path dir;
 
-    final TestKeys.MutableClock clock = new TestKeys.MutableClock(Instant.now());
+    final TestClock clock = new TestClock(Instant.now());
 
     @ParameterizedTest
     @ValueSource(strings = {"RSA", "EC"})

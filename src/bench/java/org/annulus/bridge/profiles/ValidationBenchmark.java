@@ -14,7 +14,8 @@ import org.hl7.fhir.r4.model.Bundle;
  * Throughput of mapping plus the validation gate, warm, on one thread: how many clinic documents per
  * second one worker can map and validate. Not a test (surefire does not run it); run from the project
  * root with the test classpath, e.g.
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) org.annulus.bridge.profiles.ValidationBenchmark 200}.
+ * {@code java -cp target/test-classes:target/classes:$(cat target/test.classpath) org.annulus.bridge.profiles.ValidationBenchmark 200}
+ * after {@code ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath} (README).
  */
 public final class ValidationBenchmark {
 

@@ -46,7 +46,8 @@ import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
  * throughput. Everything on 127.0.0.1; every wait is bounded.
  *
  * <p>Run from the project directory with the test classpath, e.g.
- * {@code java -cp target/test-classes:target/classes:<test deps> org.annulus.bridge.SyncLoadRun [documents]}.
+ * {@code java -cp target/test-classes:target/classes:$(cat target/test.classpath) org.annulus.bridge.SyncLoadRun [documents]}
+ * (README "Tests and benchmarks"; the JPA server it starts needs {@code target/jpaserver.classpath}, made by the same build).
  */
 public final class SyncLoadRun {
 

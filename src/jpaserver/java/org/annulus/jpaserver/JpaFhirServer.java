@@ -49,13 +49,12 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * A real FHIR R4 server for tests and load runs: HAPI FHIR JPA server 8.4 on an in-memory H2
  * database, served by an embedded Tomcat on 127.0.0.1, no authentication (fictional data only).
  *
- * <p>Run as its own process ({@link JpaFhirServerProcess}) with the test classpath: it has a plain
- * Spring context of its own (HAPI's JPA configuration, Hibernate, its own transaction manager) that
- * never meets the bridge's Spring Boot context. Not a Spring Boot application on purpose: nothing
+ * <p>Run as its own process ({@code JpaFhirServerProcess} in the tests) on its own classpath, which
+ * the build assembles (its own source set, compiled by {@code maven-antrun-plugin} against HAPI's JPA
+ * server; see {@code pom.xml}): it has a plain Spring context of its own (HAPI's JPA configuration,
+ * Hibernate, its own transaction manager) that never meets the bridge's Spring Boot context, and none
+ * of its jars are on the bridge's test classpath. Not a Spring Boot application on purpose: nothing
  * of the bridge's {@code application.yaml} or auto-configuration applies here.
- *
- * <p>Deliberately outside {@code org.annulus.bridge}: the bridge's component scan must never find
- * this configuration on the test classpath.
  *
  * <p>Arguments: {@code <port-file> [port]}; the server binds the port (default: any free one) and
  * writes it to the file once it answers, so the parent knows where and when. The FHIR base is
