@@ -99,8 +99,11 @@ abstract class DocumentFlowContract {
         org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance) ehr
                 .read("Provenance", "bridge-" + trackingId).orElseThrow();
         assertThat(provenance.getEntityFirstRep().getWhat().getDisplay()).contains("sha256:" + tracking.get("sha256").asText());
+        // every resource written, with the version the EHR gave it
         assertThat(provenance.getTarget()).extracting(org.hl7.fhir.r4.model.Reference::getReference)
-                .contains("Condition/" + conditions.get(0).getIdElement().getIdPart());
+                .contains("Condition/" + conditions.get(0).getIdElement().getIdPart() + "/_history/"
+                        + conditions.get(0).getIdElement().getVersionIdPart())
+                .allMatch(t -> t.matches("[A-Za-z]+/[^/]+/_history/[^/]+"));
     }
 
     @Test
