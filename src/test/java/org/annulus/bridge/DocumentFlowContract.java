@@ -224,8 +224,8 @@ abstract class DocumentFlowContract {
         assertThat(tracking.get("history").get(1).get("reason").asText())
                 .contains("warnings: decision is candidate while criterion disc-height-preserved is false");
         assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
-                .contains("http://annulus.org/fhir/sid/bridge-resource|candidacy-assessment/" + doc.get("documentId").asText()
-                        + "/documentreference-consult-note");
+                .contains("http://annulus.org/fhir/sid/bridge-resource|"
+                        + Fixtures.identifier(doc, "documentreference-consult-note"));
     }
 
     @Test
