@@ -616,6 +616,98 @@ abstract class DocumentFlowContract {
         return state.toString();
     }
 
+    // --- issue 14: the auditor's trace (points 4 and 7)
+
+    @Autowired
+    TestRestTemplate anonymous;
+
+    @Test
+    void theTraceFollowsADocumentThroughItsAmendmentIntoTheEhrAndBack() {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) v1.at("/imaging/0/findings/1")).put("annularTear", true).put("tearLocation", "posterolateral-left");
+        syncOrFail(v1);
+        ObjectNode v2 = v1.deepCopy();
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        ((ObjectNode) v2.at("/imaging/0/findings/1")).put("annularTear", false).remove("tearLocation");
+        syncOrFail(v2);
+        String documentId = v1.get("documentId").asText();
+        TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
+
+        ResponseEntity<String> forward = auditor.getForEntity("/api/v1/trace?documentId=" + documentId, String.class);
+
+        assertThat(forward.getStatusCode().value()).as(forward.getBody()).isEqualTo(200);
+        JsonNode document = json(forward.getBody()).get("documents").get(0);
+        assertThat(json(forward.getBody()).get("documents")).hasSize(1);
+        assertThat(document.get("patientKey").asText()).matches("p[0-9a-f]{16}");
+        JsonNode versions = document.get("versions");
+        assertThat(versions).hasSize(2);
+        assertThat(versions.findValuesAsText("status")).containsExactly("final", "amended");
+        for (JsonNode version : versions) {
+            JsonNode tracking = track(version.get("trackingId").asText());
+            assertThat(version.get("sha256").asText()).isEqualTo(tracking.get("sha256").asText());
+            assertThat(version.at("/sourceCheck/check").asText()).isEqualTo("matches");
+            assertThat(version.get("state").asText()).isEqualTo("SYNCED");
+            assertThat(version.at("/mapping/resources").asInt()).isPositive();
+            assertThat(version.at("/mapping/byType/Condition").asInt()).isPositive();
+            assertThat(version.at("/validation/result").asText()).isEqualTo("passed");
+            assertThat(version.get("attempts")).hasSize(1);
+            assertThat(version.at("/attempts/0/result").asText()).isEqualTo("SYNCED");
+            assertThat(version.at("/attempts/0/answer").asText()).contains("resources in the EHR");
+            assertThat(version.get("provenance").asText()).startsWith("Provenance/bridge-" + version.get("trackingId").asText());
+            assertThat(version.get("resources").findValuesAsText("reference"))
+                    .allMatch(r -> r.matches("[A-Za-z]+/[A-Za-z0-9.-]+/_history/[A-Za-z0-9.-]+"));
+        }
+        String droppedTear = "http://annulus.org/fhir/sid/bridge-resource|"
+                + Fixtures.identifier(v1, "condition-annular-tear-L5-S1");
+        JsonNode retracted = resourceWithIdentifier(versions.get(1), droppedTear);
+        assertThat(retracted.get("role").asText()).isEqualTo("retracted");
+        assertThat(resourceWithIdentifier(versions.get(0), droppedTear).get("role").asText()).isEqualTo("mapped");
+        Condition sciatica = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-sciatica")).get(0);
+        String sciaticaRef = "Condition/" + sciatica.getIdElement().getIdPart();
+        JsonNode written = resourceWithIdentifier(versions.get(1),
+                "http://annulus.org/fhir/sid/bridge-resource|" + Fixtures.identifier(v1, "condition-sciatica"));
+        assertThat(written.get("reference").asText()).isEqualTo(sciaticaRef + "/_history/" + sciatica.getMeta().getVersionId());
+        assertThat(written.get("link").asText()).isEqualTo("/sandbox/fhir/" + written.get("reference").asText());
+        // what an auditor must not read here: the patient's name, MRN, birth date
+        assertThat(forward.getBody()).doesNotContain("448812", "Rivera", "1979-06-14", "Ana");
+
+        // back from the EHR resource, and from one tracked version: the same document, both versions
+        JsonNode back = json(auditor.getForEntity("/api/v1/trace?resource=" + sciaticaRef, String.class).getBody());
+        assertThat(back.get("documents")).hasSize(1);
+        assertThat(back.at("/documents/0/documentId").asText()).isEqualTo(documentId);
+        assertThat(back.at("/documents/0/versions").findValues("matched")).isNotEmpty();
+        JsonNode byTracking = json(http.getForEntity("/api/v1/trace?trackingId=" + versions.get(0).get("trackingId").asText(),
+                String.class).getBody());
+        assertThat(byTracking.at("/documents/0/versions")).hasSize(2);
+    }
+
+    @Test
+    void theTraceIsForAuditorsAndOperatorsAndRefusesUnclearQueries() {
+        TestRestTemplate clinic = TestTokens.sandbox(anonymous, TestTokens.CLINIC);
+        TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
+
+        assertThat(anonymous.getForEntity("/api/v1/trace?documentId=CA-1", String.class).getStatusCode().value()).isEqualTo(401);
+        assertThat(clinic.getForEntity("/api/v1/trace?documentId=CA-1", String.class).getStatusCode().value()).isEqualTo(403);
+        ResponseEntity<String> unknown = auditor.getForEntity("/api/v1/trace?resource=Condition/no-such-id", String.class);
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(issues(unknown).get(0).at("/expression/0").asText()).isEqualTo("resource");
+        ResponseEntity<String> both = auditor.getForEntity("/api/v1/trace?documentId=CA-1&trackingId=x", String.class);
+        assertThat(both.getStatusCode().value()).isEqualTo(422);
+        assertThat(json(both.getBody()).get("resourceType").asText()).isEqualTo("OperationOutcome");
+        ResponseEntity<String> malformed = auditor.getForEntity("/api/v1/trace?resource=Condition", String.class);
+        assertThat(malformed.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(malformed).get(0).at("/expression/0").asText()).isEqualTo("resource");
+    }
+
+    static JsonNode resourceWithIdentifier(JsonNode version, String businessIdentifier) {
+        for (JsonNode r : version.get("resources")) {
+            if (r.get("businessIdentifier").asText().equals(businessIdentifier)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no resource " + businessIdentifier + " in " + version);
+    }
+
     // --- helpers
 
     static HttpEntity<String> jsonEntity(String body) {
