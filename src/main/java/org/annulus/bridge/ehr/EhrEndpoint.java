@@ -25,8 +25,13 @@ class EhrEndpoint {
     private final SmartAuthorization smart;
     private final AtomicReference<IGenericClient> client = new AtomicReference<>();
     private final RetryAfter retryAfter = new RetryAfter();
+    private final org.springframework.context.ApplicationEventPublisher events;
+    private final java.time.Clock clock;
 
-    EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart, EhrTransport transport) {
+    EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart, EhrTransport transport,
+            org.springframework.context.ApplicationEventPublisher events, java.time.Clock clock) {
+        this.events = events;
+        this.clock = clock;
         this.fhir = fhir;
         this.properties = properties;
         this.smart = smart;
@@ -60,6 +65,7 @@ class EhrEndpoint {
         IGenericClient authorized = fhir.newRestfulGenericClient(baseUrl);
         smart.attachTo(authorized);
         authorized.registerInterceptor(retryAfter);
+        authorized.registerInterceptor(new ExchangeEvents(baseUrl, events::publishEvent, clock));
         return authorized;
     }
 

@@ -24,13 +24,25 @@ public class SmartAuthorization {
     private final SigningKeys keys;
     private final List<String> scopes;
     private final AtomicReference<SmartSession> session = new AtomicReference<>();
+    private final java.util.function.Consumer<TokenRequested> tokenEvents;
 
     SmartAuthorization(SmartProperties properties, Clock clock) {
         this(properties, clock, new EhrTransport(EhrTransportProperties.defaults()));
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
     SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport) {
+        this(properties, clock, transport, (java.util.function.Consumer<TokenRequested>) event -> { });
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this(properties, clock, transport, (java.util.function.Consumer<TokenRequested>) events::publishEvent);
+    }
+
+    private SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport,
+            java.util.function.Consumer<TokenRequested> tokenEvents) {
+        this.tokenEvents = tokenEvents;
         this.transport = transport;
         if (properties.tokenUrl() != null) {
             EhrTransport.requireHttps("bridge.ehr.token-url", properties.tokenUrl().toString());
@@ -70,6 +82,7 @@ public class SmartAuthorization {
         }
         session.set(new SmartSession(target, clientId != null ? clientId : SmartProperties.SANDBOX_CLIENT_ID, scopes,
                 keys, properties.tokenUrl(), clock, properties.refreshBefore(), transport));
+        session.get().reportTo(tokenEvents);
     }
 
     /** Makes the client send a bearer token with every request (and retry once on 401). */
@@ -87,8 +100,19 @@ public class SmartAuthorization {
         return s.status();
     }
 
-    JWKSet publishedKeys() {
+    /** The public keys of {@code /.well-known/jwks.json}: what verifies {@link #sign} too. */
+    public JWKSet publishedKeys() {
         return keys.published();
+    }
+
+    /** The payload as a compact JWS signed with the module's key (its {@code kid} in the header). */
+    public String sign(String payload) {
+        return ModuleSignature.sign(keys, payload);
+    }
+
+    /** Whether the signing key was generated at start-up and is gone after a restart. */
+    public boolean temporaryKey() {
+        return keys.temporary();
     }
 
     private SmartSession current() {

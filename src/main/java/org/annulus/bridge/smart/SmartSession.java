@@ -30,6 +30,8 @@ final class SmartSession {
     private final TokenCache cache;
     private final AtomicReference<SmartDiscovery.TokenEndpoint> endpoint = new AtomicReference<>();
     private final AtomicReference<String> lastLogged = new AtomicReference<>();
+    private volatile java.util.function.Consumer<TokenRequested> tokenEvents = event -> { };
+    private final Clock clock;
 
     SmartSession(SmartTarget target, String clientId, List<String> scopes, SigningKeys keys, URI configuredTokenUrl,
             Clock clock, Duration refreshBefore) {
@@ -40,6 +42,7 @@ final class SmartSession {
     SmartSession(SmartTarget target, String clientId, List<String> scopes, SigningKeys keys, URI configuredTokenUrl,
             Clock clock, Duration refreshBefore, EhrTransport transport) {
         this.transport = transport;
+        this.clock = clock;
         this.target = target;
         this.clientId = clientId;
         this.scopes = List.copyOf(scopes);
@@ -51,6 +54,11 @@ final class SmartSession {
         this.signer = new ClientAssertionSigner(keys, clock);
         this.tokenClient = new TokenClient(http, target.readTimeout(), clock);
         this.cache = new TokenCache(this::requestToken, clock, refreshBefore);
+    }
+
+    /** Where each token request is reported (the audit log), success or failure. */
+    void reportTo(java.util.function.Consumer<TokenRequested> events) {
+        this.tokenEvents = events;
     }
 
     String fhirBaseUrl() {
@@ -112,8 +120,11 @@ final class SmartSession {
             }
             log.info("SMART token obtained from {} for client {}, valid until {}", to.tokenEndpoint(), clientId,
                     token.expiresAt());
+            tokenEvents.accept(new TokenRequested(clientId, to.tokenEndpoint(), requested, true, null, clock.instant()));
             return token;
         } catch (SmartException e) {
+            tokenEvents.accept(new TokenRequested(clientId, to.tokenEndpoint(), requested, false, e.problem().name(),
+                    clock.instant()));
             if (e.problem() == SmartProblem.TOKEN_ENDPOINT_UNREACHABLE && configuredTokenUrl == null) {
                 endpoint.compareAndSet(to, null);
             }
