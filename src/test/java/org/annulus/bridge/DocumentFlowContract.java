@@ -708,6 +708,127 @@ abstract class DocumentFlowContract {
         throw new AssertionError("no resource " + businessIdentifier + " in " + version);
     }
 
+    // --- issue 14: the export (point 5)
+
+    @Autowired
+    org.annulus.bridge.audit.AuditLog auditLog;
+
+    @Autowired
+    org.annulus.bridge.profiles.ResourceValidator validator;
+
+    @Autowired
+    ca.uhn.fhir.context.FhirContext fhir;
+
+    @Test
+    void theExportOfThePatientIsValidFhirAndVerifiesAgainstTheSignedCheckpoint() throws Exception {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        ResponseEntity<String> submitted = post(Fixtures.json(doc));
+        String trackingId = json(submitted.getBody()).get("trackingId").asText();
+        awaitState(trackingId, "SYNCED");
+        String marker = "export-" + java.util.UUID.randomUUID();
+        auditLog.append(new org.annulus.bridge.audit.AuditLog.Entry("AuditEvent", "Patient/sbx-ana-rivera", trackingId,
+                fhir.newJsonParser().encodeResourceToString(sampleAuditEvent(marker))));
+        TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
+
+        ResponseEntity<String> ndjson = auditor.getForEntity("/api/v1/audit/export?format=ndjson&patient=Patient/sbx-ana-rivera",
+                String.class);
+
+        assertThat(ndjson.getStatusCode().value()).as(ndjson.getBody()).isEqualTo(200);
+        assertThat(ndjson.getHeaders().getContentType().toString()).startsWith("application/fhir+ndjson");
+        List<String> lines = ndjson.getBody().lines().toList();
+        assertThat(lines.stream().filter(l -> l.contains(marker))).hasSize(1);
+        JsonNode chain = json(lines.get(lines.size() - 1));
+        assertThat(chain.get("id").asText()).isEqualTo("audit-chain");
+        assertExportVerifies(lines.subList(0, lines.size() - 1), chain);
+
+        ResponseEntity<String> bundle = auditor.getForEntity("/api/v1/audit/export?format=bundle&patient="
+                + doc.at("/patient/mrn").asText() + "&from=2020-01-01", String.class);
+
+        assertThat(bundle.getStatusCode().value()).isEqualTo(200);
+        org.hl7.fhir.r4.model.Bundle parsed = fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
+                bundle.getBody());
+        assertThat(parsed.getType()).isEqualTo(org.hl7.fhir.r4.model.Bundle.BundleType.COLLECTION);
+        assertThat(bundle.getBody()).contains(marker);
+        org.annulus.bridge.profiles.ValidationReport report = validator.validate((org.hl7.fhir.instance.model.api.IBaseResource) parsed);
+        assertThat(report.errors()).as(report.errors().toString()).isEmpty();
+        // the export names the EHR patient but never the document's demographics
+        assertThat(bundle.getBody()).doesNotContain("Rivera", "1979-06-14", "\"448812\"");
+    }
+
+    @Test
+    void theExportIsForAuditorsOnlyAndRefusesAnUnknownFormatAtFormat() {
+        assertThat(http.getForEntity("/api/v1/audit/export", String.class).getStatusCode().value()).as("operator").isEqualTo(403);
+        assertThat(TestTokens.sandbox(anonymous, TestTokens.CLINIC).getForEntity("/api/v1/audit/export", String.class)
+                .getStatusCode().value()).isEqualTo(403);
+        ResponseEntity<String> xml = TestTokens.sandbox(anonymous, TestTokens.AUDITOR)
+                .getForEntity("/api/v1/audit/export?format=xml", String.class);
+        assertThat(xml.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(xml).get(0).at("/expression/0").asText()).isEqualTo("format");
+    }
+
+    /** Recomputes every exported record's hashes, the chain's links up to the checkpoint, and its signature. */
+    void assertExportVerifies(List<String> resources, JsonNode chain) throws Exception {
+        String jws = null;
+        List<JsonNode> records = new java.util.ArrayList<>();
+        for (JsonNode p : chain.get("parameter")) {
+            switch (p.get("name").asText()) {
+                case "checkpoint" -> jws = p.get("valueString").asText();
+                case "record" -> records.add(p);
+                default -> { }
+            }
+        }
+        assertThat(jws).isNotNull();
+        com.nimbusds.jose.JWSObject checkpoint = com.nimbusds.jose.JWSObject.parse(jws);
+        com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(
+                anonymous.getForObject("/.well-known/jwks.json", String.class));
+        com.nimbusds.jose.jwk.JWK key = keys.getKeyByKeyId(checkpoint.getHeader().getKeyID());
+        assertThat(key).as("checkpoint signed with a published key").isNotNull();
+        assertThat(checkpoint.verify(new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory()
+                .createJWSVerifier(checkpoint.getHeader(), ((com.nimbusds.jose.jwk.AsymmetricJWK) key).toPublicKey())))
+                .isTrue();
+        int exported = 0;
+        String previous = null;
+        for (JsonNode record : records) {
+            java.util.Map<String, String> part = new java.util.HashMap<>();
+            record.get("part").forEach(p -> part.put(p.get("name").asText(), p.get(fieldAfterName(p)).asText()));
+            if (previous != null) {
+                assertThat(part.get("previousSha256")).as("link at " + part.get("seq")).isEqualTo(previous);
+            }
+            if (part.containsKey("contentSha256")) {
+                assertThat(sha256(resources.get(exported++).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .isEqualTo(part.get("contentSha256"));
+                String recomputed = sha256(String.join("\n", part.get("seq"), part.get("recordedAt"), part.get("kind"),
+                        part.getOrDefault("patient", ""), part.getOrDefault("trackingId", ""), part.get("contentSha256"),
+                        part.get("previousSha256")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(recomputed).as("record hash at " + part.get("seq")).isEqualTo(part.get("recordSha256"));
+            }
+            previous = part.get("recordSha256");
+        }
+        assertThat(exported).isEqualTo(resources.size());
+        java.util.Map<String, Object> signed = checkpoint.getPayload().toJSONObject();
+        assertThat(previous).as("the chain ends at the signed checkpoint").isEqualTo(signed.get("sha256"));
+    }
+
+    private static String fieldAfterName(JsonNode p) {
+        java.util.Iterator<String> names = p.fieldNames();
+        names.next();
+        return names.next();
+    }
+
+    static org.hl7.fhir.r4.model.AuditEvent sampleAuditEvent(String marker) {
+        org.hl7.fhir.r4.model.AuditEvent event = new org.hl7.fhir.r4.model.AuditEvent();
+        event.setType(new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
+                "RESTful Operation"));
+        event.addSubtype(new org.hl7.fhir.r4.model.Coding("http://hl7.org/fhir/restful-interaction", "create", "create"));
+        event.setAction(org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.C);
+        event.setRecorded(new java.util.Date());
+        event.setOutcome(org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome._0);
+        event.addAgent().setRequestor(true).getWho().setDisplay(marker);
+        event.getSource().setSite("annulus-bridge").getObserver().setDisplay("annulus-bridge");
+        event.addEntity().getWhat().setReference("Patient/sbx-ana-rivera");
+        return event;
+    }
+
     // --- helpers
 
     static HttpEntity<String> jsonEntity(String body) {
