@@ -47,6 +47,20 @@ abstract class DocumentFlowContract {
         http = TestTokens.sandbox(template, TestTokens.OPERATOR);
     }
 
+    /** The sandbox's demo-auditor token (bridge.audit). */
+    TestRestTemplate auditor;
+
+    @Autowired
+    void asAuditor(TestRestTemplate template) {
+        auditor = TestTokens.sandbox(template, TestTokens.AUDITOR);
+    }
+
+    @Autowired
+    org.annulus.bridge.audit.AuditLog auditLog;
+
+    @Autowired
+    org.annulus.bridge.profiles.ResourceValidator validator;
+
     @Autowired
     SandboxEhr ehr;
 
@@ -835,6 +849,77 @@ abstract class DocumentFlowContract {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
         return new HttpEntity<>(body, headers);
+    }
+
+    @Test
+    void everyEhrExchangeTokenRequestAndApiAccessLeavesAValidBalpAuditEvent() {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        awaitState(trackingId, "SYNCED");
+
+        List<org.hl7.fhir.r4.model.AuditEvent> events = new java.util.ArrayList<>();
+        ca.uhn.fhir.context.FhirContext fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
+        auditLog.records(null, null, null, null, r -> events.add(fhir.newJsonParser()
+                .parseResource(org.hl7.fhir.r4.model.AuditEvent.class, r.content())));
+
+        assertThat(events).extracting(e -> e.getSubtypeFirstRep().getCode())
+                .contains("create", "read", "110122");
+        // patient matching is a query: the search is audited with its query (which holds the MRN) stored
+        assertThat(events).filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("search-type"))
+                .anySatisfy(e -> assertThat(e.getEntity()).anyMatch(x -> "24".equals(x.getRole().getCode())
+                        && new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8).startsWith("Patient?")));
+        // the submit through our API names the document and the calling client
+        assertThat(events).filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("create")
+                        && e.getEntity().stream().anyMatch(x -> trackingId.equals(x.getWhat().getIdentifier().getValue())))
+                .singleElement().satisfies(e -> assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue())
+                        .isEqualTo(TestTokens.OPERATOR));
+        // token requests carry the client id, never the token or the assertion
+        assertThat(events).filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("110122")).allSatisfy(e ->
+                assertThat(fhir.newJsonParser().encodeResourceToString(e)).doesNotContain("eyJ"));
+        for (org.hl7.fhir.r4.model.AuditEvent e : events.subList(Math.max(0, events.size() - 12), events.size())) {
+            assertThat(validator.validate(e).errors()).as(fhir.newJsonParser().encodeResourceToString(e)).isEmpty();
+        }
+    }
+
+    @Test
+    void auditVerificationNamesTheAlteredRecordAndTheDeletedOne() {
+        syncOrFail(Fixtures.fresh("procedure-single-level"));
+        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
+                .isEqualTo("OK");
+        assertThat(http.getForEntity("/api/v1/audit/verify", String.class).getStatusCode().value())
+                .as("an operator is no auditor").isEqualTo(403);
+        long seq = jdbc.sql("select min(seq) + 2 from audit_record").query(Long.class).single();
+        String content = jdbc.sql("select content from audit_record where seq = ?").param(seq).query(String.class).single();
+        try {
+            jdbc.sql("update audit_record set content = ? where seq = ?").params(content.replace("\"outcome\":\"0\"",
+                    "\"outcome\":\"4\"").replace("Restful", "RESTful"), seq).update();
+
+            JsonNode altered = json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
+
+            assertThat(altered.get("status").asText()).isEqualTo("BROKEN");
+            assertThat(altered.at("/firstBroken/seq").asLong()).isEqualTo(seq);
+            assertThat(altered.at("/firstBroken/problem").asText()).contains("content altered");
+        } finally {
+            jdbc.sql("update audit_record set content = ? where seq = ?").params(content, seq).update();
+        }
+        var row = jdbc.sql("select * from audit_record where seq = ?").param(seq + 1).query().singleRow();
+        try {
+            jdbc.sql("delete from audit_record where seq = ?").param(seq + 1).update();
+
+            JsonNode deleted = json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
+
+            assertThat(deleted.get("status").asText()).isEqualTo("BROKEN");
+            assertThat(deleted.at("/firstBroken/seq").asLong()).isEqualTo(seq + 1);
+            assertThat(deleted.at("/firstBroken/problem").asText()).startsWith("missing");
+        } finally {
+            jdbc.sql("insert into audit_record (seq, recorded_at, kind, patient, tracking_id, content, content_sha256,"
+                    + " previous_sha256, record_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(row.get("seq"), row.get("recorded_at"), row.get("kind"), row.get("patient"),
+                            row.get("tracking_id"), row.get("content"), row.get("content_sha256"),
+                            row.get("previous_sha256"), row.get("record_sha256")).update();
+        }
+        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
+                .isEqualTo("OK");
     }
 
     void syncOrFail(ObjectNode doc) {

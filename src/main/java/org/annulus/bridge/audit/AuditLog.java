@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -33,9 +35,12 @@ public class AuditLog {
     private final Checkpoints checkpoints;
     private final AuditProperties properties;
 
-    AuditLog(JdbcClient jdbc, TransactionTemplate tx, Clock clock, Checkpoints checkpoints, AuditProperties properties) {
+    AuditLog(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock, Checkpoints checkpoints,
+            AuditProperties properties) {
         this.jdbc = jdbc;
-        this.tx = tx;
+        // a transaction of its own: an exchange's record stays even when the caller's work rolls back
+        this.tx = new TransactionTemplate(transactions);
+        tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
         this.checkpoints = checkpoints;
         this.properties = properties;

@@ -55,6 +55,8 @@ final class AccessRules {
             rule(GET, "/api/v1/audit/export", Role.AUDIT),
             rule(GET, "/audit/trace", Role.AUDIT),
             // status for every role; components and details only with bridge.operate (management.endpoint.health.roles)
+            // the audit log (verify, export) for auditors; reading it is itself audited (audit/ApiAccessAudit)
+            rule(GET, "/api/v1/audit/**", Role.AUDIT),
             rule(GET, "/actuator/health", Role.INGEST, Role.OPERATE, Role.AUDIT),
             rule(null, "/actuator/**", Role.OPERATE),
             rule(null, "/**", Role.OPERATE));
