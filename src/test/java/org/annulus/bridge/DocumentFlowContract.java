@@ -725,12 +725,6 @@ abstract class DocumentFlowContract {
     // --- issue 14: the export (point 5)
 
     @Autowired
-    org.annulus.bridge.audit.AuditLog auditLog;
-
-    @Autowired
-    org.annulus.bridge.profiles.ResourceValidator validator;
-
-    @Autowired
     ca.uhn.fhir.context.FhirContext fhir;
 
     @Test

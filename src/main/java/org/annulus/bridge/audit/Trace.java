@@ -13,7 +13,22 @@ import java.util.Map;
  * pseudonymous key of the business identifiers and as the EHR's Patient reference.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Trace(Map<String, String> query, OffsetDateTime tracedAt, List<Document> documents) {
+public record Trace(Map<String, String> query, OffsetDateTime tracedAt, Verification verification,
+        List<Document> documents) {
+
+    /** The local audit log's hash chain and checkpoint signatures, recomputed for this trace. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Verification(String status, long records, long checkpoints, ChainVerification.Break firstBroken) {
+    }
+
+    /**
+     * An AuditEvent of the local log about this version: its place in the chain, what it records
+     * (BALP type and subtype, action, outcome) and its record hash.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Event(long seq, java.time.Instant recorded, String type, String subtype, String action,
+            String outcome, String recordSha256) {
+    }
 
     /** One clinic document (kind + documentId), all its versions, and the documents linked to it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +43,7 @@ public record Trace(Map<String, String> query, OffsetDateTime tracedAt, List<Doc
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Version(String trackingId, int version, String status, String source, OffsetDateTime receivedAt,
             String sha256, Source sourceCheck, String state, Mapping mapping, Validation validation,
-            List<Attempt> attempts, List<EhrResource> resources, String provenance) {
+            List<Attempt> attempts, List<EhrResource> resources, String provenance, List<Event> auditEvents) {
     }
 
     /**

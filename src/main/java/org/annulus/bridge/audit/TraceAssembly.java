@@ -36,7 +36,10 @@ public class TraceAssembly {
     private final String ehrBase;
     private final ObjectMapper json = new ObjectMapper();
 
-    TraceAssembly(Outbox outbox, DocumentLookup lookup, Clock clock, EhrProperties ehr) {
+    private final AuditLog auditLog;
+
+    TraceAssembly(Outbox outbox, DocumentLookup lookup, Clock clock, EhrProperties ehr, AuditLog auditLog) {
+        this.auditLog = auditLog;
         this.outbox = outbox;
         this.lookup = lookup;
         this.clock = clock;
@@ -80,7 +83,10 @@ public class TraceAssembly {
                     k -> new ArrayList<>()).add(d));
         }
         List<Trace.Document> documents = byDocument.values().stream().map(versions -> document(versions, matched)).toList();
-        return Optional.of(new Trace(query, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), documents));
+        ChainVerification chain = auditLog.verify();
+        return Optional.of(new Trace(query, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
+                new Trace.Verification(chain.status(), chain.records(), chain.checkpoints(), chain.firstBroken()),
+                documents));
     }
 
     private Trace.Document document(List<TrackedDocument> versions, String matched) {
@@ -126,7 +132,19 @@ public class TraceAssembly {
                 : new Trace.Source(facts.rawMatchesSha256() ? "matches" : "DIFFERS", null);
         return new Trace.Version(doc.trackingId(), doc.version(), doc.status(), doc.source(), doc.receivedAt(),
                 doc.sha256(), source, doc.state().name(), mapping(doc, mapped), validation(doc),
-                attempts(doc, mapped), resources, provenance);
+                attempts(doc, mapped), resources, provenance, events(doc.trackingId()));
+    }
+
+    /** The AuditEvents of the local log about this version, in chain order. */
+    private List<Trace.Event> events(String trackingId) {
+        List<Trace.Event> events = new ArrayList<>();
+        auditLog.records(null, trackingId, null, null, r -> {
+            JsonNode content = read(r.content());
+            events.add(new Trace.Event(r.seq(), r.recordedAt(), content.at("/type/code").asText(null),
+                    content.at("/subtype/0/code").asText(null), content.path("action").asText(null),
+                    content.path("outcome").asText(null), r.recordSha256()));
+        });
+        return events;
     }
 
     private Trace.Mapping mapping(TrackedDocument doc, JsonNode mapped) {
