@@ -99,8 +99,11 @@ abstract class DocumentFlowContract {
         org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance) ehr
                 .read("Provenance", "bridge-" + trackingId).orElseThrow();
         assertThat(provenance.getEntityFirstRep().getWhat().getDisplay()).contains("sha256:" + tracking.get("sha256").asText());
+        // every resource written, with the version the EHR gave it
         assertThat(provenance.getTarget()).extracting(org.hl7.fhir.r4.model.Reference::getReference)
-                .contains("Condition/" + conditions.get(0).getIdElement().getIdPart());
+                .contains("Condition/" + conditions.get(0).getIdElement().getIdPart() + "/_history/"
+                        + conditions.get(0).getIdElement().getVersionIdPart())
+                .allMatch(t -> t.matches("[A-Za-z]+/[^/]+/_history/[^/]+"));
     }
 
     @Test
@@ -914,6 +917,39 @@ abstract class DocumentFlowContract {
         }
         assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
                 .isEqualTo("OK");
+    }
+
+    @Autowired
+    org.annulus.bridge.audit.AuditRetention auditRetention;
+
+    @Test
+    void purgingOldAuditRecordsKeepsTheChainVerifiableFromASignedStart() {
+        syncOrFail(Fixtures.fresh("milestone-normal-activity"));
+        long first = jdbc.sql("select min(seq) from audit_record").query(Long.class).single();
+        java.time.OffsetDateTime cutoff = jdbc.sql("select recorded_at from audit_record where seq = ?")
+                .param(first + 3).query(java.time.OffsetDateTime.class).single();
+
+        int purged = auditRetention.purgeBefore(cutoff.toInstant());
+
+        assertThat(purged).isPositive();
+        long start = jdbc.sql("select start_seq from audit_chain where id = 1").query(Long.class).single();
+        assertThat(jdbc.sql("select min(seq) from audit_record").query(Long.class).single()).isEqualTo(start + 1);
+        assertThat(jdbc.sql("select count(*) from audit_checkpoint where seq = ?").param(start).query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
+                .isEqualTo("OK");
+        String startHash = jdbc.sql("select start_sha256 from audit_chain where id = 1").query(String.class).single();
+        try {
+            jdbc.sql("update audit_chain set start_sha256 = ? where id = 1").param("f".repeat(64)).update();
+
+            JsonNode moved = json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
+
+            assertThat(moved.get("status").asText()).isEqualTo("BROKEN");
+            assertThat(moved.at("/firstBroken/what").asText()).isEqualTo("checkpoint");
+            assertThat(moved.at("/firstBroken/seq").asLong()).isEqualTo(start);
+        } finally {
+            jdbc.sql("update audit_chain set start_sha256 = ? where id = 1").param(startHash).update();
+        }
     }
 
     void syncOrFail(ObjectNode doc) {

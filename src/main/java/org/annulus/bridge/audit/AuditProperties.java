@@ -14,13 +14,15 @@ import org.springframework.validation.annotation.Validated;
  * @param checkpointEvery  a signed checkpoint after every this many records
  * @param retention        how long audit records are kept; independent of {@code bridge.retention.raw-documents}
  * @param purgeCron        when the audit purge runs (Spring cron, server time zone)
+ * @param checkpointCron   when a signed checkpoint closes the chain as it stands (Spring cron)
  */
 @Validated
 @ConfigurationProperties("bridge.audit")
 public record AuditProperties(
         @DefaultValue("100") @Min(1) int checkpointEvery,
         @DefaultValue("2190d") @NotNull Duration retention,
-        @DefaultValue("0 45 3 * * *") @NotBlank String purgeCron) {
+        @DefaultValue("0 45 3 * * *") @NotBlank String purgeCron,
+        @DefaultValue("0 0 * * * *") @NotBlank String checkpointCron) {
 
     public AuditProperties {
         if (retention != null && (retention.isNegative() || retention.isZero())) {

@@ -119,11 +119,23 @@ public class EhrWriter {
         Bundle toSend = withEncounters(withPatient(mapped, patient, patientId), patientId);
         EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
         List<String> fallbacks = applyFallbacks(toSend, capabilities);
+        Optional<Bundle.BundleEntryComponent> provenance = VersionedProvenance.detach(toSend);
         List<EhrWriteResult.WrittenEntry> written;
         if (capabilities.transaction()) {
             written = entriesOf(toSend, endpoint.client().transaction().withBundle(toSend).execute());
         } else {
             written = entriesOf(toSend, singleRequests.write(endpoint.client(), toSend));
+        }
+        if (provenance.isPresent()) {
+            try {
+                written = VersionedProvenance.writeAfter(endpoint.client(), provenance.get(), toSend, written,
+                        businessIdentifierOf(provenance.get()));
+            } catch (BaseServerResponseException e) {
+                // The resources are written and must be recorded as such: a resend would duplicate them.
+                log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());
+                fallbacks = new ArrayList<>(fallbacks);
+                fallbacks.add("Provenance not written (HTTP " + e.getStatusCode() + ")");
+            }
         }
         count("200");
         return new EhrWriteResult.Written(patientId, written, fallbacks);

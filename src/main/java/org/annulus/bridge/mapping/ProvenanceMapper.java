@@ -25,6 +25,19 @@ final class ProvenanceMapper {
             "http://hl7.org/fhir/us/core/CodeSystem/us-core-provenance-participant-type";
     private static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
 
+    /** The module's version, from the jar manifest ({@code dev} when run from classes). */
+    static final String MODULE_VERSION = java.util.Objects.requireNonNullElse(
+            ProvenanceMapper.class.getPackage().getImplementationVersion(), "dev");
+
+    /** v3-DataOperation: a retraction (entered-in-error) deletes what the document had written. */
+    static Coding activity(ClinicalDocument doc) {
+        if (doc.status() == org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR) {
+            return new Coding(DATA_OPERATION, "DELETE", "delete");
+        }
+        boolean update = doc.version() > 1 || doc.status() != org.annulus.bridge.document.DocumentStatus.FINAL;
+        return new Coding(DATA_OPERATION, update ? "UPDATE" : "CREATE", update ? "revise" : "create");
+    }
+
     Bundle.BundleEntryComponent provenance(ClinicalDocument doc, String trackingId, String sha256, Instant recorded,
             List<String> targets) {
         Provenance provenance = new Provenance();
@@ -32,15 +45,13 @@ final class ProvenanceMapper {
         provenance.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-provenance");
         targets.forEach(t -> provenance.addTarget(new Reference(t)));
         provenance.setRecorded(Date.from(recorded));
-        boolean update = doc.version() > 1 || doc.status() != org.annulus.bridge.document.DocumentStatus.FINAL;
-        provenance.setActivity(new CodeableConcept(new Coding(DATA_OPERATION, update ? "UPDATE" : "CREATE",
-                update ? "revise" : "create")));
+        provenance.setActivity(new CodeableConcept(activity(doc)));
         provenance.addAgent()
                 .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", "Author")))
                 .setWho(new DocumentParts(doc).author());
         provenance.addAgent()
                 .setType(new CodeableConcept(new Coding(US_CORE_PARTICIPANT_TYPE, "transmitter", "Transmitter")))
-                .setWho(new Reference().setType("Device").setDisplay("Annulus Bridge"));
+                .setWho(new Reference().setType("Device").setDisplay("Annulus Bridge " + MODULE_VERSION));
         String source = doc.kind().code() + "/" + doc.documentId() + "/v" + doc.version();
         provenance.addEntity()
                 .setRole(Provenance.ProvenanceEntityRole.SOURCE)

@@ -10,6 +10,9 @@ class FhirConfiguration {
 
     @Bean
     FhirContext fhirContext() {
-        return FhirContext.forR4Cached();
+        FhirContext fhir = FhirContext.forR4Cached();
+        // A Provenance names the version it is about (Condition/123/_history/2); HAPI strips versions by default.
+        fhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths("Provenance.target", "AuditEvent.entity.what");
+        return fhir;
     }
 }

@@ -1,0 +1,59 @@
+package org.annulus.bridge.ehr;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * The Provenance of a send names every resource written with its EHR version
+ * ({@code Condition/123/_history/2}), which only the server's answer tells: so it is taken out of
+ * the bundle before the write and written after it, its targets resolved from the answer.
+ */
+final class VersionedProvenance {
+
+    private VersionedProvenance() {
+    }
+
+    /** Removes the bundle's Provenance entry, if it has one, and returns it. */
+    static Optional<Bundle.BundleEntryComponent> detach(Bundle bundle) {
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.getResource() instanceof Provenance) {
+                bundle.getEntry().remove(entry);
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Points the Provenance's targets at the versions written, writes it, and returns the written
+     * entries with the Provenance's added.
+     */
+    static List<EhrWriteResult.WrittenEntry> writeAfter(IGenericClient client, Bundle.BundleEntryComponent entry,
+            Bundle sent, List<EhrWriteResult.WrittenEntry> written, String businessIdentifier) {
+        Map<String, String> versioned = new HashMap<>();
+        for (int i = 0; i < sent.getEntry().size() && i < written.size(); i++) {
+            EhrWriteResult.WrittenEntry w = written.get(i);
+            String reference = w.resourceType() + "/" + w.id() + (w.version() != null ? "/_history/" + w.version() : "");
+            versioned.put(sent.getEntry().get(i).getFullUrl(), reference);
+            versioned.put(w.resourceType() + "/" + w.id(), reference);
+        }
+        Provenance provenance = (Provenance) entry.getResource();
+        List<Reference> targets = new ArrayList<>();
+        for (Reference target : provenance.getTarget()) {
+            targets.add(new Reference(versioned.getOrDefault(target.getReference(), target.getReference())));
+        }
+        provenance.setTarget(targets);
+        var outcome = client.update().resource(provenance).withId(entry.getRequest().getUrl()).execute();
+        List<EhrWriteResult.WrittenEntry> all = new ArrayList<>(written);
+        all.add(new EhrWriteResult.WrittenEntry("Provenance", outcome.getId().getIdPart(),
+                outcome.getId().getVersionIdPart(), businessIdentifier));
+        return all;
+    }
+}
