@@ -632,6 +632,213 @@ abstract class DocumentFlowContract {
         return state.toString();
     }
 
+    // --- issue 14: the auditor's trace (points 4 and 7)
+
+    @Autowired
+    TestRestTemplate anonymous;
+
+    @Test
+    void theTraceFollowsADocumentThroughItsAmendmentIntoTheEhrAndBack() {
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) v1.at("/imaging/0/findings/1")).put("annularTear", true).put("tearLocation", "posterolateral-left");
+        syncOrFail(v1);
+        ObjectNode v2 = v1.deepCopy();
+        v2.put("version", 2).put("status", "amended").put("odi", 40);
+        ((ObjectNode) v2.at("/imaging/0/findings/1")).put("annularTear", false).remove("tearLocation");
+        syncOrFail(v2);
+        String documentId = v1.get("documentId").asText();
+        TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
+
+        ResponseEntity<String> forward = auditor.getForEntity("/api/v1/trace?documentId=" + documentId, String.class);
+
+        assertThat(forward.getStatusCode().value()).as(forward.getBody()).isEqualTo(200);
+        JsonNode document = json(forward.getBody()).get("documents").get(0);
+        assertThat(json(forward.getBody()).get("documents")).hasSize(1);
+        assertThat(document.get("patientKey").asText()).matches("p[0-9a-f]{16}");
+        JsonNode versions = document.get("versions");
+        assertThat(versions).hasSize(2);
+        assertThat(versions.findValuesAsText("status")).containsExactly("final", "amended");
+        for (JsonNode version : versions) {
+            JsonNode tracking = track(version.get("trackingId").asText());
+            assertThat(version.get("sha256").asText()).isEqualTo(tracking.get("sha256").asText());
+            assertThat(version.at("/sourceCheck/check").asText()).isEqualTo("matches");
+            assertThat(version.get("state").asText()).isEqualTo("SYNCED");
+            assertThat(version.at("/mapping/resources").asInt()).isPositive();
+            assertThat(version.at("/mapping/byType/Condition").asInt()).isPositive();
+            assertThat(version.at("/validation/result").asText()).isEqualTo("passed");
+            assertThat(version.get("attempts")).hasSize(1);
+            assertThat(version.at("/attempts/0/result").asText()).isEqualTo("SYNCED");
+            assertThat(version.at("/attempts/0/answer").asText()).contains("resources in the EHR");
+            assertThat(version.get("provenance").asText()).startsWith("Provenance/bridge-" + version.get("trackingId").asText());
+            assertThat(version.get("resources").findValuesAsText("reference"))
+                    .allMatch(r -> r.matches("[A-Za-z]+/[A-Za-z0-9.-]+/_history/[A-Za-z0-9.-]+"));
+        }
+        String droppedTear = "http://annulus.org/fhir/sid/bridge-resource|"
+                + Fixtures.identifier(v1, "condition-annular-tear-L5-S1");
+        JsonNode retracted = resourceWithIdentifier(versions.get(1), droppedTear);
+        assertThat(retracted.get("role").asText()).isEqualTo("retracted");
+        assertThat(resourceWithIdentifier(versions.get(0), droppedTear).get("role").asText()).isEqualTo("mapped");
+        Condition sciatica = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-sciatica")).get(0);
+        String sciaticaRef = "Condition/" + sciatica.getIdElement().getIdPart();
+        JsonNode written = resourceWithIdentifier(versions.get(1),
+                "http://annulus.org/fhir/sid/bridge-resource|" + Fixtures.identifier(v1, "condition-sciatica"));
+        assertThat(written.get("reference").asText()).isEqualTo(sciaticaRef + "/_history/" + sciatica.getMeta().getVersionId());
+        assertThat(written.get("link").asText()).isEqualTo("/sandbox/fhir/" + written.get("reference").asText());
+        // what an auditor must not read here: the patient's name, MRN, birth date
+        assertThat(forward.getBody()).doesNotContain("448812", "Rivera", "1979-06-14", "Ana");
+
+        // back from the EHR resource, and from one tracked version: the same document, both versions
+        JsonNode back = json(auditor.getForEntity("/api/v1/trace?resource=" + sciaticaRef, String.class).getBody());
+        assertThat(back.get("documents")).hasSize(1);
+        assertThat(back.at("/documents/0/documentId").asText()).isEqualTo(documentId);
+        assertThat(back.at("/documents/0/versions").findValues("matched")).isNotEmpty();
+        JsonNode byTracking = json(http.getForEntity("/api/v1/trace?trackingId=" + versions.get(0).get("trackingId").asText(),
+                String.class).getBody());
+        assertThat(byTracking.at("/documents/0/versions")).hasSize(2);
+    }
+
+    @Test
+    void theTraceIsForAuditorsAndOperatorsAndRefusesUnclearQueries() {
+        TestRestTemplate clinic = TestTokens.sandbox(anonymous, TestTokens.CLINIC);
+        TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
+
+        assertThat(anonymous.getForEntity("/api/v1/trace?documentId=CA-1", String.class).getStatusCode().value()).isEqualTo(401);
+        assertThat(clinic.getForEntity("/api/v1/trace?documentId=CA-1", String.class).getStatusCode().value()).isEqualTo(403);
+        ResponseEntity<String> unknown = auditor.getForEntity("/api/v1/trace?resource=Condition/no-such-id", String.class);
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(issues(unknown).get(0).at("/expression/0").asText()).isEqualTo("resource");
+        ResponseEntity<String> both = auditor.getForEntity("/api/v1/trace?documentId=CA-1&trackingId=x", String.class);
+        assertThat(both.getStatusCode().value()).isEqualTo(422);
+        assertThat(json(both.getBody()).get("resourceType").asText()).isEqualTo("OperationOutcome");
+        ResponseEntity<String> malformed = auditor.getForEntity("/api/v1/trace?resource=Condition", String.class);
+        assertThat(malformed.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(malformed).get(0).at("/expression/0").asText()).isEqualTo("resource");
+    }
+
+    static JsonNode resourceWithIdentifier(JsonNode version, String businessIdentifier) {
+        for (JsonNode r : version.get("resources")) {
+            if (r.get("businessIdentifier").asText().equals(businessIdentifier)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no resource " + businessIdentifier + " in " + version);
+    }
+
+    // --- issue 14: the export (point 5)
+
+    @Autowired
+    ca.uhn.fhir.context.FhirContext fhir;
+
+    @Test
+    void theExportOfThePatientIsValidFhirAndVerifiesAgainstTheSignedCheckpoint() throws Exception {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        ResponseEntity<String> submitted = post(Fixtures.json(doc));
+        String trackingId = json(submitted.getBody()).get("trackingId").asText();
+        awaitState(trackingId, "SYNCED");
+        String marker = "export-" + java.util.UUID.randomUUID();
+        auditLog.append(new org.annulus.bridge.audit.AuditLog.Entry("AuditEvent", "Patient/sbx-ana-rivera", trackingId,
+                fhir.newJsonParser().encodeResourceToString(sampleAuditEvent(marker))));
+        TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
+
+        ResponseEntity<String> ndjson = auditor.getForEntity("/api/v1/audit/export?format=ndjson&patient=Patient/sbx-ana-rivera",
+                String.class);
+
+        assertThat(ndjson.getStatusCode().value()).as(ndjson.getBody()).isEqualTo(200);
+        assertThat(ndjson.getHeaders().getContentType().toString()).startsWith("application/fhir+ndjson");
+        List<String> lines = ndjson.getBody().lines().toList();
+        assertThat(lines.stream().filter(l -> l.contains(marker))).hasSize(1);
+        JsonNode chain = json(lines.get(lines.size() - 1));
+        assertThat(chain.get("id").asText()).isEqualTo("audit-chain");
+        assertExportVerifies(lines.subList(0, lines.size() - 1), chain);
+
+        ResponseEntity<String> bundle = auditor.getForEntity("/api/v1/audit/export?format=bundle&patient="
+                + doc.at("/patient/mrn").asText() + "&from=2020-01-01", String.class);
+
+        assertThat(bundle.getStatusCode().value()).isEqualTo(200);
+        org.hl7.fhir.r4.model.Bundle parsed = fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
+                bundle.getBody());
+        assertThat(parsed.getType()).isEqualTo(org.hl7.fhir.r4.model.Bundle.BundleType.COLLECTION);
+        assertThat(bundle.getBody()).contains(marker);
+        org.annulus.bridge.profiles.ValidationReport report = validator.validate((org.hl7.fhir.instance.model.api.IBaseResource) parsed);
+        assertThat(report.errors()).as(report.errors().toString()).isEmpty();
+        // the export names the EHR patient but never the document's demographics
+        assertThat(bundle.getBody()).doesNotContain("Rivera", "1979-06-14", "\"448812\"");
+    }
+
+    @Test
+    void theExportIsForAuditorsOnlyAndRefusesAnUnknownFormatAtFormat() {
+        assertThat(http.getForEntity("/api/v1/audit/export", String.class).getStatusCode().value()).as("operator").isEqualTo(403);
+        assertThat(TestTokens.sandbox(anonymous, TestTokens.CLINIC).getForEntity("/api/v1/audit/export", String.class)
+                .getStatusCode().value()).isEqualTo(403);
+        ResponseEntity<String> xml = TestTokens.sandbox(anonymous, TestTokens.AUDITOR)
+                .getForEntity("/api/v1/audit/export?format=xml", String.class);
+        assertThat(xml.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(xml).get(0).at("/expression/0").asText()).isEqualTo("format");
+    }
+
+    /** Recomputes every exported record's hashes, the chain's links up to the checkpoint, and its signature. */
+    void assertExportVerifies(List<String> resources, JsonNode chain) throws Exception {
+        String jws = null;
+        List<JsonNode> records = new java.util.ArrayList<>();
+        for (JsonNode p : chain.get("parameter")) {
+            switch (p.get("name").asText()) {
+                case "checkpoint" -> jws = p.get("valueString").asText();
+                case "record" -> records.add(p);
+                default -> { }
+            }
+        }
+        assertThat(jws).isNotNull();
+        com.nimbusds.jose.JWSObject checkpoint = com.nimbusds.jose.JWSObject.parse(jws);
+        com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(
+                anonymous.getForObject("/.well-known/jwks.json", String.class));
+        com.nimbusds.jose.jwk.JWK key = keys.getKeyByKeyId(checkpoint.getHeader().getKeyID());
+        assertThat(key).as("checkpoint signed with a published key").isNotNull();
+        assertThat(checkpoint.verify(new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory()
+                .createJWSVerifier(checkpoint.getHeader(), ((com.nimbusds.jose.jwk.AsymmetricJWK) key).toPublicKey())))
+                .isTrue();
+        int exported = 0;
+        String previous = null;
+        for (JsonNode record : records) {
+            java.util.Map<String, String> part = new java.util.HashMap<>();
+            record.get("part").forEach(p -> part.put(p.get("name").asText(), p.get(fieldAfterName(p)).asText()));
+            if (previous != null) {
+                assertThat(part.get("previousSha256")).as("link at " + part.get("seq")).isEqualTo(previous);
+            }
+            if (part.containsKey("contentSha256")) {
+                assertThat(sha256(resources.get(exported++).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .isEqualTo(part.get("contentSha256"));
+                String recomputed = sha256(String.join("\n", part.get("seq"), part.get("recordedAt"), part.get("kind"),
+                        part.getOrDefault("patient", ""), part.getOrDefault("trackingId", ""), part.get("contentSha256"),
+                        part.get("previousSha256")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(recomputed).as("record hash at " + part.get("seq")).isEqualTo(part.get("recordSha256"));
+            }
+            previous = part.get("recordSha256");
+        }
+        assertThat(exported).isEqualTo(resources.size());
+        java.util.Map<String, Object> signed = checkpoint.getPayload().toJSONObject();
+        assertThat(previous).as("the chain ends at the signed checkpoint").isEqualTo(signed.get("sha256"));
+    }
+
+    private static String fieldAfterName(JsonNode p) {
+        java.util.Iterator<String> names = p.fieldNames();
+        names.next();
+        return names.next();
+    }
+
+    static org.hl7.fhir.r4.model.AuditEvent sampleAuditEvent(String marker) {
+        org.hl7.fhir.r4.model.AuditEvent event = new org.hl7.fhir.r4.model.AuditEvent();
+        event.setType(new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
+                "RESTful Operation"));
+        event.addSubtype(new org.hl7.fhir.r4.model.Coding("http://hl7.org/fhir/restful-interaction", "create", "create"));
+        event.setAction(org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.C);
+        event.setRecorded(new java.util.Date());
+        event.setOutcome(org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome._0);
+        event.addAgent().setRequestor(true).getWho().setDisplay(marker);
+        event.getSource().setSite("annulus-bridge").getObserver().setDisplay("annulus-bridge");
+        event.addEntity().getWhat().setReference("Patient/sbx-ana-rivera");
+        return event;
+    }
+
     // --- helpers
 
     static HttpEntity<String> jsonEntity(String body) {

@@ -50,6 +50,10 @@ final class AccessRules {
             rule(POST, "/api/v1/documents/*/patient", Role.OPERATE),
             // an ingest client sees only what it submitted: DocumentController checks the submitter
             rule(GET, "/api/v1/documents/*", Role.INGEST, Role.OPERATE, Role.AUDIT),
+            // the auditor's trail (issue 14, point 7): trace for auditors and operators; export and page for auditors
+            rule(GET, "/api/v1/trace", Role.AUDIT, Role.OPERATE),
+            rule(GET, "/api/v1/audit/export", Role.AUDIT),
+            rule(GET, "/audit/trace", Role.AUDIT),
             // status for every role; components and details only with bridge.operate (management.endpoint.health.roles)
             // the audit log (verify, export) for auditors; reading it is itself audited (audit/ApiAccessAudit)
             rule(GET, "/api/v1/audit/**", Role.AUDIT),
