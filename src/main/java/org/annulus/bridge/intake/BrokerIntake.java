@@ -3,6 +3,7 @@ package org.annulus.bridge.intake;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.annulus.bridge.outcome.Problem;
 import org.apache.camel.Exchange;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
