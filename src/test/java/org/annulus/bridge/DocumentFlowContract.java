@@ -747,6 +747,12 @@ abstract class DocumentFlowContract {
         assertThat(ndjson.getHeaders().getContentType().toString()).startsWith("application/fhir+ndjson");
         List<String> lines = ndjson.getBody().lines().toList();
         assertThat(lines.stream().filter(l -> l.contains(marker))).hasSize(1);
+        // the send's Provenance as the EHR accepted it, its targets with their EHR versions
+        assertThat(lines.stream().map(DocumentFlowContract::json)
+                .filter(r -> "Provenance".equals(r.path("resourceType").asText())
+                        && ("bridge-" + trackingId).equals(r.path("id").asText())))
+                .singleElement().satisfies(p -> assertThat(p.get("target").findValuesAsText("reference"))
+                        .isNotEmpty().allMatch(t -> t.contains("/_history/")));
         JsonNode chain = json(lines.get(lines.size() - 1));
         assertThat(chain.get("id").asText()).isEqualTo("audit-chain");
         assertExportVerifies(lines.subList(0, lines.size() - 1), chain);
@@ -855,8 +861,11 @@ abstract class DocumentFlowContract {
 
         List<org.hl7.fhir.r4.model.AuditEvent> events = new java.util.ArrayList<>();
         ca.uhn.fhir.context.FhirContext fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
-        auditLog.records(null, null, null, null, r -> events.add(fhir.newJsonParser()
-                .parseResource(org.hl7.fhir.r4.model.AuditEvent.class, r.content())));
+        auditLog.records(null, null, null, null, r -> {
+            if ("AuditEvent".equals(r.kind())) { // the log also keeps each send's Provenance
+                events.add(fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.AuditEvent.class, r.content()));
+            }
+        });
 
         assertThat(events).extracting(e -> e.getSubtypeFirstRep().getCode())
                 .contains("create", "read", "110122");

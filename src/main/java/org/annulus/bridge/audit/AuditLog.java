@@ -28,6 +28,7 @@ public class AuditLog {
 
     static final String GENESIS = "0".repeat(64);
     static final String AUDIT_EVENT = "AuditEvent";
+    static final String PROVENANCE = "Provenance";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;

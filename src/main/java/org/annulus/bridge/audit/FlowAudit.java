@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.annulus.bridge.ehr.EhrExchange;
+import org.annulus.bridge.ehr.ProvenanceWritten;
 import org.annulus.bridge.smart.TokenRequested;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
@@ -48,6 +49,17 @@ class FlowAudit {
             BalpEvents.query(event, (exchange.resourceType() == null ? "" : exchange.resourceType()) + "?" + exchange.query());
         }
         append(event, patient, null);
+    }
+
+    /** The Provenance of a send as the EHR accepted it: exported beside the AuditEvents (BALP + US Core). */
+    @EventListener
+    void onProvenance(ProvenanceWritten written) {
+        try {
+            auditLog.append(new AuditLog.Entry(AuditLog.PROVENANCE, written.patient(), written.trackingId(),
+                    written.provenance()));
+        } catch (RuntimeException e) {
+            log.error("audit: appending a Provenance failed ({})", e.getClass().getSimpleName());
+        }
     }
 
     @EventListener

@@ -139,6 +139,9 @@ public class TraceAssembly {
     private List<Trace.Event> events(String trackingId) {
         List<Trace.Event> events = new ArrayList<>();
         auditLog.records(null, trackingId, null, null, r -> {
+            if (!AuditLog.AUDIT_EVENT.equals(r.kind())) {
+                return; // the send's Provenance is shown with the version's resources
+            }
             JsonNode content = read(r.content());
             events.add(new Trace.Event(r.seq(), r.recordedAt(), content.at("/type/code").asText(null),
                     content.at("/subtype/0/code").asText(null), content.path("action").asText(null),

@@ -28,6 +28,11 @@ class EhrEndpoint {
     private final org.springframework.context.ApplicationEventPublisher events;
     private final java.time.Clock clock;
 
+    /** For what the writer learns only from a whole send (the versioned Provenance), not per request. */
+    void publish(Object event) {
+        events.publishEvent(event);
+    }
+
     EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart, EhrTransport transport,
             org.springframework.context.ApplicationEventPublisher events, java.time.Clock clock) {
         this.events = events;

@@ -129,6 +129,10 @@ public class EhrWriter {
             try {
                 written = VersionedProvenance.writeAfter(endpoint.client(), provenance.get(), toSend, written,
                         businessIdentifierOf(provenance.get()));
+                String url = provenance.get().getRequest().getUrl();
+                endpoint.publish(new ProvenanceWritten("Patient/" + patientId,
+                        url.startsWith("Provenance/bridge-") ? url.substring("Provenance/bridge-".length()) : null,
+                        fhir.newJsonParser().encodeResourceToString(provenance.get().getResource()), clock.instant()));
             } catch (BaseServerResponseException e) {
                 // The resources are written and must be recorded as such: a resend would duplicate them.
                 log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());

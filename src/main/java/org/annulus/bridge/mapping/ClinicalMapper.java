@@ -22,17 +22,22 @@ public class ClinicalMapper {
     private final ProcedureMapper procedure = new ProcedureMapper();
     private final MilestoneMapper milestone = new MilestoneMapper();
     private final RecoveryPlanMapper plan = new RecoveryPlanMapper();
-    private final ProvenanceMapper provenance = new ProvenanceMapper();
+    private final ProvenanceMapper provenance;
     private final String visitSystem;
 
-    /** Without a visit identifier system: no Encounter references (tests, and hospitals that set none). */
+    /** Without a visit identifier system or clinic organisation (tests, and hospitals that set none). */
     public ClinicalMapper() {
         this(new VisitProperties(null));
     }
 
-    @Autowired
     public ClinicalMapper(VisitProperties visits) {
+        this(visits, new ClinicProperties(null, null, null));
+    }
+
+    @Autowired
+    public ClinicalMapper(VisitProperties visits, ClinicProperties clinic) {
         this.visitSystem = visits.configured() ? visits.identifierSystem() : null;
+        this.provenance = new ProvenanceMapper(clinic);
     }
 
     public Bundle map(ClinicalDocument document) {

@@ -25,11 +25,23 @@ final class ProvenanceMapper {
             "http://hl7.org/fhir/us/core/CodeSystem/us-core-provenance-participant-type";
     private static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
 
+    private final ClinicProperties clinic;
+
+    ProvenanceMapper(ClinicProperties clinic) {
+        this.clinic = clinic;
+    }
+
     /** The module's version, from the jar manifest ({@code dev} when run from classes). */
     static final String MODULE_VERSION = java.util.Objects.requireNonNullElse(
             ProvenanceMapper.class.getPackage().getImplementationVersion(), "dev");
 
     /** v3-DataOperation: a retraction (entered-in-error) deletes what the document had written. */
+    private Reference clinicOrganization() {
+        return new Reference().setType("Organization")
+                .setIdentifier(new Identifier().setSystem(clinic.organizationSystem()).setValue(clinic.organizationId()))
+                .setDisplay(clinic.organizationName());
+    }
+
     static Coding activity(ClinicalDocument doc) {
         if (doc.status() == org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR) {
             return new Coding(DATA_OPERATION, "DELETE", "delete");
@@ -46,12 +58,17 @@ final class ProvenanceMapper {
         targets.forEach(t -> provenance.addTarget(new Reference(t)));
         provenance.setRecorded(Date.from(recorded));
         provenance.setActivity(new CodeableConcept(activity(doc)));
-        provenance.addAgent()
+        Provenance.ProvenanceAgentComponent author = provenance.addAgent()
                 .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", "Author")))
                 .setWho(new DocumentParts(doc).author());
-        provenance.addAgent()
+        Provenance.ProvenanceAgentComponent transmitter = provenance.addAgent()
                 .setType(new CodeableConcept(new Coding(US_CORE_PARTICIPANT_TYPE, "transmitter", "Transmitter")))
                 .setWho(new Reference().setType("Device").setDisplay("Annulus Bridge " + MODULE_VERSION));
+        if (clinic.configured()) {
+            // Logical by identifier: the clinic is configured by hospital IT, not written by the bridge.
+            author.setOnBehalfOf(clinicOrganization());
+            transmitter.setOnBehalfOf(clinicOrganization());
+        }
         String source = doc.kind().code() + "/" + doc.documentId() + "/v" + doc.version();
         provenance.addEntity()
                 .setRole(Provenance.ProvenanceEntityRole.SOURCE)

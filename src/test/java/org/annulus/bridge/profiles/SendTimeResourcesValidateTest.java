@@ -64,6 +64,32 @@ class SendTimeResourcesValidateTest {
     }
 
     @Test
+    void aConfiguredClinicIsNamedOnWhoseBehalfTheProvenanceWasWrittenAndValidates() throws IOException {
+        ClinicalMapper forClinic = new ClinicalMapper(new org.annulus.bridge.mapping.VisitProperties(null),
+                new org.annulus.bridge.mapping.ClinicProperties("http://hl7.org/fhir/sid/us-npi", "1144221847",
+                        "Riverside Spine Center"));
+        ProcedureNote note = (ProcedureNote) reader.read(new ObjectMapper().readTree(
+                Path.of("test-fixtures/golden/procedure-single-level.input.json").toFile()));
+        Bundle bundle = forClinic.map(note);
+        List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
+        Bundle.BundleEntryComponent entry = forClinic.provenance(note, "00000000-0000-0000-0000-000000000002",
+                "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360", Instant.parse("2026-03-20T14:00:00Z"),
+                targets);
+        bundle.addEntry(entry);
+
+        org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance) entry.getResource();
+        assertThat(provenance.getAgent()).hasSize(2).allSatisfy(a -> {
+            assertThat(a.getOnBehalfOf().getIdentifier().getValue()).isEqualTo("1144221847");
+            assertThat(a.getOnBehalfOf().getDisplay()).isEqualTo("Riverside Spine Center");
+        });
+        assertThat(((org.hl7.fhir.r4.model.Provenance) mapper.provenance(note, "t", "0", Instant.EPOCH, targets)
+                .getResource()).getAgent()).as("not configured: no organisation").noneMatch(a -> a.hasOnBehalfOf());
+        ValidationReport report = Validators.PROJECT.validate(bundle);
+        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
+                .collect(Collectors.joining("\n"))).isEmpty();
+    }
+
+    @Test
     void visitReferencesToTheEhrEncounterValidate() throws IOException {
         ClinicalMapper withVisits = new ClinicalMapper(new org.annulus.bridge.mapping.VisitProperties(
                 "urn:oid:2.16.840.1.113883.19.5.99999.2"));
