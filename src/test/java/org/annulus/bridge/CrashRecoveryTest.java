@@ -31,14 +31,45 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final int DOCUMENTS = 150;
 
     /** Fictional sandbox patients, with the demographics the sandbox has for them. */
     static final List<Map<String, Object>> PATIENTS = List.of(
-            Map.of("mrn", "448812", "family", "Rivera", "given", List.of("Ana", "Lucia"), "birthDate", "1979-06-14", "sex", "female"),
-            Map.of("mrn", "448813", "family", "Okafor", "given", List.of("Marcus", "Ade"), "birthDate", "1985-02-03", "sex", "male"),
-            Map.of("mrn", "448814", "family", "Takahashi", "given", List.of("June"), "birthDate", "1962-11-21", "sex", "female"));
+            Map.of(
+                    "mrn",
+                    "448812",
+                    "family",
+                    "Rivera",
+                    "given",
+                    List.of("Ana", "Lucia"),
+                    "birthDate",
+                    "1979-06-14",
+                    "sex",
+                    "female"),
+            Map.of(
+                    "mrn",
+                    "448813",
+                    "family",
+                    "Okafor",
+                    "given",
+                    List.of("Marcus", "Ade"),
+                    "birthDate",
+                    "1985-02-03",
+                    "sex",
+                    "male"),
+            Map.of(
+                    "mrn",
+                    "448814",
+                    "family",
+                    "Takahashi",
+                    "given",
+                    List.of("June"),
+                    "birthDate",
+                    "1962-11-21",
+                    "sex",
+                    "female"));
 
     @TempDir
     Path work;
@@ -76,7 +107,9 @@ class CrashRecoveryTest {
         await().atMost(Duration.ofSeconds(300)).until(() -> synced(port, trackingIds) == DOCUMENTS);
 
         Map<String, Integer> conditionsByIdentifier = conditionsByIdentifier();
-        assertThat(resumedWith).as("documents still unsynced when the first process was killed").isPositive();
+        assertThat(resumedWith)
+                .as("documents still unsynced when the first process was killed")
+                .isPositive();
         assertThat(conditionsByIdentifier).containsAllEntriesOf(expectedSciatica);
         assertThat(conditionsByIdentifier.values()).allMatch(count -> count == 1);
     }
@@ -84,7 +117,9 @@ class CrashRecoveryTest {
     private Process start(int port, String schema, String run) throws IOException {
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
                 BridgeApplication.class.getName(),
                 "--server.port=" + port,
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema,
@@ -96,8 +131,11 @@ class CrashRecoveryTest {
                 "--bridge.outbox.poll-interval=50",
                 "--bridge.outbox.lease=3s",
                 "--bridge.outbox.batch-size=5");
-        Process process = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
-                .redirectErrorStream(true).redirectOutput(work.resolve(run + ".log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(Path.of("").toAbsolutePath().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(run + ".log").toFile())
+                .start();
         await().atMost(Duration.ofSeconds(180)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("bridge exited: " + Files.readString(work.resolve(run + ".log")));
@@ -123,7 +161,11 @@ class CrashRecoveryTest {
         for (String id : trackingIds) {
             try {
                 HttpResponse<String> response = get(port, "/api/v1/documents/" + id);
-                if (response.statusCode() == 200 && "SYNCED".equals(JSON.readTree(response.body()).path("state").asText())) {
+                if (response.statusCode() == 200
+                        && "SYNCED"
+                                .equals(JSON.readTree(response.body())
+                                        .path("state")
+                                        .asText())) {
                     synced++;
                 }
             } catch (IOException e) {
@@ -134,9 +176,13 @@ class CrashRecoveryTest {
     }
 
     private JsonNode post(int port, ObjectNode doc) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/documents"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(Fixtures.json(doc))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/documents"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(Fixtures.json(doc)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body());
     }
@@ -158,7 +204,8 @@ class CrashRecoveryTest {
             }
             String id = resource.path("id").asText();
             for (JsonNode identifier : resource.path("identifier")) {
-                ids.computeIfAbsent(identifier.path("value").asText(), k -> new java.util.HashSet<>()).add(id);
+                ids.computeIfAbsent(identifier.path("value").asText(), k -> new java.util.HashSet<>())
+                        .add(id);
             }
         }
         Map<String, Integer> counts = new HashMap<>();

@@ -42,11 +42,12 @@ import org.springframework.test.context.DynamicPropertySource;
 class DebugLogPhiTest {
 
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-phi-log-");
-    static final List<String> EXAMPLES = List.of("candidacy-unilateral-left", "procedure-single-level",
-            "milestone-normal-activity");
+    static final List<String> EXAMPLES =
+            List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity");
 
     /** The sandbox's demo-operator token; its value must not reach the log either. */
     TestRestTemplate http;
+
     String token;
 
     @Autowired
@@ -61,11 +62,14 @@ class DebugLogPhiTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         DocumentFlowContract.workDirs(registry, WORK);
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-phi-log;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:mem:bridge-phi-log;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         // The Tomcat access log with the default pattern, as a hospital would switch it on.
         registry.add("server.tomcat.accesslog.enabled", () -> "true");
-        registry.add("server.tomcat.accesslog.directory", () -> WORK.resolve("access").toString());
+        registry.add("server.tomcat.accesslog.directory", () -> WORK.resolve("access")
+                .toString());
         registry.add("server.tomcat.accesslog.buffered", () -> "false");
     }
 
@@ -80,29 +84,38 @@ class DebugLogPhiTest {
         ((ObjectNode) refused.get("patient")).put("sex", "not-a-sex");
         assertThat(post(Fixtures.json(refused)).getStatusCode().value()).isEqualTo(422);
         // A parser error message would quote the offending token: here a name.
-        assertThat(post("{\"kind\": \"candidacy-assessment\", \"patient\": {\"family\": Rivera}}").getStatusCode().value())
+        assertThat(post("{\"kind\": \"candidacy-assessment\", \"patient\": {\"family\": Rivera}}")
+                        .getStatusCode()
+                        .value())
                 .isEqualTo(400);
 
         for (String trackingId : trackingIds) {
-            await().atMost(DocumentFlowContract.SYNC_WAIT).until(() -> "SYNCED".equals(track(trackingId).get("state").asText()));
+            await().atMost(DocumentFlowContract.SYNC_WAIT)
+                    .until(() -> "SYNCED".equals(track(trackingId).get("state").asText()));
         }
         await().atMost(DocumentFlowContract.SYNC_WAIT)
-                .until(() -> DocumentFlowContract.filesIn(WORK.resolve("inbox").resolve("processed"), "dropped").size() == 1);
+                .until(() -> DocumentFlowContract.filesIn(WORK.resolve("inbox").resolve("processed"), "dropped")
+                                .size()
+                        == 1);
         await().atMost(DocumentFlowContract.SYNC_WAIT).until(() -> ehr.all("Procedure").stream()
                 .flatMap(r -> ((org.hl7.fhir.r4.model.Procedure) r).getIdentifier().stream())
-                .anyMatch(i -> i.getValue().startsWith("procedure-note/") && i.getValue().contains("/PN-2026-000045/")));
+                .anyMatch(i -> i.getValue().startsWith("procedure-note/")
+                        && i.getValue().contains("/PN-2026-000045/")));
         String metrics = http.getForObject("/actuator/prometheus", String.class);
         http.getForObject("/actuator/health", String.class);
 
-        assertThat(phiValues()).as("no PHI in metric names or labels")
+        assertThat(phiValues())
+                .as("no PHI in metric names or labels")
                 .noneMatch(v -> Pattern.compile(v).matcher(metrics).find());
         String accessLog = accessLog();
         assertThat(accessLog).as("the access log saw the sandbox searches").contains("GET /sandbox/fhir/Patient ");
         String log = output.getAll() + accessLog;
         assertThat(log).as("the capture saw the DEBUG run").contains("DEBUG").contains("SENDING -> SYNCED");
         assertThat(log).as("no bearer token in the log").doesNotContain(token);
-        List<String> leaks = phiValues().stream().filter(v -> Pattern.compile(v).matcher(log).find())
-                .map(v -> v + "  in: " + firstLineWith(log, v)).toList();
+        List<String> leaks = phiValues().stream()
+                .filter(v -> Pattern.compile(v).matcher(log).find())
+                .map(v -> v + "  in: " + firstLineWith(log, v))
+                .toList();
         assertThat(leaks).as("PHI found in the DEBUG log").isEmpty();
     }
 
@@ -145,7 +158,10 @@ class DebugLogPhiTest {
 
     static String firstLineWith(String log, String pattern) {
         Pattern p = Pattern.compile(pattern);
-        return log.lines().filter(l -> p.matcher(l).find()).findFirst().map(l -> l.length() > 400 ? l.substring(0, 400) : l)
+        return log.lines()
+                .filter(l -> p.matcher(l).find())
+                .findFirst()
+                .map(l -> l.length() > 400 ? l.substring(0, 400) : l)
                 .orElse("");
     }
 
@@ -177,6 +193,7 @@ class DebugLogPhiTest {
     }
 
     JsonNode track(String trackingId) {
-        return DocumentFlowContract.json(http.getForEntity("/api/v1/documents/" + trackingId, String.class).getBody());
+        return DocumentFlowContract.json(http.getForEntity("/api/v1/documents/" + trackingId, String.class)
+                .getBody());
     }
 }

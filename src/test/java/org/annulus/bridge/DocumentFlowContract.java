@@ -26,7 +26,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The walking skeleton, end to end, as a user sees it: a document goes in over REST or the file
@@ -96,11 +95,13 @@ abstract class DocumentFlowContract {
         assertThat(conditions.get(0).getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
         assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
                 .contains("http://annulus.org/fhir/sid/bridge-resource|" + sciatica);
-        org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance) ehr
-                .read("Provenance", "bridge-" + trackingId).orElseThrow();
-        assertThat(provenance.getEntityFirstRep().getWhat().getDisplay()).contains("sha256:" + tracking.get("sha256").asText());
+        org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance)
+                ehr.read("Provenance", "bridge-" + trackingId).orElseThrow();
+        assertThat(provenance.getEntityFirstRep().getWhat().getDisplay())
+                .contains("sha256:" + tracking.get("sha256").asText());
         // every resource written, with the version the EHR gave it
-        assertThat(provenance.getTarget()).extracting(org.hl7.fhir.r4.model.Reference::getReference)
+        assertThat(provenance.getTarget())
+                .extracting(org.hl7.fhir.r4.model.Reference::getReference)
                 .contains("Condition/" + conditions.get(0).getIdElement().getIdPart() + "/_history/"
                         + conditions.get(0).getIdElement().getVersionIdPart())
                 .allMatch(t -> t.matches("[A-Za-z]+/[^/]+/_history/[^/]+"));
@@ -108,7 +109,8 @@ abstract class DocumentFlowContract {
 
     @Test
     void everyExampleKindIsAcceptedAndSynced() {
-        for (String name : List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
+        for (String name :
+                List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
             ResponseEntity<String> response = post(Fixtures.json(Fixtures.fresh(name)));
             assertThat(response.getStatusCode().value()).as(name).isEqualTo(202);
             awaitState(json(response.getBody()).get("trackingId").asText(), "SYNCED");
@@ -137,7 +139,9 @@ abstract class DocumentFlowContract {
         ResponseEntity<String> conflict = post(Fixtures.json(doc));
 
         assertThat(conflict.getStatusCode().value()).isEqualTo(409);
-        assertThat(issues(conflict)).extracting(i -> i.path("expression").path(0).asText()).containsExactly("$.version");
+        assertThat(issues(conflict))
+                .extracting(i -> i.path("expression").path(0).asText())
+                .containsExactly("$.version");
     }
 
     @Test
@@ -160,9 +164,12 @@ abstract class DocumentFlowContract {
         ResponseEntity<String> response = post(Fixtures.json(doc));
 
         assertThat(response.getStatusCode().value()).isEqualTo(422);
-        assertThat(issues(response)).extracting(i -> i.path("expression").path(0).asText())
+        assertThat(issues(response))
+                .extracting(i -> i.path("expression").path(0).asText())
                 .contains("$.patient.mrn", "$.legPain.nrs", "$.favouriteColour");
-        assertThat(issues(response)).extracting(i -> i.path("code").asText()).contains("required", "value", "structure");
+        assertThat(issues(response))
+                .extracting(i -> i.path("code").asText())
+                .contains("required", "value", "structure");
     }
 
     @Test
@@ -190,22 +197,33 @@ abstract class DocumentFlowContract {
 
         assertThat(response.getStatusCode().value()).isEqualTo(200);
         assertThat(json(response.getBody()).get("$id").asText()).endsWith("procedure-note.schema.json");
-        assertThat(http.getForEntity("/api/v1/schemas/nonsense", String.class).getStatusCode().value()).isEqualTo(404);
+        assertThat(http.getForEntity("/api/v1/schemas/nonsense", String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(404);
     }
 
     @Test
     void theV11CandidacyGoldensSyncToTheSandbox() throws IOException {
         try (Stream<Path> files = Files.list(Fixtures.ROOT.resolve("golden"))) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("candidacy-v1-1-")
-                    && f.toString().endsWith(".input.json")).sorted().toList()) {
+                            && f.toString().endsWith(".input.json"))
+                    .sorted()
+                    .toList()) {
                 ObjectNode doc = (ObjectNode) JSON.readTree(file.toFile());
-                doc.put("documentId", "CA-" + java.util.UUID.randomUUID().toString().substring(0, 18));
+                doc.put(
+                        "documentId",
+                        "CA-" + java.util.UUID.randomUUID().toString().substring(0, 18));
 
                 ResponseEntity<String> response = post(Fixtures.json(doc));
 
-                assertThat(response.getStatusCode().value()).as(file + ": " + response.getBody()).isEqualTo(202);
-                JsonNode tracking = awaitState(json(response.getBody()).get("trackingId").asText(), "SYNCED");
-                assertThat(tracking.get("resources").findValuesAsText("businessIdentifier")).as(file.toString())
+                assertThat(response.getStatusCode().value())
+                        .as(file + ": " + response.getBody())
+                        .isEqualTo(202);
+                JsonNode tracking =
+                        awaitState(json(response.getBody()).get("trackingId").asText(), "SYNCED");
+                assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
+                        .as(file.toString())
                         .anyMatch(id -> id.endsWith("/documentreference-consult-note"));
             }
         }
@@ -217,14 +235,16 @@ abstract class DocumentFlowContract {
         doc.put("schemaVersion", "1.1");
         ((ObjectNode) doc.get("determination")).putObject("criteria").put("discHeightPreserved", false);
 
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
 
         JsonNode tracking = awaitState(trackingId, "SYNCED");
         assertThat(states(tracking)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
         assertThat(tracking.get("history").get(1).get("reason").asText())
                 .contains("warnings: decision is candidate while criterion disc-height-preserved is false");
         assertThat(tracking.get("resources").findValuesAsText("businessIdentifier"))
-                .contains("http://annulus.org/fhir/sid/bridge-resource|" + Fixtures.identifier(doc, "documentreference-consult-note"));
+                .contains("http://annulus.org/fhir/sid/bridge-resource|"
+                        + Fixtures.identifier(doc, "documentreference-consult-note"));
     }
 
     @Test
@@ -233,10 +253,14 @@ abstract class DocumentFlowContract {
         ResponseEntity<String> v11 = http.getForEntity("/api/v1/schemas/candidacy-assessment/1.1", String.class);
         ResponseEntity<String> newest = http.getForEntity("/api/v1/schemas/candidacy-assessment", String.class);
 
-        assertThat(json(v1.getBody()).at("/properties/schemaVersion/const").asText()).isEqualTo("1");
-        assertThat(json(v11.getBody()).at("/properties/schemaVersion/const").asText()).isEqualTo("1.1");
+        assertThat(json(v1.getBody()).at("/properties/schemaVersion/const").asText())
+                .isEqualTo("1");
+        assertThat(json(v11.getBody()).at("/properties/schemaVersion/const").asText())
+                .isEqualTo("1.1");
         assertThat(json(newest.getBody())).isEqualTo(json(v11.getBody()));
-        assertThat(http.getForEntity("/api/v1/schemas/candidacy-assessment/2", String.class).getStatusCode().value())
+        assertThat(http.getForEntity("/api/v1/schemas/candidacy-assessment/2", String.class)
+                        .getStatusCode()
+                        .value())
                 .isEqualTo(404);
     }
 
@@ -256,7 +280,8 @@ abstract class DocumentFlowContract {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("mrn", "000000");
 
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
 
         JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
         assertThat(tracking.get("history").get(3).get("reason").asText()).contains("no EHR patient has this MRN");
@@ -267,7 +292,8 @@ abstract class DocumentFlowContract {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("mrn", "448899");
 
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
 
         JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
         assertThat(tracking.get("history").get(3).get("reason").asText()).contains("2 EHR patients", "candidates");
@@ -277,17 +303,29 @@ abstract class DocumentFlowContract {
     void anOperatorChoosesThePatientAndTheDocumentContinues() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("mrn", "448899");
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
         awaitState(trackingId, "AWAITING_PATIENT_MATCH");
 
-        ResponseEntity<String> chosen = http.postForEntity("/api/v1/documents/" + trackingId + "/patient",
-                jsonEntity("{\"patientId\": \"Patient/sbx-tomas-novak\"}"), String.class);
+        ResponseEntity<String> chosen = http.postForEntity(
+                "/api/v1/documents/" + trackingId + "/patient",
+                jsonEntity("{\"patientId\": \"Patient/sbx-tomas-novak\"}"),
+                String.class);
 
         assertThat(chosen.getStatusCode().value()).isEqualTo(202);
         awaitState(trackingId, "SYNCED");
-        assertThat(conditionsWithIdentifier(Fixtures.identifier(doc, "condition-sciatica")).get(0).getSubject().getReference()).isEqualTo("Patient/sbx-tomas-novak");
-        assertThat(http.postForEntity("/api/v1/documents/" + trackingId + "/patient",
-                jsonEntity("{\"patientId\": \"sbx-tomas-novak\"}"), String.class).getStatusCode().value()).isEqualTo(409);
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(doc, "condition-sciatica"))
+                        .get(0)
+                        .getSubject()
+                        .getReference())
+                .isEqualTo("Patient/sbx-tomas-novak");
+        assertThat(http.postForEntity(
+                                "/api/v1/documents/" + trackingId + "/patient",
+                                jsonEntity("{\"patientId\": \"sbx-tomas-novak\"}"),
+                                String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(409);
     }
 
     @Test
@@ -295,29 +333,40 @@ abstract class DocumentFlowContract {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("family", "Smith");
 
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
 
         JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
-        assertThat(tracking.get("history").findValuesAsText("reason").toString()).contains("different family name");
+        assertThat(tracking.get("history").findValuesAsText("reason").toString())
+                .contains("different family name");
     }
 
     @Test
     void aParkedDocumentCanBeReplayed() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
         ((ObjectNode) doc.get("patient")).put("mrn", "000001");
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
         awaitState(trackingId, "AWAITING_PATIENT_MATCH");
 
-        ResponseEntity<String> replay = http.postForEntity("/api/v1/documents/" + trackingId + "/replay", null, String.class);
+        ResponseEntity<String> replay =
+                http.postForEntity("/api/v1/documents/" + trackingId + "/replay", null, String.class);
 
         assertThat(replay.getStatusCode().value()).isEqualTo(202);
-        await().atMost(SYNC_WAIT).until(() -> states(track(trackingId)).stream()
-                .filter("AWAITING_PATIENT_MATCH"::equals).count() == 2);
+        await().atMost(SYNC_WAIT)
+                .until(() -> states(track(trackingId)).stream()
+                                .filter("AWAITING_PATIENT_MATCH"::equals)
+                                .count()
+                        == 2);
         assertThat(track(trackingId).get("history").findValuesAsText("reason")).contains("replayed by an operator");
         assertThat(http.postForEntity("/api/v1/documents/replay?state=SYNCED", null, String.class)
-                .getStatusCode().value()).isEqualTo(422);
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(422);
         assertThat(http.postForEntity("/api/v1/documents/no-such/replay", null, String.class)
-                .getStatusCode().value()).isEqualTo(404);
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(404);
     }
 
     @Test
@@ -326,8 +375,13 @@ abstract class DocumentFlowContract {
 
         String metrics = http.getForObject("/actuator/prometheus", String.class);
 
-        assertThat(metrics).contains("bridge_outbox_depth{", "state=\"SYNCED\"", "bridge_outbox_oldest_pending_age_seconds",
-                "bridge_ehr_responses_total{", "bridge_sync_latency_seconds_bucket");
+        assertThat(metrics)
+                .contains(
+                        "bridge_outbox_depth{",
+                        "state=\"SYNCED\"",
+                        "bridge_outbox_oldest_pending_age_seconds",
+                        "bridge_ehr_responses_total{",
+                        "bridge_sync_latency_seconds_bucket");
     }
 
     @Test
@@ -340,12 +394,17 @@ abstract class DocumentFlowContract {
         Files.writeString(tmp, Fixtures.json(doc));
         Files.move(tmp, inbox().resolve(name));
 
-        await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("processed"), doc.get("documentId").asText()).size() == 1);
+        await().atMost(SYNC_WAIT)
+                .until(() -> filesIn(
+                                        inbox().resolve("processed"),
+                                        doc.get("documentId").asText())
+                                .size()
+                        == 1);
         assertThat(inbox().resolve(name)).doesNotExist();
         String procedure = Fixtures.identifier(doc, "procedure-L4-L5");
-        await().atMost(SYNC_WAIT).until(() -> ehr.all("Procedure").stream()
-                .anyMatch(r -> ((org.hl7.fhir.r4.model.Procedure) r).getIdentifier().stream()
-                        .anyMatch(i -> procedure.equals(i.getValue()))));
+        await().atMost(SYNC_WAIT)
+                .until(() -> ehr.all("Procedure").stream().anyMatch(r -> ((org.hl7.fhir.r4.model.Procedure) r)
+                        .getIdentifier().stream().anyMatch(i -> procedure.equals(i.getValue()))));
     }
 
     @Test
@@ -359,12 +418,16 @@ abstract class DocumentFlowContract {
         Files.writeString(tmp, Fixtures.json(doc));
         Files.move(tmp, inbox().resolve(base + ".json"));
 
-        await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
+        await().atMost(SYNC_WAIT)
+                .until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
         Path reason = filesIn(inbox().resolve("rejected"), base).stream()
-                .filter(p -> p.getFileName().toString().endsWith(".reason.json")).findFirst().orElseThrow();
+                .filter(p -> p.getFileName().toString().endsWith(".reason.json"))
+                .findFirst()
+                .orElseThrow();
         JsonNode outcome = json(Files.readString(reason));
         assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
-        assertThat(outcome.get("issue").get(0).get("expression").get(0).asText()).isEqualTo("$.milestone");
+        assertThat(outcome.get("issue").get(0).get("expression").get(0).asText())
+                .isEqualTo("$.milestone");
     }
 
     @Test
@@ -374,24 +437,32 @@ abstract class DocumentFlowContract {
         l5s1.put("annularTear", true).put("tearLocation", "posterolateral-left");
         syncOrFail(v1);
         String id = v1.get("documentId").asText();
-        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1"))).hasSize(1);
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1")))
+                .hasSize(1);
 
         ObjectNode v2 = v1.deepCopy();
         v2.put("version", 2).put("status", "amended").put("odi", 40);
         ((ObjectNode) v2.at("/imaging/0/findings/1")).put("annularTear", false).remove("tearLocation");
         syncOrFail(v2);
 
-        Condition droppedTear = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1")).get(0);
-        assertThat(droppedTear.getVerificationStatus().getCodingFirstRep().getCode()).isEqualTo("entered-in-error");
-        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L4-L5"))).hasSize(1)
-                .allMatch(c -> "confirmed".equals(c.getVerificationStatus().getCodingFirstRep().getCode()));
-        List<org.hl7.fhir.r4.model.Observation> odi = observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"));
+        Condition droppedTear = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L5-S1"))
+                .get(0);
+        assertThat(droppedTear.getVerificationStatus().getCodingFirstRep().getCode())
+                .isEqualTo("entered-in-error");
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v1, "condition-annular-tear-L4-L5")))
+                .hasSize(1)
+                .allMatch(c -> "confirmed"
+                        .equals(c.getVerificationStatus().getCodingFirstRep().getCode()));
+        List<org.hl7.fhir.r4.model.Observation> odi =
+                observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"));
         assertThat(odi).hasSize(1);
         assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
         assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
         // Issue 9, point 7: what the amendment did not change keeps its status.
         assertThat(observationsWithIdentifier(Fixtures.identifier(v1, "observation-back-pain")))
-                .singleElement().extracting(o -> o.getStatus().toCode()).isEqualTo("final");
+                .singleElement()
+                .extracting(o -> o.getStatus().toCode())
+                .isEqualTo("final");
     }
 
     @Test
@@ -404,10 +475,15 @@ abstract class DocumentFlowContract {
         syncOrFail(retracted);
 
         String prefix = Fixtures.identifier(v1, "");
-        assertThat(conditionsWithIdentifier(prefix + "condition-sciatica")).hasSize(1)
-                .allMatch(c -> "entered-in-error".equals(c.getVerificationStatus().getCodingFirstRep().getCode())
+        assertThat(conditionsWithIdentifier(prefix + "condition-sciatica"))
+                .hasSize(1)
+                .allMatch(c -> "entered-in-error"
+                                .equals(c.getVerificationStatus()
+                                        .getCodingFirstRep()
+                                        .getCode())
                         && !c.hasClinicalStatus());
-        assertThat(observationsWithIdentifier(prefix + "observation-leg-pain")).hasSize(1)
+        assertThat(observationsWithIdentifier(prefix + "observation-leg-pain"))
+                .hasSize(1)
                 .allMatch(o -> o.getStatus() == org.hl7.fhir.r4.model.Observation.ObservationStatus.ENTEREDINERROR);
     }
 
@@ -421,9 +497,14 @@ abstract class DocumentFlowContract {
         String stale = json(post(Fixtures.json(v1)).getBody()).get("trackingId").asText();
 
         JsonNode tracking = awaitState(stale, "SUPERSEDED");
-        assertThat(tracking.get("history").findValuesAsText("reason").toString()).contains("version 2");
+        assertThat(tracking.get("history").findValuesAsText("reason").toString())
+                .contains("version 2");
         assertThat(observationsWithIdentifier(Fixtures.identifier(v1, "observation-odi"))
-                .get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
+                        .get(0)
+                        .getValueQuantity()
+                        .getValue()
+                        .intValue())
+                .isEqualTo(40);
     }
 
     @Test
@@ -432,8 +513,12 @@ abstract class DocumentFlowContract {
         String outOfOrder = recoveryPlanAfter(List.of("m3", "candidacy", "m1", "note", "m2"));
 
         assertThat(outOfOrder).isEqualTo(inOrder);
-        assertThat(inOrder).contains("light-walking=completed", "normal-activity=completed",
-                "follow-up-3-months=completed", "goal-normal-activity=achieved");
+        assertThat(inOrder)
+                .contains(
+                        "light-walking=completed",
+                        "normal-activity=completed",
+                        "follow-up-3-months=completed",
+                        "goal-normal-activity=achieved");
     }
 
     @Test
@@ -447,36 +532,60 @@ abstract class DocumentFlowContract {
         followUp.put("procedureDocumentId", note.get("documentId").asText());
         followUp.putArray("adverseEvents").addObject().put("code", "discitis").put("severity", "moderate");
         ObjectNode fullBenefit = Fixtures.fresh("milestone-normal-activity");
-        fullBenefit.put("procedureDocumentId", note.get("documentId").asText()).put("milestone", "full-benefit")
-                .put("daysSinceProcedure", 150).put("recordedAt", "2026-08-17T09:00:00-05:00").put("legPainNrs", 1);
+        fullBenefit
+                .put("procedureDocumentId", note.get("documentId").asText())
+                .put("milestone", "full-benefit")
+                .put("daysSinceProcedure", 150)
+                .put("recordedAt", "2026-08-17T09:00:00-05:00")
+                .put("legPainNrs", 1);
         for (ObjectNode doc : List.of(candidacy, note, followUp, fullBenefit)) {
             syncOrFail(doc);
         }
 
-        assertThat(observationsWithIdentifier(Fixtures.identifier(followUp, "observation-leg-pain"))).singleElement()
-                .satisfies(o -> assertThat(o.getBodySite().getCodingFirstRep().getCode()).as("left leg, from the baseline")
+        assertThat(observationsWithIdentifier(Fixtures.identifier(followUp, "observation-leg-pain")))
+                .singleElement()
+                .satisfies(o -> assertThat(o.getBodySite().getCodingFirstRep().getCode())
+                        .as("left leg, from the baseline")
                         .isEqualTo("32153003"));
         for (ObjectNode m : List.of(followUp, fullBenefit)) {
             String id = Fixtures.identifier(m, "document-progress-note");
-            assertThat(ehr.all("DocumentReference").stream().map(org.hl7.fhir.r4.model.DocumentReference.class::cast)
-                    .filter(d -> d.getIdentifier().stream().map(Identifier::getValue).anyMatch(id::equals)))
-                    .as(id).singleElement()
-                    .satisfies(d -> assertThat(d.getType().getCodingFirstRep().getCode()).isEqualTo("11506-3"));
+            assertThat(ehr.all("DocumentReference").stream()
+                            .map(org.hl7.fhir.r4.model.DocumentReference.class::cast)
+                            .filter(d -> d.getIdentifier().stream()
+                                    .map(Identifier::getValue)
+                                    .anyMatch(id::equals)))
+                    .as(id)
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.getType().getCodingFirstRep().getCode())
+                            .isEqualTo("11506-3"));
         }
         String adverse = Fixtures.identifier(followUp, "condition-complication-discitis");
-        assertThat(conditionsWithIdentifier(adverse)).singleElement().satisfies(c -> assertThat(c.getCategoryFirstRep()
-                .getCodingFirstRep().getCode()).isEqualTo("problem-list-item"));
+        assertThat(conditionsWithIdentifier(adverse)).singleElement().satisfies(c -> assertThat(
+                        c.getCategoryFirstRep().getCodingFirstRep().getCode())
+                .isEqualTo("problem-list-item"));
         String procedure = Fixtures.identifier(note, "procedure-L4-L5");
-        assertThat(ehr.all("Procedure").stream().map(org.hl7.fhir.r4.model.Procedure.class::cast)
-                .filter(p -> p.getIdentifier().stream().map(Identifier::getValue).anyMatch(procedure::equals)))
-                .singleElement().satisfies(p -> assertThat(p.getComplicationDetail())
-                        .extracting(r -> r.getIdentifier().getValue()).containsExactly(adverse));
+        assertThat(ehr.all("Procedure").stream()
+                        .map(org.hl7.fhir.r4.model.Procedure.class::cast)
+                        .filter(p -> p.getIdentifier().stream()
+                                .map(Identifier::getValue)
+                                .anyMatch(procedure::equals)))
+                .singleElement()
+                .satisfies(p -> assertThat(p.getComplicationDetail())
+                        .extracting(r -> r.getIdentifier().getValue())
+                        .containsExactly(adverse));
         String lot = Fixtures.identifier(note, "medication-fibrin-L4-L5");
-        assertThat(ehr.all("Medication").stream().map(org.hl7.fhir.r4.model.Medication.class::cast)
-                .filter(r -> r.getIdentifier().stream().map(Identifier::getValue).anyMatch(lot::equals)))
-                .singleElement().satisfies(r -> assertThat(r.getBatch().getLotNumber()).isEqualTo("FS-88321"));
-        assertThat(conditionsWithIdentifier(Fixtures.identifier(candidacy, "condition-sciatica"))).singleElement()
-                .satisfies(c -> assertThat(c.getClinicalStatus().getCodingFirstRep().getCode()).isEqualTo("remission"));
+        assertThat(ehr.all("Medication").stream()
+                        .map(org.hl7.fhir.r4.model.Medication.class::cast)
+                        .filter(r -> r.getIdentifier().stream()
+                                .map(Identifier::getValue)
+                                .anyMatch(lot::equals)))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getBatch().getLotNumber()).isEqualTo("FS-88321"));
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(candidacy, "condition-sciatica")))
+                .singleElement()
+                .satisfies(c -> assertThat(
+                                c.getClinicalStatus().getCodingFirstRep().getCode())
+                        .isEqualTo("remission"));
     }
 
     // --- point 4: a document stays with its patient
@@ -494,12 +603,15 @@ abstract class DocumentFlowContract {
         ResponseEntity<String> conflict = post(Fixtures.json(v2));
 
         assertThat(conflict.getStatusCode().value()).isEqualTo(409);
-        assertThat(issues(conflict)).extracting(i -> i.path("expression").path(0).asText()).containsExactly("$.patient");
+        assertThat(issues(conflict))
+                .extracting(i -> i.path("expression").path(0).asText())
+                .containsExactly("$.patient");
         assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
         Condition after = conditionsWithIdentifier(sciatica).get(0);
         assertThat(after.getSubject().getReference()).isEqualTo("Patient/sbx-ana-rivera");
         assertThat(after.getMeta().getVersionId()).isEqualTo(before.getMeta().getVersionId());
-        assertThat(conditionsWithIdentifier(Fixtures.identifier(v2, "condition-sciatica"))).isEmpty();
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(v2, "condition-sciatica")))
+                .isEmpty();
 
         // the same over the file drop: rejected/ with the reason, nothing stored
         String base = v1.get("documentId").asText() + "-v2";
@@ -507,10 +619,14 @@ abstract class DocumentFlowContract {
         Path tmp = inbox().resolve(base + ".json.tmp");
         Files.writeString(tmp, Fixtures.json(v2));
         Files.move(tmp, inbox().resolve(base + ".json"));
-        await().atMost(SYNC_WAIT).until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
+        await().atMost(SYNC_WAIT)
+                .until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
         Path reason = filesIn(inbox().resolve("rejected"), base).stream()
-                .filter(p -> p.getFileName().toString().endsWith(".reason.json")).findFirst().orElseThrow();
-        assertThat(json(Files.readString(reason)).at("/issue/0/expression/0").asText()).isEqualTo("$.patient");
+                .filter(p -> p.getFileName().toString().endsWith(".reason.json"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(json(Files.readString(reason)).at("/issue/0/expression/0").asText())
+                .isEqualTo("$.patient");
         assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
     }
 
@@ -520,7 +636,8 @@ abstract class DocumentFlowContract {
         ObjectNode marcus = ana.deepCopy();
         ((ObjectNode) marcus.get("patient")).put("mrn", "448813");
 
-        assertThat(Fixtures.identifier(ana, "condition-sciatica")).isNotEqualTo(Fixtures.identifier(marcus, "condition-sciatica"))
+        assertThat(Fixtures.identifier(ana, "condition-sciatica"))
+                .isNotEqualTo(Fixtures.identifier(marcus, "condition-sciatica"))
                 .doesNotContain("448812");
     }
 
@@ -539,15 +656,21 @@ abstract class DocumentFlowContract {
         assertThat(response.contentType()).startsWith("application/fhir+json");
         JsonNode outcome = json(response.body());
         assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
-        assertThat(outcome.get("issue").findValues("expression").stream().map(e -> e.get(0).asText()).distinct().sorted().toList())
-                .as(response.body()).isEqualTo(c.expressions());
+        assertThat(outcome.get("issue").findValues("expression").stream()
+                        .map(e -> e.get(0).asText())
+                        .distinct()
+                        .sorted()
+                        .toList())
+                .as(response.body())
+                .isEqualTo(c.expressions());
         assertThat(documentsStored()).isEqualTo(storedBefore);
         assertThat(versionsStored(documentId)).isZero();
     }
 
     @Test
     void hostileInputTableHasAtLeastSixtyCases() {
-        assertThat(HostileInput.cases().count() - HostileInput.generated().count()).as("hand-written rows")
+        assertThat(HostileInput.cases().count() - HostileInput.generated().count())
+                .as("hand-written rows")
                 .isGreaterThanOrEqualTo(60);
     }
 
@@ -566,7 +689,9 @@ abstract class DocumentFlowContract {
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         JsonNode tracking = awaitState(json(response.body()).get("trackingId").asText(), "SYNCED");
         assertThat(tracking.get("sha256").asText()).isEqualTo(sha256(json)); // stored without the mark
-        assertThat(send(RawHttp.Request.json(json)).status()).as("the same document without the mark").isEqualTo(200);
+        assertThat(send(RawHttp.Request.json(json)).status())
+                .as("the same document without the mark")
+                .isEqualTo(200);
     }
 
     private String clinicToken;
@@ -580,17 +705,23 @@ abstract class DocumentFlowContract {
     }
 
     long documentsStored() {
-        return jdbc.sql("select count(*) from clinical_document").query(Long.class).single();
+        return jdbc.sql("select count(*) from clinical_document")
+                .query(Long.class)
+                .single();
     }
 
     long versionsStored(String documentId) {
-        return jdbc.sql("select count(*) from clinical_document where document_id = ?").param(documentId)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from clinical_document where document_id = ?")
+                .param(documentId)
+                .query(Long.class)
+                .single();
     }
 
     static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -601,34 +732,67 @@ abstract class DocumentFlowContract {
         ObjectNode candidacy = Fixtures.fresh("candidacy-unilateral-left");
         ObjectNode note = Fixtures.fresh("procedure-single-level");
         note.put("candidacyDocumentId", candidacy.get("documentId").asText());
-        java.util.Map<String, ObjectNode> docs = new java.util.HashMap<>(java.util.Map.of("candidacy", candidacy, "note", note));
-        String[][] milestones = {{"m1", "light-walking", "3"}, {"m2", "normal-activity", "28"}, {"m3", "follow-up-3-months", "91"}};
+        java.util.Map<String, ObjectNode> docs =
+                new java.util.HashMap<>(java.util.Map.of("candidacy", candidacy, "note", note));
+        String[][] milestones = {
+            {"m1", "light-walking", "3"}, {"m2", "normal-activity", "28"}, {"m3", "follow-up-3-months", "91"}
+        };
         for (String[] m : milestones) {
             ObjectNode milestone = Fixtures.fresh("milestone-normal-activity");
-            milestone.put("procedureDocumentId", note.get("documentId").asText()).put("milestone", m[1])
-                    .put("daysSinceProcedure", Integer.parseInt(m[2])).put("legPainNrs", 2).put("odi", 20);
-            milestone.put("recordedAt", java.time.OffsetDateTime.parse("2026-03-20T10:00:00-05:00")
-                    .plusDays(Integer.parseInt(m[2])).toString().replace("T10:00-05:00", "T10:00:00-05:00"));
+            milestone
+                    .put("procedureDocumentId", note.get("documentId").asText())
+                    .put("milestone", m[1])
+                    .put("daysSinceProcedure", Integer.parseInt(m[2]))
+                    .put("legPainNrs", 2)
+                    .put("odi", 20);
+            milestone.put(
+                    "recordedAt",
+                    java.time.OffsetDateTime.parse("2026-03-20T10:00:00-05:00")
+                            .plusDays(Integer.parseInt(m[2]))
+                            .toString()
+                            .replace("T10:00-05:00", "T10:00:00-05:00"));
             docs.put(m[0], milestone);
         }
         for (String key : order) {
             syncOrFail(docs.get(key));
         }
         String plan = Fixtures.identifier(note, "");
-        org.hl7.fhir.r4.model.CarePlan carePlan = ehr.all("CarePlan").stream().map(org.hl7.fhir.r4.model.CarePlan.class::cast)
+        org.hl7.fhir.r4.model.CarePlan carePlan = ehr.all("CarePlan").stream()
+                .map(org.hl7.fhir.r4.model.CarePlan.class::cast)
                 .filter(c -> c.getIdentifierFirstRep().getValue().equals(plan + "careplan-recovery"))
-                .reduce((a, b) -> { throw new AssertionError("duplicate CarePlan"); }).orElseThrow();
-        StringBuilder state = new StringBuilder("careplan=" + carePlan.getStatus().toCode());
+                .reduce((a, b) -> {
+                    throw new AssertionError("duplicate CarePlan");
+                })
+                .orElseThrow();
+        StringBuilder state =
+                new StringBuilder("careplan=" + carePlan.getStatus().toCode());
         for (int i = 0; i < carePlan.getActivity().size(); i++) {
-            state.append(", ").append(List.of("light-walking", "physical-therapy", "normal-activity", "follow-up-6-weeks",
-                    "follow-up-3-months", "follow-up-6-months", "full-benefit").get(i)).append('=')
-                    .append(carePlan.getActivity().get(i).getDetail().getStatus().toCode());
+            state.append(", ")
+                    .append(List.of(
+                                    "light-walking",
+                                    "physical-therapy",
+                                    "normal-activity",
+                                    "follow-up-6-weeks",
+                                    "follow-up-3-months",
+                                    "follow-up-6-months",
+                                    "full-benefit")
+                            .get(i))
+                    .append('=')
+                    .append(carePlan.getActivity()
+                            .get(i)
+                            .getDetail()
+                            .getStatus()
+                            .toCode());
         }
-        ehr.all("Goal").stream().map(org.hl7.fhir.r4.model.Goal.class::cast)
+        ehr.all("Goal").stream()
+                .map(org.hl7.fhir.r4.model.Goal.class::cast)
                 .filter(g -> g.getIdentifierFirstRep().getValue().startsWith(plan))
-                .sorted(java.util.Comparator.comparing(g -> g.getIdentifierFirstRep().getValue()))
-                .forEach(g -> state.append(", ").append(g.getIdentifierFirstRep().getValue().substring(plan.length()))
-                        .append('=').append(g.getAchievementStatus().getCodingFirstRep().getCode()));
+                .sorted(java.util.Comparator.comparing(
+                        g -> g.getIdentifierFirstRep().getValue()))
+                .forEach(g -> state.append(", ")
+                        .append(g.getIdentifierFirstRep().getValue().substring(plan.length()))
+                        .append('=')
+                        .append(g.getAchievementStatus().getCodingFirstRep().getCode()));
         return state.toString();
     }
 
@@ -640,7 +804,9 @@ abstract class DocumentFlowContract {
     @Test
     void theTraceFollowsADocumentThroughItsAmendmentIntoTheEhrAndBack() {
         ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
-        ((ObjectNode) v1.at("/imaging/0/findings/1")).put("annularTear", true).put("tearLocation", "posterolateral-left");
+        ((ObjectNode) v1.at("/imaging/0/findings/1"))
+                .put("annularTear", true)
+                .put("tearLocation", "posterolateral-left");
         syncOrFail(v1);
         ObjectNode v2 = v1.deepCopy();
         v2.put("version", 2).put("status", "amended").put("odi", 40);
@@ -660,7 +826,8 @@ abstract class DocumentFlowContract {
         assertThat(versions.findValuesAsText("status")).containsExactly("final", "amended");
         for (JsonNode version : versions) {
             JsonNode tracking = track(version.get("trackingId").asText());
-            assertThat(version.get("sha256").asText()).isEqualTo(tracking.get("sha256").asText());
+            assertThat(version.get("sha256").asText())
+                    .isEqualTo(tracking.get("sha256").asText());
             assertThat(version.at("/sourceCheck/check").asText()).isEqualTo("matches");
             assertThat(version.get("state").asText()).isEqualTo("SYNCED");
             assertThat(version.at("/mapping/resources").asInt()).isPositive();
@@ -669,7 +836,8 @@ abstract class DocumentFlowContract {
             assertThat(version.get("attempts")).hasSize(1);
             assertThat(version.at("/attempts/0/result").asText()).isEqualTo("SYNCED");
             assertThat(version.at("/attempts/0/answer").asText()).contains("resources in the EHR");
-            assertThat(version.get("provenance").asText()).startsWith("Provenance/bridge-" + version.get("trackingId").asText());
+            assertThat(version.get("provenance").asText())
+                    .startsWith("Provenance/bridge-" + version.get("trackingId").asText());
             assertThat(version.get("resources").findValuesAsText("reference"))
                     .allMatch(r -> r.matches("[A-Za-z]+/[A-Za-z0-9.-]+/_history/[A-Za-z0-9.-]+"));
         }
@@ -677,23 +845,34 @@ abstract class DocumentFlowContract {
                 + Fixtures.identifier(v1, "condition-annular-tear-L5-S1");
         JsonNode retracted = resourceWithIdentifier(versions.get(1), droppedTear);
         assertThat(retracted.get("role").asText()).isEqualTo("retracted");
-        assertThat(resourceWithIdentifier(versions.get(0), droppedTear).get("role").asText()).isEqualTo("mapped");
-        Condition sciatica = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-sciatica")).get(0);
+        assertThat(resourceWithIdentifier(versions.get(0), droppedTear)
+                        .get("role")
+                        .asText())
+                .isEqualTo("mapped");
+        Condition sciatica = conditionsWithIdentifier(Fixtures.identifier(v1, "condition-sciatica"))
+                .get(0);
         String sciaticaRef = "Condition/" + sciatica.getIdElement().getIdPart();
-        JsonNode written = resourceWithIdentifier(versions.get(1),
+        JsonNode written = resourceWithIdentifier(
+                versions.get(1),
                 "http://annulus.org/fhir/sid/bridge-resource|" + Fixtures.identifier(v1, "condition-sciatica"));
-        assertThat(written.get("reference").asText()).isEqualTo(sciaticaRef + "/_history/" + sciatica.getMeta().getVersionId());
-        assertThat(written.get("link").asText()).isEqualTo("/sandbox/fhir/" + written.get("reference").asText());
+        assertThat(written.get("reference").asText())
+                .isEqualTo(sciaticaRef + "/_history/" + sciatica.getMeta().getVersionId());
+        assertThat(written.get("link").asText())
+                .isEqualTo("/sandbox/fhir/" + written.get("reference").asText());
         // what an auditor must not read here: the patient's name, MRN, birth date
         assertThat(forward.getBody()).doesNotContain("448812", "Rivera", "1979-06-14", "Ana");
 
         // back from the EHR resource, and from one tracked version: the same document, both versions
-        JsonNode back = json(auditor.getForEntity("/api/v1/trace?resource=" + sciaticaRef, String.class).getBody());
+        JsonNode back = json(auditor.getForEntity("/api/v1/trace?resource=" + sciaticaRef, String.class)
+                .getBody());
         assertThat(back.get("documents")).hasSize(1);
         assertThat(back.at("/documents/0/documentId").asText()).isEqualTo(documentId);
         assertThat(back.at("/documents/0/versions").findValues("matched")).isNotEmpty();
-        JsonNode byTracking = json(http.getForEntity("/api/v1/trace?trackingId=" + versions.get(0).get("trackingId").asText(),
-                String.class).getBody());
+        JsonNode byTracking = json(http.getForEntity(
+                        "/api/v1/trace?trackingId="
+                                + versions.get(0).get("trackingId").asText(),
+                        String.class)
+                .getBody());
         assertThat(byTracking.at("/documents/0/versions")).hasSize(2);
     }
 
@@ -702,9 +881,17 @@ abstract class DocumentFlowContract {
         TestRestTemplate clinic = TestTokens.sandbox(anonymous, TestTokens.CLINIC);
         TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
 
-        assertThat(anonymous.getForEntity("/api/v1/trace?documentId=CA-1", String.class).getStatusCode().value()).isEqualTo(401);
-        assertThat(clinic.getForEntity("/api/v1/trace?documentId=CA-1", String.class).getStatusCode().value()).isEqualTo(403);
-        ResponseEntity<String> unknown = auditor.getForEntity("/api/v1/trace?resource=Condition/no-such-id", String.class);
+        assertThat(anonymous
+                        .getForEntity("/api/v1/trace?documentId=CA-1", String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(401);
+        assertThat(clinic.getForEntity("/api/v1/trace?documentId=CA-1", String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(403);
+        ResponseEntity<String> unknown =
+                auditor.getForEntity("/api/v1/trace?resource=Condition/no-such-id", String.class);
         assertThat(unknown.getStatusCode().value()).isEqualTo(404);
         assertThat(issues(unknown).get(0).at("/expression/0").asText()).isEqualTo("resource");
         ResponseEntity<String> both = auditor.getForEntity("/api/v1/trace?documentId=CA-1&trackingId=x", String.class);
@@ -736,36 +923,45 @@ abstract class DocumentFlowContract {
         String trackingId = json(submitted.getBody()).get("trackingId").asText();
         awaitState(trackingId, "SYNCED");
         String marker = "export-" + java.util.UUID.randomUUID();
-        auditLog.append(new org.annulus.bridge.audit.AuditLog.Entry("AuditEvent", "Patient/sbx-ana-rivera", trackingId,
+        auditLog.append(new org.annulus.bridge.audit.AuditLog.Entry(
+                "AuditEvent",
+                "Patient/sbx-ana-rivera",
+                trackingId,
                 fhir.newJsonParser().encodeResourceToString(sampleAuditEvent(marker))));
         TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
 
-        ResponseEntity<String> ndjson = auditor.getForEntity("/api/v1/audit/export?format=ndjson&patient=Patient/sbx-ana-rivera",
-                String.class);
+        ResponseEntity<String> ndjson =
+                auditor.getForEntity("/api/v1/audit/export?format=ndjson&patient=Patient/sbx-ana-rivera", String.class);
 
         assertThat(ndjson.getStatusCode().value()).as(ndjson.getBody()).isEqualTo(200);
         assertThat(ndjson.getHeaders().getContentType().toString()).startsWith("application/fhir+ndjson");
         List<String> lines = ndjson.getBody().lines().toList();
         assertThat(lines.stream().filter(l -> l.contains(marker))).hasSize(1);
         // the send's Provenance as the EHR accepted it, its targets with their EHR versions
-        assertThat(lines.stream().map(DocumentFlowContract::json)
-                .filter(r -> "Provenance".equals(r.path("resourceType").asText())
-                        && ("bridge-" + trackingId).equals(r.path("id").asText())))
-                .singleElement().satisfies(p -> assertThat(p.get("target").findValuesAsText("reference"))
-                        .isNotEmpty().allMatch(t -> t.contains("/_history/")));
+        assertThat(lines.stream()
+                        .map(DocumentFlowContract::json)
+                        .filter(r -> "Provenance".equals(r.path("resourceType").asText())
+                                && ("bridge-" + trackingId).equals(r.path("id").asText())))
+                .singleElement()
+                .satisfies(p -> assertThat(p.get("target").findValuesAsText("reference"))
+                        .isNotEmpty()
+                        .allMatch(t -> t.contains("/_history/")));
         JsonNode chain = json(lines.get(lines.size() - 1));
         assertThat(chain.get("id").asText()).isEqualTo("audit-chain");
         assertExportVerifies(lines.subList(0, lines.size() - 1), chain);
 
-        ResponseEntity<String> bundle = auditor.getForEntity("/api/v1/audit/export?format=bundle&patient="
-                + doc.at("/patient/mrn").asText() + "&from=2020-01-01", String.class);
+        ResponseEntity<String> bundle = auditor.getForEntity(
+                "/api/v1/audit/export?format=bundle&patient="
+                        + doc.at("/patient/mrn").asText() + "&from=2020-01-01",
+                String.class);
 
         assertThat(bundle.getStatusCode().value()).isEqualTo(200);
-        org.hl7.fhir.r4.model.Bundle parsed = fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class,
-                bundle.getBody());
+        org.hl7.fhir.r4.model.Bundle parsed =
+                fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, bundle.getBody());
         assertThat(parsed.getType()).isEqualTo(org.hl7.fhir.r4.model.Bundle.BundleType.COLLECTION);
         assertThat(bundle.getBody()).contains(marker);
-        org.annulus.bridge.profiles.ValidationReport report = validator.validate((org.hl7.fhir.instance.model.api.IBaseResource) parsed);
+        org.annulus.bridge.profiles.ValidationReport report =
+                validator.validate((org.hl7.fhir.instance.model.api.IBaseResource) parsed);
         assertThat(report.errors()).as(report.errors().toString()).isEmpty();
         // the export names the EHR patient but never the document's demographics
         assertThat(bundle.getBody()).doesNotContain("Rivera", "1979-06-14", "\"448812\"");
@@ -773,9 +969,16 @@ abstract class DocumentFlowContract {
 
     @Test
     void theExportIsForAuditorsOnlyAndRefusesAnUnknownFormatAtFormat() {
-        assertThat(http.getForEntity("/api/v1/audit/export", String.class).getStatusCode().value()).as("operator").isEqualTo(403);
-        assertThat(TestTokens.sandbox(anonymous, TestTokens.CLINIC).getForEntity("/api/v1/audit/export", String.class)
-                .getStatusCode().value()).isEqualTo(403);
+        assertThat(http.getForEntity("/api/v1/audit/export", String.class)
+                        .getStatusCode()
+                        .value())
+                .as("operator")
+                .isEqualTo(403);
+        assertThat(TestTokens.sandbox(anonymous, TestTokens.CLINIC)
+                        .getForEntity("/api/v1/audit/export", String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(403);
         ResponseEntity<String> xml = TestTokens.sandbox(anonymous, TestTokens.AUDITOR)
                 .getForEntity("/api/v1/audit/export?format=xml", String.class);
         assertThat(xml.getStatusCode().value()).isEqualTo(422);
@@ -790,32 +993,45 @@ abstract class DocumentFlowContract {
             switch (p.get("name").asText()) {
                 case "checkpoint" -> jws = p.get("valueString").asText();
                 case "record" -> records.add(p);
-                default -> { }
+                default -> {}
             }
         }
         assertThat(jws).isNotNull();
         com.nimbusds.jose.JWSObject checkpoint = com.nimbusds.jose.JWSObject.parse(jws);
-        com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(
-                anonymous.getForObject("/.well-known/jwks.json", String.class));
-        com.nimbusds.jose.jwk.JWK key = keys.getKeyByKeyId(checkpoint.getHeader().getKeyID());
+        com.nimbusds.jose.jwk.JWKSet keys =
+                com.nimbusds.jose.jwk.JWKSet.parse(anonymous.getForObject("/.well-known/jwks.json", String.class));
+        com.nimbusds.jose.jwk.JWK key =
+                keys.getKeyByKeyId(checkpoint.getHeader().getKeyID());
         assertThat(key).as("checkpoint signed with a published key").isNotNull();
         assertThat(checkpoint.verify(new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory()
-                .createJWSVerifier(checkpoint.getHeader(), ((com.nimbusds.jose.jwk.AsymmetricJWK) key).toPublicKey())))
+                        .createJWSVerifier(
+                                checkpoint.getHeader(), ((com.nimbusds.jose.jwk.AsymmetricJWK) key).toPublicKey())))
                 .isTrue();
         int exported = 0;
         String previous = null;
         for (JsonNode record : records) {
             java.util.Map<String, String> part = new java.util.HashMap<>();
-            record.get("part").forEach(p -> part.put(p.get("name").asText(), p.get(fieldAfterName(p)).asText()));
+            record.get("part")
+                    .forEach(p -> part.put(
+                            p.get("name").asText(), p.get(fieldAfterName(p)).asText()));
             if (previous != null) {
-                assertThat(part.get("previousSha256")).as("link at " + part.get("seq")).isEqualTo(previous);
+                assertThat(part.get("previousSha256"))
+                        .as("link at " + part.get("seq"))
+                        .isEqualTo(previous);
             }
             if (part.containsKey("contentSha256")) {
                 assertThat(sha256(resources.get(exported++).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                         .isEqualTo(part.get("contentSha256"));
-                String recomputed = sha256(String.join("\n", part.get("seq"), part.get("recordedAt"), part.get("kind"),
-                        part.getOrDefault("patient", ""), part.getOrDefault("trackingId", ""), part.get("contentSha256"),
-                        part.get("previousSha256")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String recomputed = sha256(String.join(
+                                "\n",
+                                part.get("seq"),
+                                part.get("recordedAt"),
+                                part.get("kind"),
+                                part.getOrDefault("patient", ""),
+                                part.getOrDefault("trackingId", ""),
+                                part.get("contentSha256"),
+                                part.get("previousSha256"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 assertThat(recomputed).as("record hash at " + part.get("seq")).isEqualTo(part.get("recordSha256"));
             }
             previous = part.get("recordSha256");
@@ -833,9 +1049,10 @@ abstract class DocumentFlowContract {
 
     static org.hl7.fhir.r4.model.AuditEvent sampleAuditEvent(String marker) {
         org.hl7.fhir.r4.model.AuditEvent event = new org.hl7.fhir.r4.model.AuditEvent();
-        event.setType(new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
-                "RESTful Operation"));
-        event.addSubtype(new org.hl7.fhir.r4.model.Coding("http://hl7.org/fhir/restful-interaction", "create", "create"));
+        event.setType(new org.hl7.fhir.r4.model.Coding(
+                "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        event.addSubtype(
+                new org.hl7.fhir.r4.model.Coding("http://hl7.org/fhir/restful-interaction", "create", "create"));
         event.setAction(org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.C);
         event.setRecorded(new java.util.Date());
         event.setOutcome(org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome._0);
@@ -856,7 +1073,8 @@ abstract class DocumentFlowContract {
     @Test
     void everyEhrExchangeTokenRequestAndApiAccessLeavesAValidBalpAuditEvent() {
         ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
-        String trackingId = json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
+        String trackingId =
+                json(post(Fixtures.json(doc)).getBody()).get("trackingId").asText();
         awaitState(trackingId, "SYNCED");
 
         List<org.hl7.fhir.r4.model.AuditEvent> events = new java.util.ArrayList<>();
@@ -867,63 +1085,107 @@ abstract class DocumentFlowContract {
             }
         });
 
-        assertThat(events).extracting(e -> e.getSubtypeFirstRep().getCode())
-                .contains("create", "read", "110122");
+        assertThat(events).extracting(e -> e.getSubtypeFirstRep().getCode()).contains("create", "read", "110122");
         // patient matching is a query: the search is audited with its query (which holds the MRN) stored
-        assertThat(events).filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("search-type"))
-                .anySatisfy(e -> assertThat(e.getEntity()).anyMatch(x -> "24".equals(x.getRole().getCode())
-                        && new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8).startsWith("Patient?")));
+        assertThat(events)
+                .filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("search-type"))
+                .anySatisfy(e -> assertThat(e.getEntity())
+                        .anyMatch(x -> "24".equals(x.getRole().getCode())
+                                && new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8)
+                                        .startsWith("Patient?")));
         // the submit through our API names the document and the calling client
-        assertThat(events).filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("create")
-                        && e.getEntity().stream().anyMatch(x -> trackingId.equals(x.getWhat().getIdentifier().getValue())))
-                .singleElement().satisfies(e -> assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue())
+        assertThat(events)
+                .filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("create")
+                        && e.getEntity().stream()
+                                .anyMatch(x -> trackingId.equals(
+                                        x.getWhat().getIdentifier().getValue())))
+                .singleElement()
+                .satisfies(e -> assertThat(
+                                e.getAgentFirstRep().getWho().getIdentifier().getValue())
                         .isEqualTo(TestTokens.OPERATOR));
         // token requests carry the client id, never the token or the assertion
-        assertThat(events).filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("110122")).allSatisfy(e ->
-                assertThat(fhir.newJsonParser().encodeResourceToString(e)).doesNotContain("eyJ"));
+        assertThat(events)
+                .filteredOn(e -> e.getSubtypeFirstRep().getCode().equals("110122"))
+                .allSatisfy(e -> assertThat(fhir.newJsonParser().encodeResourceToString(e))
+                        .doesNotContain("eyJ"));
         for (org.hl7.fhir.r4.model.AuditEvent e : events.subList(Math.max(0, events.size() - 12), events.size())) {
-            assertThat(validator.validate(e).errors()).as(fhir.newJsonParser().encodeResourceToString(e)).isEmpty();
+            assertThat(validator.validate(e).errors())
+                    .as(fhir.newJsonParser().encodeResourceToString(e))
+                    .isEmpty();
         }
     }
 
     @Test
     void auditVerificationNamesTheAlteredRecordAndTheDeletedOne() {
         syncOrFail(Fixtures.fresh("procedure-single-level"));
-        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
+        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class)
+                                .getBody())
+                        .get("status")
+                        .asText())
                 .isEqualTo("OK");
-        assertThat(http.getForEntity("/api/v1/audit/verify", String.class).getStatusCode().value())
-                .as("an operator is no auditor").isEqualTo(403);
-        long seq = jdbc.sql("select min(seq) + 2 from audit_record").query(Long.class).single();
-        String content = jdbc.sql("select content from audit_record where seq = ?").param(seq).query(String.class).single();
+        assertThat(http.getForEntity("/api/v1/audit/verify", String.class)
+                        .getStatusCode()
+                        .value())
+                .as("an operator is no auditor")
+                .isEqualTo(403);
+        long seq = jdbc.sql("select min(seq) + 2 from audit_record")
+                .query(Long.class)
+                .single();
+        String content = jdbc.sql("select content from audit_record where seq = ?")
+                .param(seq)
+                .query(String.class)
+                .single();
         try {
-            jdbc.sql("update audit_record set content = ? where seq = ?").params(content.replace("\"outcome\":\"0\"",
-                    "\"outcome\":\"4\"").replace("Restful", "RESTful"), seq).update();
+            jdbc.sql("update audit_record set content = ? where seq = ?")
+                    .params(
+                            content.replace("\"outcome\":\"0\"", "\"outcome\":\"4\"")
+                                    .replace("Restful", "RESTful"),
+                            seq)
+                    .update();
 
-            JsonNode altered = json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
+            JsonNode altered = json(
+                    auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
 
             assertThat(altered.get("status").asText()).isEqualTo("BROKEN");
             assertThat(altered.at("/firstBroken/seq").asLong()).isEqualTo(seq);
             assertThat(altered.at("/firstBroken/problem").asText()).contains("content altered");
         } finally {
-            jdbc.sql("update audit_record set content = ? where seq = ?").params(content, seq).update();
+            jdbc.sql("update audit_record set content = ? where seq = ?")
+                    .params(content, seq)
+                    .update();
         }
-        var row = jdbc.sql("select * from audit_record where seq = ?").param(seq + 1).query().singleRow();
+        var row = jdbc.sql("select * from audit_record where seq = ?")
+                .param(seq + 1)
+                .query()
+                .singleRow();
         try {
             jdbc.sql("delete from audit_record where seq = ?").param(seq + 1).update();
 
-            JsonNode deleted = json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
+            JsonNode deleted = json(
+                    auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
 
             assertThat(deleted.get("status").asText()).isEqualTo("BROKEN");
             assertThat(deleted.at("/firstBroken/seq").asLong()).isEqualTo(seq + 1);
             assertThat(deleted.at("/firstBroken/problem").asText()).startsWith("missing");
         } finally {
             jdbc.sql("insert into audit_record (seq, recorded_at, kind, patient, tracking_id, content, content_sha256,"
-                    + " previous_sha256, record_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(row.get("seq"), row.get("recorded_at"), row.get("kind"), row.get("patient"),
-                            row.get("tracking_id"), row.get("content"), row.get("content_sha256"),
-                            row.get("previous_sha256"), row.get("record_sha256")).update();
+                            + " previous_sha256, record_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(
+                            row.get("seq"),
+                            row.get("recorded_at"),
+                            row.get("kind"),
+                            row.get("patient"),
+                            row.get("tracking_id"),
+                            row.get("content"),
+                            row.get("content_sha256"),
+                            row.get("previous_sha256"),
+                            row.get("record_sha256"))
+                    .update();
         }
-        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
+        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class)
+                                .getBody())
+                        .get("status")
+                        .asText())
                 .isEqualTo("OK");
     }
 
@@ -933,30 +1195,51 @@ abstract class DocumentFlowContract {
     @Test
     void purgingOldAuditRecordsKeepsTheChainVerifiableFromASignedStart() {
         syncOrFail(Fixtures.fresh("milestone-normal-activity"));
-        long first = jdbc.sql("select min(seq) from audit_record").query(Long.class).single();
+        long first =
+                jdbc.sql("select min(seq) from audit_record").query(Long.class).single();
         java.time.OffsetDateTime cutoff = jdbc.sql("select recorded_at from audit_record where seq = ?")
-                .param(first + 3).query(java.time.OffsetDateTime.class).single();
+                .param(first + 3)
+                .query(java.time.OffsetDateTime.class)
+                .single();
 
         int purged = auditRetention.purgeBefore(cutoff.toInstant());
 
         assertThat(purged).isPositive();
-        long start = jdbc.sql("select start_seq from audit_chain where id = 1").query(Long.class).single();
-        assertThat(jdbc.sql("select min(seq) from audit_record").query(Long.class).single()).isEqualTo(start + 1);
-        assertThat(jdbc.sql("select count(*) from audit_checkpoint where seq = ?").param(start).query(Long.class).single())
+        long start = jdbc.sql("select start_seq from audit_chain where id = 1")
+                .query(Long.class)
+                .single();
+        assertThat(jdbc.sql("select min(seq) from audit_record")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(start + 1);
+        assertThat(jdbc.sql("select count(*) from audit_checkpoint where seq = ?")
+                        .param(start)
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1);
-        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody()).get("status").asText())
+        assertThat(json(auditor.getForEntity("/api/v1/audit/verify", String.class)
+                                .getBody())
+                        .get("status")
+                        .asText())
                 .isEqualTo("OK");
-        String startHash = jdbc.sql("select start_sha256 from audit_chain where id = 1").query(String.class).single();
+        String startHash = jdbc.sql("select start_sha256 from audit_chain where id = 1")
+                .query(String.class)
+                .single();
         try {
-            jdbc.sql("update audit_chain set start_sha256 = ? where id = 1").param("f".repeat(64)).update();
+            jdbc.sql("update audit_chain set start_sha256 = ? where id = 1")
+                    .param("f".repeat(64))
+                    .update();
 
-            JsonNode moved = json(auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
+            JsonNode moved = json(
+                    auditor.getForEntity("/api/v1/audit/verify", String.class).getBody());
 
             assertThat(moved.get("status").asText()).isEqualTo("BROKEN");
             assertThat(moved.at("/firstBroken/what").asText()).isEqualTo("checkpoint");
             assertThat(moved.at("/firstBroken/seq").asLong()).isEqualTo(start);
         } finally {
-            jdbc.sql("update audit_chain set start_sha256 = ? where id = 1").param(startHash).update();
+            jdbc.sql("update audit_chain set start_sha256 = ? where id = 1")
+                    .param(startHash)
+                    .update();
         }
     }
 
@@ -967,8 +1250,10 @@ abstract class DocumentFlowContract {
     }
 
     List<org.hl7.fhir.r4.model.Observation> observationsWithIdentifier(String value) {
-        return ehr.all("Observation").stream().map(org.hl7.fhir.r4.model.Observation.class::cast)
-                .filter(c -> c.getIdentifier().stream().map(Identifier::getValue).anyMatch(value::equals))
+        return ehr.all("Observation").stream()
+                .map(org.hl7.fhir.r4.model.Observation.class::cast)
+                .filter(c ->
+                        c.getIdentifier().stream().map(Identifier::getValue).anyMatch(value::equals))
                 .toList();
     }
 
@@ -979,12 +1264,14 @@ abstract class DocumentFlowContract {
     }
 
     JsonNode awaitState(String trackingId, String state) {
-        await().atMost(SYNC_WAIT).until(() -> state.equals(track(trackingId).get("state").asText()));
+        await().atMost(SYNC_WAIT)
+                .until(() -> state.equals(track(trackingId).get("state").asText()));
         return track(trackingId);
     }
 
     JsonNode track(String trackingId) {
-        return json(http.getForEntity("/api/v1/documents/" + trackingId, String.class).getBody());
+        return json(http.getForEntity("/api/v1/documents/" + trackingId, String.class)
+                .getBody());
     }
 
     static List<String> states(JsonNode tracking) {
@@ -993,12 +1280,16 @@ abstract class DocumentFlowContract {
 
     static List<JsonNode> issues(ResponseEntity<String> response) {
         ArrayNode issues = (ArrayNode) json(response.getBody()).get("issue");
-        return Stream.iterate(0, i -> i < issues.size(), i -> i + 1).map(issues::get).toList();
+        return Stream.iterate(0, i -> i < issues.size(), i -> i + 1)
+                .map(issues::get)
+                .toList();
     }
 
     List<Condition> conditionsWithIdentifier(String value) {
-        return ehr.all("Condition").stream().map(Condition.class::cast)
-                .filter(c -> c.getIdentifier().stream().map(Identifier::getValue).anyMatch(value::equals))
+        return ehr.all("Condition").stream()
+                .map(Condition.class::cast)
+                .filter(c ->
+                        c.getIdentifier().stream().map(Identifier::getValue).anyMatch(value::equals))
                 .toList();
     }
 
@@ -1007,7 +1298,8 @@ abstract class DocumentFlowContract {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .toList();
         }
     }
 

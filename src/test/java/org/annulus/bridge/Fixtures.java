@@ -14,12 +14,12 @@ public final class Fixtures {
     public static final Path ROOT = Path.of("test-fixtures");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static ObjectNode document(String name) {
         try {
-            return (ObjectNode) JSON.readTree(ROOT.resolve("input").resolve(name + ".json").toFile());
+            return (ObjectNode)
+                    JSON.readTree(ROOT.resolve("input").resolve(name + ".json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -28,7 +28,10 @@ public final class Fixtures {
     /** The fixture with a fresh documentId, so tests sharing one database never collide. */
     public static ObjectNode fresh(String name) {
         ObjectNode doc = document(name);
-        doc.put("documentId", doc.get("documentId").asText().substring(0, 3) + UUID.randomUUID().toString().substring(0, 18));
+        doc.put(
+                "documentId",
+                doc.get("documentId").asText().substring(0, 3)
+                        + UUID.randomUUID().toString().substring(0, 18));
         return doc;
     }
 
@@ -40,7 +43,12 @@ public final class Fixtures {
     /** Our business identifier value of a part of document {@code kind/documentId} of {@code about}'s patient. */
     public static String identifier(ObjectNode about, String kind, String documentId, String part) {
         org.annulus.bridge.document.PatientIdentity patient = new org.annulus.bridge.document.PatientIdentity(
-                about.at("/patient/mrn").asText(), about.at("/patient/mrnSystem").asText(), null, null, null, null);
+                about.at("/patient/mrn").asText(),
+                about.at("/patient/mrnSystem").asText(),
+                null,
+                null,
+                null,
+                null);
         return kind + "/" + patient.identifierKey() + "/" + documentId + "/" + part;
     }
 

@@ -44,7 +44,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class H2DocumentFlowTest extends DocumentFlowContract {
 
     static final Path WORK = tempDir("bridge-h2-");
-    static final String RUN_QUEUE = "annulus.documents.test-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN_QUEUE =
+            "annulus.documents.test-" + UUID.randomUUID().toString().substring(0, 8);
     static final int BROKER_ATTEMPTS = 2;
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOT = Path.of("target", "audit-trace-page.png");
@@ -52,8 +53,10 @@ class H2DocumentFlowTest extends DocumentFlowContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         workDirs(registry, WORK);
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-flow;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:mem:bridge-flow;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         registry.add("bridge.intake.broker.enabled", () -> "true");
         registry.add("bridge.intake.broker.queue", () -> RUN_QUEUE);
         registry.add("bridge.intake.broker.rejected-queue", () -> RUN_QUEUE + ".rejected");
@@ -89,9 +92,13 @@ class H2DocumentFlowTest extends DocumentFlowContract {
         JsonNode tracking = awaitState(trackingId, "SYNCED");
         assertThat(tracking.get("source").asText()).isEqualTo("broker");
         assertThat(states(tracking)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "SYNCED");
-        assertThat(jdbc.sql("select submitter from clinical_document where tracking_id = ?").param(trackingId)
-                .query(String.class).list()).containsExactly((String) null);
-        assertThat(conditionsWithIdentifier(Fixtures.identifier(doc, "condition-sciatica"))).hasSize(1);
+        assertThat(jdbc.sql("select submitter from clinical_document where tracking_id = ?")
+                        .param(trackingId)
+                        .query(String.class)
+                        .list())
+                .containsExactly((String) null);
+        assertThat(conditionsWithIdentifier(Fixtures.identifier(doc, "condition-sciatica")))
+                .hasSize(1);
     }
 
     @Test
@@ -109,15 +116,18 @@ class H2DocumentFlowTest extends DocumentFlowContract {
         assertThat(headers).containsEntry("bridge-refusal-status", "422");
         JsonNode outcome = JSON.readTree(String.valueOf(headers.get("bridge-operation-outcome")));
         assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
-        assertThat(outcome.get("issue").get(0).get("expression").get(0).asText()).isEqualTo("$.milestone");
+        assertThat(outcome.get("issue").get(0).get("expression").get(0).asText())
+                .isEqualTo("$.milestone");
         assertThat(storedVersions(doc.get("documentId").asText())).isZero();
     }
 
     @Test
     void noMessageIsLostWhileTheStoreIsDown() {
         SwitchableStore.Switch storeSwitch = (SwitchableStore.Switch) store;
-        List<ObjectNode> docs = List.of(Fixtures.fresh("candidacy-unilateral-left"),
-                Fixtures.fresh("procedure-single-level"), Fixtures.fresh("milestone-normal-activity"));
+        List<ObjectNode> docs = List.of(
+                Fixtures.fresh("candidacy-unilateral-left"),
+                Fixtures.fresh("procedure-single-level"),
+                Fixtures.fresh("milestone-normal-activity"));
         double unavailableBefore = brokerCount("store-unavailable");
         double acceptedBefore = brokerCount("accepted");
         double failedBefore = brokerCount("failed");
@@ -136,9 +146,13 @@ class H2DocumentFlowTest extends DocumentFlowContract {
             awaitState(awaitStored(doc.get("documentId").asText()), "SYNCED");
             assertThat(storedVersions(doc.get("documentId").asText())).isEqualTo(1);
         }
-        assertThat(brokerCount("accepted") - acceptedBefore).as("each stored exactly once").isEqualTo(docs.size());
+        assertThat(brokerCount("accepted") - acceptedBefore)
+                .as("each stored exactly once")
+                .isEqualTo(docs.size());
         assertThat(brokerCount("failed") - failedBefore).isZero();
-        assertThat(rabbit.receive(broker.rejectedQueue())).as("nothing on the rejected queue").isNull();
+        assertThat(rabbit.receive(broker.rejectedQueue()))
+                .as("nothing on the rejected queue")
+                .isNull();
     }
 
     private void publish(String body, Map<String, Object> headers) {
@@ -150,17 +164,24 @@ class H2DocumentFlowTest extends DocumentFlowContract {
 
     private String awaitStored(String documentId) {
         await().atMost(SYNC_WAIT).until(() -> storedVersions(documentId) > 0);
-        return jdbc.sql("select tracking_id from clinical_document where document_id = ?").param(documentId)
-                .query(String.class).single();
+        return jdbc.sql("select tracking_id from clinical_document where document_id = ?")
+                .param(documentId)
+                .query(String.class)
+                .single();
     }
 
     private int storedVersions(String documentId) {
-        return jdbc.sql("select count(*) from clinical_document where document_id = ?").param(documentId)
-                .query(Integer.class).single();
+        return jdbc.sql("select count(*) from clinical_document where document_id = ?")
+                .param(documentId)
+                .query(Integer.class)
+                .single();
     }
 
     private double brokerCount(String result) {
-        Counter counter = meters.find("bridge.intake.documents").tag("source", "broker").tag("result", result).counter();
+        Counter counter = meters.find("bridge.intake.documents")
+                .tag("source", "broker")
+                .tag("result", result)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -187,14 +208,18 @@ class H2DocumentFlowTest extends DocumentFlowContract {
         syncOrFail(v2);
         String documentId = v1.get("documentId").asText();
         String page = "http://127.0.0.1:" + port + "/audit/trace?documentId=" + documentId;
-        assertThat(anonymous.getForEntity(page, String.class).getStatusCode().value()).isEqualTo(401);
-        assertThat(http.getForEntity(page, String.class).getStatusCode().value()).as("operator").isEqualTo(403);
+        assertThat(anonymous.getForEntity(page, String.class).getStatusCode().value())
+                .isEqualTo(401);
+        assertThat(http.getForEntity(page, String.class).getStatusCode().value())
+                .as("operator")
+                .isEqualTo(403);
         String auditorToken = TestTokens.sandboxToken("http://127.0.0.1:" + port, TestTokens.AUDITOR);
 
         ChromeDriver browser = chromium();
         try {
             browser.executeCdpCommand("Network.enable", Map.of());
-            browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+            browser.executeCdpCommand(
+                    "Network.setExtraHTTPHeaders",
                     Map.of("headers", Map.of("Authorization", "Bearer " + auditorToken)));
 
             browser.get(page);
@@ -203,22 +228,27 @@ class H2DocumentFlowTest extends DocumentFlowContract {
             assertThat(browser.findElement(By.id("verification")).getText()).contains("Audit log: OK");
             List<WebElement> versions = browser.findElements(By.cssSelector("section.version"));
             assertThat(versions).hasSize(2);
-            assertThat(versions.get(0).getText()).contains("Version 1 · final", "SYNCED", "source matches",
-                    "Validation: passed", "Attempt 1");
+            assertThat(versions.get(0).getText())
+                    .contains("Version 1 · final", "SYNCED", "source matches", "Validation: passed", "Attempt 1");
             assertThat(versions.get(1).getText()).contains("Version 2 · amended");
             List<WebElement> ehrLinks = browser.findElements(By.cssSelector("a.ehr"));
             assertThat(ehrLinks).isNotEmpty();
-            assertThat(ehrLinks).extracting(a -> a.getDomAttribute("href"))
+            assertThat(ehrLinks)
+                    .extracting(a -> a.getDomAttribute("href"))
                     .allMatch(href -> href.matches("/sandbox/fhir/[A-Za-z]+/[A-Za-z0-9.-]+/_history/[0-9]+"));
             assertThat(browser.getPageSource()).doesNotContain("448812", "Rivera", "1979-06-14");
             Files.createDirectories(SCREENSHOT.getParent());
-            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
             assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
 
             // a link on the page leads to the EHR's version of the resource (the sandbox's public reads; a browser
             // would download the FHIR JSON rather than show it, so the link is followed without it)
-            String condition = ehrLinks.stream().map(a -> a.getDomAttribute("href"))
-                    .filter(href -> href.startsWith("/sandbox/fhir/Condition/")).findFirst().orElseThrow();
+            String condition = ehrLinks.stream()
+                    .map(a -> a.getDomAttribute("href"))
+                    .filter(href -> href.startsWith("/sandbox/fhir/Condition/"))
+                    .findFirst()
+                    .orElseThrow();
             ResponseEntity<String> linked = anonymous.getForEntity(condition, String.class);
             assertThat(linked.getStatusCode().value()).isEqualTo(200);
             assertThat(json(linked.getBody()).get("resourceType").asText()).isEqualTo("Condition");
@@ -233,11 +263,21 @@ class H2DocumentFlowTest extends DocumentFlowContract {
     static ChromeDriver chromium() throws IOException {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1280,2200", "--user-data-dir=" + Files.createTempDirectory("chromium-profile-"));
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,2200",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile-"));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         return driver;

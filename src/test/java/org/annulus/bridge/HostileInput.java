@@ -22,7 +22,11 @@ import java.util.stream.Stream;
 final class HostileInput {
 
     /** One row: {@code name}, the request made from a fresh fixture, the status, the expressions. */
-    record Case(String name, String fixture, Function<ObjectNode, RawHttp.Request> request, int status,
+    record Case(
+            String name,
+            String fixture,
+            Function<ObjectNode, RawHttp.Request> request,
+            int status,
             List<String> expressions) {
 
         @Override
@@ -36,11 +40,13 @@ final class HostileInput {
     static final String RM = "milestone-normal-activity";
     static final int LIMIT = 1_048_576; // bridge.intake.max-document-bytes, the default
 
-    private HostileInput() {
-    }
+    private HostileInput() {}
 
     static Stream<Case> cases() {
-        String tomorrow = OffsetDateTime.now(ZoneOffset.UTC).plusDays(1).truncatedTo(ChronoUnit.SECONDS).toString();
+        String tomorrow = OffsetDateTime.now(ZoneOffset.UTC)
+                .plusDays(1)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
         String nextYear = LocalDate.now(ZoneOffset.UTC).plusYears(1).toString();
         String longId = "A".repeat(65);
         List<Case> cases = new ArrayList<>(List.of(
@@ -56,30 +62,85 @@ final class HostileInput {
                 text("single quotes", CA, d -> d.replace("\"odi\":46", "'odi':46"), 400, "$"),
                 text("comment", CA, d -> d.replace("\"odi\":46", "/* x */ \"odi\":46"), 400, "$"),
                 text("nesting 10,000 deep", CA, d -> "[".repeat(10_000) + "]".repeat(10_000), 400, "$"),
-                text("nesting 20 deep in a field", CA, d -> d.replace("\"odi\":46",
-                        "\"odi\":" + "{\"a\":".repeat(20) + "1" + "}".repeat(20)), 400, "$"),
-                text("number of 30 digits", CA, d -> d.replace("\"odi\":46", "\"odi\":" + "9".repeat(30)), 400, "$.odi"),
-                text("number with 30-digit fraction", PN, d -> d.replace("\"fibrinVolumeMl\":2.0",
-                        "\"fibrinVolumeMl\":2." + "1".repeat(30)), 400, "$.levels[0].fibrinVolumeMl"),
-                text("field name of 200 characters", CA, d -> d.replaceFirst("\\{", "{\"" + "x".repeat(200) + "\": 1, "),
-                        400, "$"),
+                text(
+                        "nesting 20 deep in a field",
+                        CA,
+                        d -> d.replace("\"odi\":46", "\"odi\":" + "{\"a\":".repeat(20) + "1" + "}".repeat(20)),
+                        400,
+                        "$"),
+                text(
+                        "number of 30 digits",
+                        CA,
+                        d -> d.replace("\"odi\":46", "\"odi\":" + "9".repeat(30)),
+                        400,
+                        "$.odi"),
+                text(
+                        "number with 30-digit fraction",
+                        PN,
+                        d -> d.replace("\"fibrinVolumeMl\":2.0", "\"fibrinVolumeMl\":2." + "1".repeat(30)),
+                        400,
+                        "$.levels[0].fibrinVolumeMl"),
+                text(
+                        "field name of 200 characters",
+                        CA,
+                        d -> d.replaceFirst("\\{", "{\"" + "x".repeat(200) + "\": 1, "),
+                        400,
+                        "$"),
                 bytes("UTF-16 encoded", CA, d -> json(d).getBytes(StandardCharsets.UTF_16), 400, "$"),
-                bytes("invalid UTF-8 byte in a string", CA, d -> replace(json(d), "Jordan Lee", new byte[] {'J', (byte) 0xC3, 'x'}),
-                        400, "$"),
-                bytes("Latin-1 character", CA, d -> json(d).replace("Jordan", "J\u00f6rdan").getBytes(StandardCharsets.ISO_8859_1),
-                        400, "$"),
-                bytes("raw NUL in a string", CA, d -> replace(json(d), "Jordan Lee", new byte[] {'J', 0, 'L'}), 400, "$"),
-                bytes("two BOMs", CA, d -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF,
-                        (byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, json(d).getBytes(StandardCharsets.UTF_8)), 400, "$"),
-                request("over the limit by Content-Length, body not sent", CA,
-                        d -> RawHttp.Request.json("{".getBytes(StandardCharsets.UTF_8)).declaring(LIMIT * 4L), 413, "$"),
+                bytes(
+                        "invalid UTF-8 byte in a string",
+                        CA,
+                        d -> replace(json(d), "Jordan Lee", new byte[] {'J', (byte) 0xC3, 'x'}),
+                        400,
+                        "$"),
+                bytes(
+                        "Latin-1 character",
+                        CA,
+                        d -> json(d).replace("Jordan", "J\u00f6rdan").getBytes(StandardCharsets.ISO_8859_1),
+                        400,
+                        "$"),
+                bytes(
+                        "raw NUL in a string",
+                        CA,
+                        d -> replace(json(d), "Jordan Lee", new byte[] {'J', 0, 'L'}),
+                        400,
+                        "$"),
+                bytes(
+                        "two BOMs",
+                        CA,
+                        d -> concat(
+                                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, (byte) 0xEF, (byte) 0xBB, (byte) 0xBF
+                                },
+                                json(d).getBytes(StandardCharsets.UTF_8)),
+                        400,
+                        "$"),
+                request(
+                        "over the limit by Content-Length, body not sent",
+                        CA,
+                        d -> RawHttp.Request.json("{".getBytes(StandardCharsets.UTF_8))
+                                .declaring(LIMIT * 4L),
+                        413,
+                        "$"),
                 request("over the limit by one byte", CA, d -> RawHttp.Request.json(padded(d, LIMIT + 1)), 413, "$"),
-                request("over the limit, chunked, never ending", CA,
-                        d -> RawHttp.Request.json(padded(d, LIMIT + 64 * 1024)).chunkedWithoutEnd(), 413, "$"),
-                request("chunked and malformed", CA,
-                        d -> RawHttp.Request.json("{\"kind\": ".getBytes(StandardCharsets.UTF_8)).chunked(), 400, "$"),
-                request("text/plain", CA, d -> RawHttp.Request.json(json(d).getBytes(StandardCharsets.UTF_8))
-                        .withContentType("text/plain"), 415),
+                request(
+                        "over the limit, chunked, never ending",
+                        CA,
+                        d -> RawHttp.Request.json(padded(d, LIMIT + 64 * 1024)).chunkedWithoutEnd(),
+                        413,
+                        "$"),
+                request(
+                        "chunked and malformed",
+                        CA,
+                        d -> RawHttp.Request.json("{\"kind\": ".getBytes(StandardCharsets.UTF_8))
+                                .chunked(),
+                        400,
+                        "$"),
+                request(
+                        "text/plain",
+                        CA,
+                        d -> RawHttp.Request.json(json(d).getBytes(StandardCharsets.UTF_8))
+                                .withContentType("text/plain"),
+                        415),
 
                 // --- version
                 doc("version as a string", CA, d -> d.put("version", "2"), 422, "$.version"),
@@ -89,36 +150,74 @@ final class HostileInput {
                 doc("version 0", CA, d -> d.put("version", 0), 422, "$.version"),
                 doc("version -1", CA, d -> d.put("version", -1), 422, "$.version"),
                 doc("version 2^31", CA, d -> d.put("version", 2_147_483_648L), 422, "$.version"),
-                text("version of 20 digits", CA, d -> d.replace("\"version\":1", "\"version\":" + "9".repeat(20)),
-                        422, "$.version"),
+                text(
+                        "version of 20 digits",
+                        CA,
+                        d -> d.replace("\"version\":1", "\"version\":" + "9".repeat(20)),
+                        422,
+                        "$.version"),
                 doc("version null", CA, d -> d.putNull("version"), 422, "$.version"),
                 doc("version true", CA, d -> d.put("version", true), 422, "$.version"),
 
                 // --- dates: impossible, leap seconds, future, before birth, order
                 doc("leap second", CA, d -> d.put("recordedAt", "2016-12-31T23:59:60Z"), 422, "$.recordedAt"),
-                doc("leap second in a milestone", RM, d -> d.put("recordedAt", "2016-12-31T23:59:60Z"), 422, "$.recordedAt"),
+                doc(
+                        "leap second in a milestone",
+                        RM,
+                        d -> d.put("recordedAt", "2016-12-31T23:59:60Z"),
+                        422,
+                        "$.recordedAt"),
                 doc("30 February", CA, d -> d.put("recordedAt", "2026-02-30T10:00:00Z"), 422, "$.recordedAt"),
                 doc("month 13", CA, d -> d.put("recordedAt", "2026-13-01T10:00:00Z"), 422, "$.recordedAt"),
                 doc("hour 24", CA, d -> d.put("recordedAt", "2026-03-02T24:00:00Z"), 422, "$.recordedAt"),
                 doc("offset +25:00", CA, d -> d.put("recordedAt", "2026-03-02T10:00:00+25:00"), 422, "$.recordedAt"),
                 doc("no offset", CA, d -> d.put("recordedAt", "2026-03-02T10:00:00"), 422, "$.recordedAt"),
                 doc("year 0000", CA, d -> d.put("recordedAt", "0000-03-02T10:00:00Z"), 422, "$.recordedAt"),
-                doc("29 February of a common year", CA, d -> obj(d, "patient").put("birthDate", "1979-02-29"),
-                        422, "$.patient.birthDate"),
-                doc("31 April", CA, d -> obj(d, "conservativeCare").put("startedOn", "2025-04-31"),
-                        422, "$.conservativeCare.startedOn"),
+                doc(
+                        "29 February of a common year",
+                        CA,
+                        d -> obj(d, "patient").put("birthDate", "1979-02-29"),
+                        422,
+                        "$.patient.birthDate"),
+                doc(
+                        "31 April",
+                        CA,
+                        d -> obj(d, "conservativeCare").put("startedOn", "2025-04-31"),
+                        422,
+                        "$.conservativeCare.startedOn"),
                 doc("recorded tomorrow", CA, d -> d.put("recordedAt", tomorrow), 422, "$.recordedAt"),
                 doc("recorded in 2999", CA, d -> d.put("recordedAt", "2999-01-01T00:00:00Z"), 422, "$.recordedAt"),
                 doc("imaging next year", CA, d -> obj(d, "imaging", 0).put("date", nextYear), 422, "$.imaging[0].date"),
                 doc("onset next year", CA, d -> obj(d, "legPain").put("onset", nextYear), 422, "$.legPain.onset"),
                 doc("milestone tomorrow", RM, d -> d.put("recordedAt", tomorrow), 422, "$.recordedAt"),
-                doc("procedure tomorrow", PN, d -> d.put("start", tomorrow).put("end", tomorrow), 422, "$.end", "$.start"),
+                doc(
+                        "procedure tomorrow",
+                        PN,
+                        d -> d.put("start", tomorrow).put("end", tomorrow),
+                        422,
+                        "$.end",
+                        "$.start"),
                 doc("recorded before birth", CA, d -> d.put("recordedAt", "1970-01-01T10:00:00Z"), 422, "$.recordedAt"),
-                doc("onset before birth", CA, d -> obj(d, "legPain").put("onset", "1979-06-13"), 422, "$.legPain.onset"),
+                doc(
+                        "onset before birth",
+                        CA,
+                        d -> obj(d, "legPain").put("onset", "1979-06-13"),
+                        422,
+                        "$.legPain.onset"),
                 doc("procedure before birth", PN, d -> d.put("start", "1979-01-01T08:00:00Z"), 422, "$.start"),
-                doc("milestone before birth", RM, d -> d.put("recordedAt", "1950-01-01T08:00:00Z"), 422, "$.recordedAt"),
-                doc("born in the future", RM, d -> obj(d, "patient").put("birthDate", nextYear), 422,
-                        "$.patient.birthDate", "$.recordedAt"),
+                doc(
+                        "milestone before birth",
+                        RM,
+                        d -> d.put("recordedAt", "1950-01-01T08:00:00Z"),
+                        422,
+                        "$.recordedAt"),
+                doc(
+                        "born in the future",
+                        RM,
+                        d -> obj(d, "patient").put("birthDate", nextYear),
+                        422,
+                        "$.patient.birthDate",
+                        "$.recordedAt"),
                 doc("end before start", PN, d -> d.put("end", "2026-03-20T08:04:59-05:00"), 422, "$.end"),
 
                 // --- identifiers: bounded by the store's columns, shaped by the schema
@@ -126,22 +225,51 @@ final class HostileInput {
                 doc("documentId with a slash", CA, d -> d.put("documentId", "CA/../x"), 422, "$.documentId"),
                 doc("documentId empty", CA, d -> d.put("documentId", ""), 422, "$.documentId"),
                 doc("documentId with a Cyrillic A", CA, d -> d.put("documentId", "\u0410-2026-1"), 422, "$.documentId"),
-                doc("MRN of 65 characters", CA, d -> obj(d, "patient").put("mrn", "4".repeat(65)), 422, "$.patient.mrn"),
-                doc("MRN system of 201 characters", CA, d -> obj(d, "patient").put("mrnSystem",
-                        "urn:oid:" + "1.".repeat(96) + "123"), 422, "$.patient.mrnSystem"),
-                doc("candidacyDocumentId of 65 characters", PN, d -> d.put("candidacyDocumentId", longId),
-                        422, "$.candidacyDocumentId"),
-                doc("procedureDocumentId with a space", RM, d -> d.put("procedureDocumentId", "PN 1"),
-                        422, "$.procedureDocumentId"),
+                doc(
+                        "MRN of 65 characters",
+                        CA,
+                        d -> obj(d, "patient").put("mrn", "4".repeat(65)),
+                        422,
+                        "$.patient.mrn"),
+                doc(
+                        "MRN system of 201 characters",
+                        CA,
+                        d -> obj(d, "patient").put("mrnSystem", "urn:oid:" + "1.".repeat(96) + "123"),
+                        422,
+                        "$.patient.mrnSystem"),
+                doc(
+                        "candidacyDocumentId of 65 characters",
+                        PN,
+                        d -> d.put("candidacyDocumentId", longId),
+                        422,
+                        "$.candidacyDocumentId"),
+                doc(
+                        "procedureDocumentId with a space",
+                        RM,
+                        d -> d.put("procedureDocumentId", "PN 1"),
+                        422,
+                        "$.procedureDocumentId"),
 
                 // --- characters no FHIR string may hold (else accepted now, REJECTED by the validator later)
                 doc("NUL in the narrative", PN, d -> d.put("narrative", "no complications\u0000"), 422, "$.narrative"),
-                doc("escape character in a family name", CA, d -> obj(d, "patient").put("family", "Ri\u001bvera"),
-                        422, "$.patient.family"),
-                doc("vertical tab in a rationale", CA, d -> obj(d, "determination").put("rationale", "a\u000bb"),
-                        422, "$.determination.rationale"),
-                text("unpaired surrogate in a name", CA, d -> d.replace("Jordan Lee, MD", "Jordan \\ud800 Lee"),
-                        422, "$.author.name"),
+                doc(
+                        "escape character in a family name",
+                        CA,
+                        d -> obj(d, "patient").put("family", "Ri\u001bvera"),
+                        422,
+                        "$.patient.family"),
+                doc(
+                        "vertical tab in a rationale",
+                        CA,
+                        d -> obj(d, "determination").put("rationale", "a\u000bb"),
+                        422,
+                        "$.determination.rationale"),
+                text(
+                        "unpaired surrogate in a name",
+                        CA,
+                        d -> d.replace("Jordan Lee, MD", "Jordan \\ud800 Lee"),
+                        422,
+                        "$.author.name"),
 
                 // --- shape and types
                 doc("kind missing", CA, d -> d.remove("kind"), 422, "$.kind"),
@@ -179,8 +307,9 @@ final class HostileInput {
 
     private static com.fasterxml.jackson.databind.JsonNode readSchema(String kind) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                    java.nio.file.Path.of("src/main/resources/schemas", kind + ".schema.json").toFile());
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(java.nio.file.Path.of("src/main/resources/schemas", kind + ".schema.json")
+                            .toFile());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -189,10 +318,15 @@ final class HostileInput {
     // --- the table's vocabulary
 
     static Case doc(String name, String fixture, Consumer<ObjectNode> mutation, int status, String... expressions) {
-        return request(name, fixture, d -> {
-            mutation.accept(d);
-            return RawHttp.Request.json(json(d).getBytes(StandardCharsets.UTF_8));
-        }, status, expressions);
+        return request(
+                name,
+                fixture,
+                d -> {
+                    mutation.accept(d);
+                    return RawHttp.Request.json(json(d).getBytes(StandardCharsets.UTF_8));
+                },
+                status,
+                expressions);
     }
 
     /** A mutation of the fixture's compact JSON text (no spaces: {@code "odi":46}). */
@@ -200,13 +334,23 @@ final class HostileInput {
         return bytes(name, fixture, d -> mutation.apply(json(d)).getBytes(StandardCharsets.UTF_8), status, expressions);
     }
 
-    static Case bytes(String name, String fixture, Function<ObjectNode, byte[]> body, int status, String... expressions) {
+    static Case bytes(
+            String name, String fixture, Function<ObjectNode, byte[]> body, int status, String... expressions) {
         return request(name, fixture, d -> RawHttp.Request.json(body.apply(d)), status, expressions);
     }
 
-    static Case request(String name, String fixture, Function<ObjectNode, RawHttp.Request> request, int status,
+    static Case request(
+            String name,
+            String fixture,
+            Function<ObjectNode, RawHttp.Request> request,
+            int status,
             String... expressions) {
-        return new Case(name, fixture, request, status, Arrays.stream(expressions).sorted().toList());
+        return new Case(
+                name,
+                fixture,
+                request,
+                status,
+                Arrays.stream(expressions).sorted().toList());
     }
 
     private static String json(ObjectNode doc) {

@@ -1,7 +1,6 @@
 package org.annulus.bridge;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import com.github.tomakehurst.wiremock.client.WireMock;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,7 +57,9 @@ class JpaServerSyncTest {
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-jpa-");
 
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
-    static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
+    static final JpaFhirServerProcess EHR =
+            JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
+
     static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
     /** The issuer of the bridge's own API tokens, served by the same WireMock. */
     static final TestTokens ISSUER = TestTokens.servedBy(TOKEN_ENDPOINT);
@@ -71,8 +73,10 @@ class JpaServerSyncTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-jpa;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:mem:bridge-jpa;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         registry.add("bridge.intake.inbox", () -> WORK.resolve("inbox").toString());
         registry.add("bridge.outbox.poll-interval", () -> "100");
         registry.add("bridge.sandbox.enabled", () -> "false");
@@ -93,13 +97,16 @@ class JpaServerSyncTest {
     @Test
     void everyExampleSentTwiceIsWrittenOnceAndAnAmendmentUpdatesInPlace() {
         EHR.awaitReady(Duration.ofSeconds(150));
-        String patientId = EHR.seedPatient(MRN_SYSTEM, "448812", "Rivera", List.of("Ana", "Lucia"), "1979-06-14",
-                AdministrativeGender.FEMALE);
+        String patientId = EHR.seedPatient(
+                MRN_SYSTEM, "448812", "Rivera", List.of("Ana", "Lucia"), "1979-06-14", AdministrativeGender.FEMALE);
         List<String> trackingIds = new ArrayList<>();
-        for (String name : List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
+        for (String name :
+                List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
             String doc = Fixtures.json(Fixtures.document(name));
             ResponseEntity<String> first = post(doc);
-            assertThat(first.getStatusCode().value()).as(name + ": " + first.getBody()).isEqualTo(202);
+            assertThat(first.getStatusCode().value())
+                    .as(name + ": " + first.getBody())
+                    .isEqualTo(202);
             String trackingId = json(first.getBody()).get("trackingId").asText();
             trackingIds.add(trackingId);
             ResponseEntity<String> again = post(doc);
@@ -113,27 +120,53 @@ class JpaServerSyncTest {
         expected.merge("Patient", 1, Integer::sum);
         // Notes: the consult note, the procedure note and the milestone's progress note (issue 9, point 4);
         // the fibrin product as a Medication with its lot and its administration (point 5).
-        assertThat(written).as("what the bridge reports it wrote").containsAllEntriesOf(Map.of(
-                "Condition", 2, "Observation", 11, "Procedure", 1, "DocumentReference", 3,
-                "Medication", 1, "MedicationAdministration", 1));
-        assertThat(countsIn(expected.keySet())).as("resources in the FHIR server, per type").isEqualTo(expected);
+        assertThat(written)
+                .as("what the bridge reports it wrote")
+                .containsAllEntriesOf(Map.of(
+                        "Condition",
+                        2,
+                        "Observation",
+                        11,
+                        "Procedure",
+                        1,
+                        "DocumentReference",
+                        3,
+                        "Medication",
+                        1,
+                        "MedicationAdministration",
+                        1));
+        assertThat(countsIn(expected.keySet()))
+                .as("resources in the FHIR server, per type")
+                .isEqualTo(expected);
         assertNoDuplicateIdentifiers(expected.keySet());
         // A recall by lot finds the patient through the real server's chained search.
-        org.hl7.fhir.r4.model.Bundle recall = EHR.client().search()
+        org.hl7.fhir.r4.model.Bundle recall = EHR.client()
+                .search()
                 .byUrl("MedicationAdministration?medication.lot-number=FS-88321")
-                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
-        assertThat(recall.getEntry()).extracting(e -> ((org.hl7.fhir.r4.model.MedicationAdministration) e.getResource())
-                .getSubject().getReference()).containsExactly("Patient/" + patientId);
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                .execute();
+        assertThat(recall.getEntry())
+                .extracting(e -> ((org.hl7.fhir.r4.model.MedicationAdministration) e.getResource())
+                        .getSubject()
+                        .getReference())
+                .containsExactly("Patient/" + patientId);
         for (String trackingId : trackingIds) {
             for (JsonNode resource : track(trackingId).get("resources")) {
                 if (resource.path("resourceType").asText().equals("Patient")) {
                     continue;
                 }
-                assertThat(EHR.client().read().resource(resource.get("resourceType").asText()).withId(resource.get("serverId").asText())
-                        .execute()).as(resource.toString()).isNotNull();
+                assertThat(EHR.client()
+                                .read()
+                                .resource(resource.get("resourceType").asText())
+                                .withId(resource.get("serverId").asText())
+                                .execute())
+                        .as(resource.toString())
+                        .isNotNull();
             }
         }
-        assertThat(EHR.all("Condition")).allMatch(c -> ((org.hl7.fhir.r4.model.Condition) c).getSubject().getReference()
+        assertThat(EHR.all("Condition")).allMatch(c -> ((org.hl7.fhir.r4.model.Condition) c)
+                .getSubject()
+                .getReference()
                 .equals("Patient/" + patientId));
 
         // the amendment: version 2 of the candidacy assessment, ODI re-scored
@@ -144,18 +177,30 @@ class JpaServerSyncTest {
         awaitState(json(amended.getBody()).get("trackingId").asText(), "SYNCED");
 
         expected.merge("Provenance", 1, Integer::sum); // each write carries its Provenance
-        assertThat(countsIn(expected.keySet())).as("after the amendment: updated in place, nothing else added")
+        assertThat(countsIn(expected.keySet()))
+                .as("after the amendment: updated in place, nothing else added")
                 .isEqualTo(expected);
         assertNoDuplicateIdentifiers(expected.keySet());
-        List<Observation> odi = EHR.client().search().forResource(Observation.class)
-                .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(JpaFhirServerProcess.BRIDGE_SID,
-                        Fixtures.identifier(v2, "observation-odi")))
-                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry().stream()
-                .map(e -> (Observation) e.getResource()).toList();
+        List<Observation> odi = EHR
+                .client()
+                .search()
+                .forResource(Observation.class)
+                .where(Observation.IDENTIFIER
+                        .exactly()
+                        .systemAndIdentifier(
+                                JpaFhirServerProcess.BRIDGE_SID, Fixtures.identifier(v2, "observation-odi")))
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(e -> (Observation) e.getResource())
+                .toList();
         assertThat(odi).hasSize(1);
         assertThat(odi.get(0).getValueQuantity().getValue().intValue()).isEqualTo(40);
         assertThat(odi.get(0).getStatus().toCode()).isEqualTo("amended");
-        assertThat(odi.get(0).getMeta().getVersionId()).as("an update of the same resource").isEqualTo("2");
+        assertThat(odi.get(0).getMeta().getVersionId())
+                .as("an update of the same resource")
+                .isEqualTo("2");
     }
 
     /** Resources the tracking views list as written, by type (distinct server ids). */
@@ -182,8 +227,9 @@ class JpaServerSyncTest {
 
     private static void assertNoDuplicateIdentifiers(Set<String> types) {
         for (String type : types) {
-            EHR.resourcesByBridgeIdentifier(type).forEach((identifier, ids) ->
-                    assertThat(ids).as(type + " with business identifier " + identifier).hasSize(1));
+            EHR.resourcesByBridgeIdentifier(type).forEach((identifier, ids) -> assertThat(ids)
+                    .as(type + " with business identifier " + identifier)
+                    .hasSize(1));
         }
     }
 
@@ -194,13 +240,15 @@ class JpaServerSyncTest {
     }
 
     private void awaitState(String trackingId, String state) {
-        await().atMost(SYNC_WAIT).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(track(trackingId).get("state").asText()).as(track(trackingId).toString())
-                        .isEqualTo(state));
+        await().atMost(SYNC_WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+                        track(trackingId).get("state").asText())
+                .as(track(trackingId).toString())
+                .isEqualTo(state));
     }
 
     private JsonNode track(String trackingId) {
-        return json(http.getForEntity("/api/v1/documents/" + trackingId, String.class).getBody());
+        return json(http.getForEntity("/api/v1/documents/" + trackingId, String.class)
+                .getBody());
     }
 
     private static JsonNode json(String body) {
@@ -213,7 +261,8 @@ class JpaServerSyncTest {
 
     /** WireMock as the SMART token endpoint only: the JPA server itself asks for no token. */
     private static WireMockServer tokenEndpoint() {
-        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        WireMockServer server =
+                new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
         server.stubFor(WireMock.post("/token").willReturn(okJson("""
                 {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
@@ -226,8 +275,8 @@ class JpaServerSyncTest {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(
-                    generator.generateKeyPair().getPrivate().getEncoded());
+            String body = Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
             Path pem = dir.resolve("bridge-key.pem");
             if (!Files.exists(pem)) {
                 Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");

@@ -35,29 +35,51 @@ class ModuleStructureTest {
 
     @Test
     void mappingDoesNoIo() {
-        noClasses().that().resideInAPackage("org.annulus.bridge.mapping..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "java.io..", "java.nio.file..", "java.net..", "java.sql..", "javax.sql..",
-                        "org.springframework.jdbc..", "org.springframework.web..", "ca.uhn.fhir.rest..",
-                        "org.apache.camel..", "org.annulus.bridge.outbox..", "org.annulus.bridge.ehr..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.annulus.bridge.mapping..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "java.io..",
+                        "java.nio.file..",
+                        "java.net..",
+                        "java.sql..",
+                        "javax.sql..",
+                        "org.springframework.jdbc..",
+                        "org.springframework.web..",
+                        "ca.uhn.fhir.rest..",
+                        "org.apache.camel..",
+                        "org.annulus.bridge.outbox..",
+                        "org.annulus.bridge.ehr..")
                 .because("a mapper is a pure function of the document")
                 .check(MAIN);
     }
 
     @Test
     void dataFlowsOneWay() {
-        noClasses().that().resideInAnyPackage("org.annulus.bridge.mapping..", "org.annulus.bridge.ehr..",
-                        "org.annulus.bridge.document..", "org.annulus.bridge.profiles..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.annulus.bridge.intake..",
-                        "org.annulus.bridge.outbox..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.annulus.bridge.mapping..",
+                        "org.annulus.bridge.ehr..",
+                        "org.annulus.bridge.document..",
+                        "org.annulus.bridge.profiles..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.annulus.bridge.intake..", "org.annulus.bridge.outbox..")
                 .because("intake -> mapping -> outbox -> ehr: nothing downstream calls back upstream")
                 .check(MAIN);
     }
 
     @Test
     void sandboxIsReachedOnlyThroughItsPublicFace() {
-        noClasses().that().resideOutsideOfPackage("org.annulus.bridge.sandbox..")
-                .should().dependOnClassesThat().resideInAPackage("org.annulus.bridge.sandbox..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.annulus.bridge.sandbox..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.annulus.bridge.sandbox..")
                 .because("the production flow must not depend on the sandbox EHR; it talks FHIR over HTTP")
                 .check(MAIN);
     }

@@ -24,7 +24,8 @@ class PostgresDocumentFlowTest extends DocumentFlowContract {
     static void properties(DynamicPropertyRegistry registry) {
         workDirs(registry, WORK);
         registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"));
+        registry.add(
+                "spring.datasource.username", () -> System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"));
         registry.add("spring.datasource.password", () -> "");
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.clean-disabled", () -> "false");

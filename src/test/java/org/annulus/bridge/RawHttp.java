@@ -43,13 +43,15 @@ final class RawHttp {
         }
     }
 
-    enum Framing { CONTENT_LENGTH, CHUNKED, CHUNKED_UNTERMINATED }
-
-    record Response(int status, String contentType, String body) {
+    enum Framing {
+        CONTENT_LENGTH,
+        CHUNKED,
+        CHUNKED_UNTERMINATED
     }
 
-    private RawHttp() {
-    }
+    record Response(int status, String contentType, String body) {}
+
+    private RawHttp() {}
 
     static Response post(int port, String path, List<String> extraHeaders, Request request) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -58,8 +60,10 @@ final class RawHttp {
             StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nConnection: close\r\nContent-Type: " + request.contentType() + "\r\n");
             extraHeaders.forEach(h -> head.append(h).append("\r\n"));
-            head.append(request.framing() == Framing.CONTENT_LENGTH
-                    ? "Content-Length: " + request.declaredLength() + "\r\n" : "Transfer-Encoding: chunked\r\n");
+            head.append(
+                    request.framing() == Framing.CONTENT_LENGTH
+                            ? "Content-Length: " + request.declaredLength() + "\r\n"
+                            : "Transfer-Encoding: chunked\r\n");
             out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
             if (request.framing() == Framing.CONTENT_LENGTH) {
                 out.write(request.body());
@@ -100,7 +104,8 @@ final class RawHttp {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (chunked) {
-            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                    size > 0;
                     size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
                 body.write(in.readNBytes(size));
                 line(in);

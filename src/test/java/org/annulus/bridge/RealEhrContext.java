@@ -73,8 +73,10 @@ public abstract class RealEhrContext {
 
     @DynamicPropertySource
     static void realEhr(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-real-ehr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:mem:bridge-real-ehr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         registry.add("bridge.intake.inbox", () -> WORK.resolve("inbox").toString());
         registry.add("bridge.outbox.poll-interval", () -> "100");
         registry.add("bridge.sandbox.enabled", () -> "true");
@@ -93,18 +95,25 @@ public abstract class RealEhrContext {
     }
 
     private static WireMockServer start() {
-        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        WireMockServer server =
+                new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
         server.stubFor(post("/token").willReturn(okJson("""
                 {"access_token": "real-ehr-test-token", "token_type": "bearer", "expires_in": 300}
                 """).withHeader("Cache-Control", "no-store")));
         server.stubFor(get("/fhir/metadata").willReturn(fhirJson(200, capabilities())));
-        server.stubFor(get(urlPathEqualTo("/fhir/Patient")).atPriority(10)
-                .willReturn(fhirJson(200, new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(0))));
-        server.stubFor(get(urlPathEqualTo("/fhir/Patient")).atPriority(1)
-                .withQueryParam("identifier", containing(KNOWN_MRN)).willReturn(fhirJson(200, knownPatient(server))));
+        server.stubFor(get(urlPathEqualTo("/fhir/Patient"))
+                .atPriority(10)
+                .willReturn(fhirJson(
+                        200, new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(0))));
+        server.stubFor(get(urlPathEqualTo("/fhir/Patient"))
+                .atPriority(1)
+                .withQueryParam("identifier", containing(KNOWN_MRN))
+                .willReturn(fhirJson(200, knownPatient(server))));
         OperationOutcome refusal = new OperationOutcome();
-        refusal.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.BUSINESSRULE)
+        refusal.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.BUSINESSRULE)
                 .setDiagnostics(QUOTED_BY_THE_EHR);
         server.stubFor(post(urlPathMatching("/fhir/?")).willReturn(fhirJson(422, refusal)));
         return server;
@@ -112,14 +121,23 @@ public abstract class RealEhrContext {
 
     private static CapabilityStatement capabilities() {
         CapabilityStatement statement = new CapabilityStatement();
-        statement.setStatus(Enumerations.PublicationStatus.ACTIVE).setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+        statement
+                .setStatus(Enumerations.PublicationStatus.ACTIVE)
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
                 .setFhirVersion(Enumerations.FHIRVersion._4_0_1);
-        CapabilityStatement.CapabilityStatementRestComponent rest = statement.addRest()
-                .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        CapabilityStatement.CapabilityStatementRestComponent rest =
+                statement.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         rest.addResource().setType("Patient").addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
-        for (String type : List.of("Condition", "Observation", "Procedure", "DocumentReference", "CarePlan", "Goal",
-                "ServiceRequest", "Provenance")) {
+        for (String type : List.of(
+                "Condition",
+                "Observation",
+                "Procedure",
+                "DocumentReference",
+                "CarePlan",
+                "Goal",
+                "ServiceRequest",
+                "Provenance")) {
             var resource = rest.addResource().setType(type);
             resource.addInteraction().setCode(TypeRestfulInteraction.CREATE);
             resource.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
@@ -132,18 +150,25 @@ public abstract class RealEhrContext {
         Patient patient = new Patient();
         patient.setId("ehr-rivera");
         patient.addIdentifier().setSystem(MRN_SYSTEM).setValue(KNOWN_MRN);
-        patient.addName(new HumanName().setFamily("Rivera").setGiven(List.of(new org.hl7.fhir.r4.model.StringType("Ana"),
-                new org.hl7.fhir.r4.model.StringType("Lucia"))));
+        patient.addName(new HumanName()
+                .setFamily("Rivera")
+                .setGiven(List.of(
+                        new org.hl7.fhir.r4.model.StringType("Ana"), new org.hl7.fhir.r4.model.StringType("Lucia"))));
         patient.setGender(Enumerations.AdministrativeGender.FEMALE);
         patient.setBirthDate(java.sql.Date.valueOf("1979-06-14"));
         Bundle found = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(1);
-        found.addEntry().setFullUrl(server.baseUrl() + "/fhir/Patient/ehr-rivera").setResource(patient)
-                .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        found.addEntry()
+                .setFullUrl(server.baseUrl() + "/fhir/Patient/ehr-rivera")
+                .setResource(patient)
+                .getSearch()
+                .setMode(Bundle.SearchEntryMode.MATCH);
         return found;
     }
 
     private static ResponseDefinitionBuilder fhirJson(int status, IBaseResource resource) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/fhir+json;charset=utf-8")
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/fhir+json;charset=utf-8")
                 .withBody(FHIR.newJsonParser().encodeResourceToString(resource));
     }
 
@@ -154,8 +179,8 @@ public abstract class RealEhrContext {
             if (!Files.exists(pem)) {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                 generator.initialize(2048);
-                String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(
-                        generator.generateKeyPair().getPrivate().getEncoded());
+                String body = Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
                 Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
             }
             return pem;

@@ -50,11 +50,13 @@ public final class TestTokens {
 
     /** The sandbox's development clients (README, "Try it"): their role is in the client's name. */
     public static final String CLINIC = "demo-clinic";
+
     public static final String OPERATOR = "demo-operator";
     public static final String AUDITOR = "demo-auditor";
 
     static final String ISSUER_PATH = "/issuer";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String issuer;
     private final RSAKey key;
@@ -62,7 +64,9 @@ public final class TestTokens {
     private TestTokens(String issuer) {
         this.issuer = issuer;
         try {
-            this.key = new RSAKeyGenerator(2048).keyID("test-issuer-" + UUID.randomUUID()).generate();
+            this.key = new RSAKeyGenerator(2048)
+                    .keyID("test-issuer-" + UUID.randomUUID())
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -92,13 +96,17 @@ public final class TestTokens {
         String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret=" + URLEncoder.encode(clientId + "-secret", StandardCharsets.UTF_8);
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/auth/token"))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "text/plain").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/auth/token"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Accept", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("sandbox token endpoint answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        "sandbox token endpoint answered " + response.statusCode() + ": " + response.body());
             }
             return response.body().trim();
         } catch (IOException e) {
@@ -111,7 +119,8 @@ public final class TestTokens {
 
     /** A copy of {@code http} (same server, same lenient error handling) that sends {@code Authorization: Bearer}. */
     public static TestRestTemplate withBearer(TestRestTemplate http, Supplier<String> token) {
-        return new TestRestTemplate(new RestTemplateBuilder().rootUri(http.getRootUri())
+        return new TestRestTemplate(new RestTemplateBuilder()
+                .rootUri(http.getRootUri())
                 .additionalInterceptors((request, body, execution) -> {
                     request.getHeaders().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.get());
                     return execution.execute(request, body);
@@ -128,7 +137,8 @@ public final class TestTokens {
     /** A test issuer at {@code {wiremock}/issuer}: OpenID discovery and the JWKS stubbed on that server. */
     public static TestTokens servedBy(WireMockServer server) {
         TestTokens tokens = new TestTokens(server.baseUrl() + ISSUER_PATH);
-        server.stubFor(get(ISSUER_PATH + "/.well-known/openid-configuration").willReturn(okJson("""
+        server.stubFor(get(ISSUER_PATH + "/.well-known/openid-configuration")
+                .willReturn(okJson("""
                 {"issuer": "%s", "jwks_uri": "%s",
                  "id_token_signing_alg_values_supported": ["RS256"], "subject_types_supported": ["public"],
                  "response_types_supported": ["token"]}""".formatted(tokens.issuer, tokens.jwksUri()))));
@@ -164,9 +174,13 @@ public final class TestTokens {
     /** The claims {@link #mint} would sign, to change before {@link #sign}ing (expired, other issuer, …). */
     public JWTClaimsSet.Builder claims(String clientId, Role... roles) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(issuer).subject(clientId).claim("azp", clientId)
+        return new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(clientId)
+                .claim("azp", clientId)
                 .claim("scope", Arrays.stream(roles).map(Role::scope).collect(Collectors.joining(" ")))
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
                 .jwtID(UUID.randomUUID().toString());
     }
 
@@ -185,8 +199,12 @@ public final class TestTokens {
     }
 
     private static String sign(JWTClaimsSet claims, RSAKey with) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(with.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         try {
             jwt.sign(new RSASSASigner(with));
         } catch (JOSEException e) {

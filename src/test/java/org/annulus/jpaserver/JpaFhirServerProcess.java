@@ -78,9 +78,12 @@ public final class JpaFhirServerProcess implements AutoCloseable {
             command.add("-Xmx768m");
             command.add("-XX:+UseSerialGC");
             command.addAll(jvmOptions.length == 0 ? List.of("-XX:TieredStopAtLevel=1") : List.of(jvmOptions));
-            command.addAll(List.of("-cp", serverClasspath(), SERVER_CLASS,
-                    portFile.toString(), Integer.toString(port)));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            command.addAll(
+                    List.of("-cp", serverClasspath(), SERVER_CLASS, portFile.toString(), Integer.toString(port)));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             return new JpaFhirServerProcess(process, portFile, log, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -93,7 +96,9 @@ public final class JpaFhirServerProcess implements AutoCloseable {
             throw new IllegalStateException("no JPA server build in target/ (run from the project directory after "
                     + "./mvnw test-compile): " + jars.toAbsolutePath());
         }
-        return Path.of(CLASSES).toAbsolutePath() + java.io.File.pathSeparator + Files.readString(jars).strip();
+        return Path.of(CLASSES).toAbsolutePath()
+                + java.io.File.pathSeparator
+                + Files.readString(jars).strip();
     }
 
     /** Its FHIR base URL, known at once; it answers there once {@link #awaitReady} returns. */
@@ -110,8 +115,8 @@ public final class JpaFhirServerProcess implements AutoCloseable {
         try {
             while (!Files.exists(portFile)) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("HAPI FHIR JPA server exited (" + process.exitValue() + "), see " + log
-                            + ":\n" + tail());
+                    throw new IllegalStateException(
+                            "HAPI FHIR JPA server exited (" + process.exitValue() + "), see " + log + ":\n" + tail());
                 }
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("HAPI FHIR JPA server not up after " + limit + ", see " + log);
@@ -132,7 +137,8 @@ public final class JpaFhirServerProcess implements AutoCloseable {
 
     /** A free port on 127.0.0.1 now (another process could take it before the server binds it: rare). */
     public static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -140,28 +146,54 @@ public final class JpaFhirServerProcess implements AutoCloseable {
     }
 
     /** Creates (conditionally, by MRN) a fictional patient; its server id. */
-    public String seedPatient(String mrnSystem, String mrn, String family, List<String> given, String birthDate,
+    public String seedPatient(
+            String mrnSystem,
+            String mrn,
+            String family,
+            List<String> given,
+            String birthDate,
             AdministrativeGender gender) {
         Patient patient = new Patient();
-        patient.addIdentifier().setSystem(mrnSystem).setValue(mrn)
-                .getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode("MR");
-        patient.addName().setFamily(family).setGiven(given.stream().map(org.hl7.fhir.r4.model.StringType::new).toList());
+        patient.addIdentifier()
+                .setSystem(mrnSystem)
+                .setValue(mrn)
+                .getType()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/v2-0203")
+                .setCode("MR");
+        patient.addName()
+                .setFamily(family)
+                .setGiven(given.stream()
+                        .map(org.hl7.fhir.r4.model.StringType::new)
+                        .toList());
         patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
         patient.setGender(gender);
-        return client().create().resource(patient).conditionalByUrl("Patient?identifier=" + mrnSystem + "|" + mrn)
-                .execute().getId().getIdPart();
+        return client().create()
+                .resource(patient)
+                .conditionalByUrl("Patient?identifier=" + mrnSystem + "|" + mrn)
+                .execute()
+                .getId()
+                .getIdPart();
     }
 
     /** How many resources of the type the server holds (current versions, not deleted). */
     public int count(String type) {
-        return client().search().forResource(type).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
-                .execute().getTotal();
+        return client().search()
+                .forResource(type)
+                .summaryMode(SummaryEnum.COUNT)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getTotal();
     }
 
     /** Every resource of the type, all pages. */
     public List<Resource> all(String type) {
         List<Resource> resources = new ArrayList<>();
-        Bundle page = client().search().forResource(type).count(500).returnBundle(Bundle.class).execute();
+        Bundle page = client().search()
+                .forResource(type)
+                .count(500)
+                .returnBundle(Bundle.class)
+                .execute();
         for (int pages = 0; pages < 10_000; pages++) {
             page.getEntry().forEach(e -> resources.add(e.getResource()));
             if (page.getLink(Bundle.LINK_NEXT) == null) {
@@ -181,7 +213,8 @@ public final class JpaFhirServerProcess implements AutoCloseable {
         for (Resource resource : all(type)) {
             for (Identifier identifier : identifiers(resource)) {
                 if (BRIDGE_SID.equals(identifier.getSystem())) {
-                    ids.computeIfAbsent(identifier.getValue(), k -> new HashSet<>()).add(resource.getIdPart());
+                    ids.computeIfAbsent(identifier.getValue(), k -> new HashSet<>())
+                            .add(resource.getIdPart());
                 }
             }
         }
@@ -192,9 +225,12 @@ public final class JpaFhirServerProcess implements AutoCloseable {
         if (!(resource instanceof DomainResource)) {
             return List.of();
         }
-        return resource.getNamedProperty("identifier") == null ? List.of()
+        return resource.getNamedProperty("identifier") == null
+                ? List.of()
                 : resource.getNamedProperty("identifier").getValues().stream()
-                        .filter(Identifier.class::isInstance).map(Identifier.class::cast).toList();
+                        .filter(Identifier.class::isInstance)
+                        .map(Identifier.class::cast)
+                        .toList();
     }
 
     private String tail() {

@@ -31,8 +31,10 @@ class ApiAccessAudit extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !(path.startsWith("/api/v1/documents") || path.startsWith("/api/v1/audit")
-                || path.startsWith("/api/v1/trace") || path.startsWith("/audit/"));
+        return !(path.startsWith("/api/v1/documents")
+                || path.startsWith("/api/v1/audit")
+                || path.startsWith("/api/v1/trace")
+                || path.startsWith("/audit/"));
     }
 
     @Override

@@ -38,15 +38,23 @@ public class AuditExport {
     /** How many rows the driver fetches at a time (PostgreSQL streams only inside a transaction). */
     static final int FETCH = 200;
 
-    public enum Format { NDJSON, BUNDLE }
+    public enum Format {
+        NDJSON,
+        BUNDLE
+    }
 
     /**
      * Which records: of a document's versions ({@code documentTrackingIds}; null: any document), of a patient
      * (its documents' tracking ids or its EHR Patient references; both null: any patient), recorded in
      * [from, to) (null: open).
      */
-    public record Selection(Set<String> documentTrackingIds, Set<String> patientTrackingIds, Set<String> patients,
-            Instant from, Instant to) implements Predicate<AuditRecord> {
+    public record Selection(
+            Set<String> documentTrackingIds,
+            Set<String> patientTrackingIds,
+            Set<String> patients,
+            Instant from,
+            Instant to)
+            implements Predicate<AuditRecord> {
 
         @Override
         public boolean test(AuditRecord r) {
@@ -54,7 +62,9 @@ public class AuditExport {
             boolean patient = patients == null
                     || (r.trackingId() != null && patientTrackingIds.contains(r.trackingId()))
                     || (r.patient() != null && patients.contains(r.patient()));
-            return document && patient && (from == null || !r.recordedAt().isBefore(from))
+            return document
+                    && patient
+                    && (from == null || !r.recordedAt().isBefore(from))
                     && (to == null || r.recordedAt().isBefore(to));
         }
     }
@@ -89,8 +99,7 @@ public class AuditExport {
     }
 
     /** A signed checkpoint: the chain up to {@code seq} as signed in {@code jws}. */
-    public record Checkpoint(long seq, String jws) {
-    }
+    public record Checkpoint(long seq, String jws) {}
 
     public void write(Format format, Selection selection, Optional<Checkpoint> checkpoint, OutputStream out)
             throws IOException {
@@ -107,7 +116,8 @@ public class AuditExport {
             g.writeStringField("resourceType", "Bundle");
             g.writeStringField("id", UUID.randomUUID().toString());
             g.writeStringField("type", "collection");
-            g.writeStringField("timestamp", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).toString());
+            g.writeStringField(
+                    "timestamp", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).toString());
             g.writeArrayFieldStart("entry");
             long first = records(selection, upTo, r -> entry(g, "urn:uuid:" + uuid(r.recordSha256()), r.content()));
             g.writeStartObject();
@@ -135,7 +145,8 @@ public class AuditExport {
                         }
                         each.accept(r);
                     }
-                }, upTo));
+                },
+                upTo));
         return first[0];
     }
 
@@ -155,18 +166,29 @@ public class AuditExport {
         }
         if (first > 0) {
             // hash columns only (and the hashed fields of the selected records): small rows, streamed too
-            readOnly.executeWithoutResult(status -> jdbc.query("""
+            readOnly.executeWithoutResult(status -> jdbc.query(
+                    """
                     select seq, recorded_at, kind, patient, tracking_id, content_sha256, previous_sha256, record_sha256
-                    from audit_record where seq between ? and ? order by seq""", rs -> {
-                AuditRecord r = new AuditRecord(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                        rs.getString(3), rs.getString(4), rs.getString(5), null, rs.getString(6), rs.getString(7),
-                        rs.getString(8));
-                try {
-                    link(g, r, selection.test(r));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, first, checkpoint.orElseThrow().seq()));
+                    from audit_record where seq between ? and ? order by seq""",
+                    rs -> {
+                        AuditRecord r = new AuditRecord(
+                                rs.getLong(1),
+                                rs.getObject(2, OffsetDateTime.class).toInstant(),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                null,
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getString(8));
+                        try {
+                            link(g, r, selection.test(r));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    first,
+                    checkpoint.orElseThrow().seq()));
         }
         g.writeEndArray();
         g.writeEndObject();

@@ -48,16 +48,21 @@ class AuditExportController {
     }
 
     @GetMapping("/api/v1/audit/export")
-    ResponseEntity<StreamingResponseBody> export(@RequestParam(defaultValue = "ndjson") String format,
-            @RequestParam(required = false) String patient, @RequestParam(required = false) String documentId,
-            @RequestParam(required = false) String from, @RequestParam(required = false) String to, Caller caller) {
+    ResponseEntity<StreamingResponseBody> export(
+            @RequestParam(defaultValue = "ndjson") String format,
+            @RequestParam(required = false) String patient,
+            @RequestParam(required = false) String documentId,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            Caller caller) {
         AuditExport.Format chosen;
         try {
             chosen = AuditExport.Format.valueOf(format.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return refuse("format", "format is ndjson or bundle");
         }
-        if (documentId != null && !TraceController.DOCUMENT_ID.matcher(documentId).matches()) {
+        if (documentId != null
+                && !TraceController.DOCUMENT_ID.matcher(documentId).matches()) {
             return refuse("documentId", "a documentId is 1-64 of A-Za-z0-9._-");
         }
         if (patient != null && (patient.isBlank() || patient.length() > 300)) {
@@ -80,8 +85,10 @@ class AuditExportController {
         StreamingResponseBody body = out -> export.write(chosen, selection, checkpoint, out);
         return ResponseEntity.ok()
                 .contentType(chosen == AuditExport.Format.NDJSON ? NDJSON : TraceController.FHIR_JSON)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-export."
-                        + (chosen == AuditExport.Format.NDJSON ? "ndjson" : "json") + "\"")
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        "attachment; filename=\"audit-export."
+                                + (chosen == AuditExport.Format.NDJSON ? "ndjson" : "json") + "\"")
                 .body(body);
     }
 
@@ -115,7 +122,9 @@ class AuditExportController {
     private static Instant instant(String value, boolean endOfDay) {
         if (value.length() == 10) {
             LocalDate day = LocalDate.parse(value);
-            return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return (endOfDay ? day.plusDays(1) : day)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
         }
         return OffsetDateTime.parse(value).toInstant();
     }
@@ -123,9 +132,14 @@ class AuditExportController {
     /** A refusal, as a (tiny) streamed body too: Spring streams only a declared ResponseEntity of StreamingResponseBody. */
     private ResponseEntity<StreamingResponseBody> refuse(String parameter, String why) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.VALUE)
-                .setDiagnostics(why).addExpression(parameter);
-        byte[] body = fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(outcome)
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.VALUE)
+                .setDiagnostics(why)
+                .addExpression(parameter);
+        byte[] body = fhir.newJsonParser()
+                .setPrettyPrint(true)
+                .encodeResourceToString(outcome)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return ResponseEntity.status(422).contentType(TraceController.FHIR_JSON).body(out -> out.write(body));
     }

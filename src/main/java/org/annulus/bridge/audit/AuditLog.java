@@ -36,7 +36,11 @@ public class AuditLog {
     private final Checkpoints checkpoints;
     private final AuditProperties properties;
 
-    AuditLog(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock, Checkpoints checkpoints,
+    AuditLog(
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            Clock clock,
+            Checkpoints checkpoints,
             AuditProperties properties) {
         this.jdbc = jdbc;
         // a transaction of its own: an exchange's record stays even when the caller's work rolls back
@@ -48,29 +52,47 @@ public class AuditLog {
     }
 
     /** What to append: the content (a FHIR resource as JSON) and what it can be found by. */
-    public record Entry(String kind, String patient, String trackingId, String content) {
-    }
+    public record Entry(String kind, String patient, String trackingId, String content) {}
 
     /** Appends one record at the end of the chain, in a transaction of its own; returns it. */
     public AuditRecord append(Entry entry) {
         return tx.execute(status -> {
             Head head = jdbc.sql("select last_seq, last_sha256 from audit_chain where id = 1 for update")
-                    .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2))).single();
+                    .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2)))
+                    .single();
             // microseconds: what both databases store, so the hash recomputes from the stored value
             Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
             long seq = head.seq() + 1;
             String contentHash = sha256(entry.content());
-            String recordHash = recordHash(seq, at, entry.kind(), entry.patient(), entry.trackingId(), contentHash,
-                    head.sha256());
-            AuditRecord record = new AuditRecord(seq, at, entry.kind(), entry.patient(), entry.trackingId(),
-                    entry.content(), contentHash, head.sha256(), recordHash);
+            String recordHash =
+                    recordHash(seq, at, entry.kind(), entry.patient(), entry.trackingId(), contentHash, head.sha256());
+            AuditRecord record = new AuditRecord(
+                    seq,
+                    at,
+                    entry.kind(),
+                    entry.patient(),
+                    entry.trackingId(),
+                    entry.content(),
+                    contentHash,
+                    head.sha256(),
+                    recordHash);
             jdbc.sql("""
                     insert into audit_record (seq, recorded_at, kind, patient, tracking_id, content, content_sha256,
                         previous_sha256, record_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(seq, OffsetDateTime.ofInstant(at, ZoneOffset.UTC), entry.kind(), entry.patient(),
-                            entry.trackingId(), entry.content(), contentHash, head.sha256(), recordHash)
+                    .params(
+                            seq,
+                            OffsetDateTime.ofInstant(at, ZoneOffset.UTC),
+                            entry.kind(),
+                            entry.patient(),
+                            entry.trackingId(),
+                            entry.content(),
+                            contentHash,
+                            head.sha256(),
+                            recordHash)
                     .update();
-            jdbc.sql("update audit_chain set last_seq = ?, last_sha256 = ? where id = 1").params(seq, recordHash).update();
+            jdbc.sql("update audit_chain set last_seq = ?, last_sha256 = ? where id = 1")
+                    .params(seq, recordHash)
+                    .update();
             if (seq % properties.checkpointEvery() == 0) {
                 checkpoints.sign(seq, recordHash, at);
             }
@@ -82,7 +104,8 @@ public class AuditLog {
     public void checkpoint() {
         tx.executeWithoutResult(status -> {
             Head head = jdbc.sql("select last_seq, last_sha256 from audit_chain where id = 1 for update")
-                    .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2))).single();
+                    .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2)))
+                    .single();
             if (head.seq() > 0 && !checkpoints.exists(head.seq())) {
                 checkpoints.sign(head.seq(), head.sha256(), clock.instant());
             }
@@ -129,27 +152,46 @@ public class AuditLog {
     }
 
     static AuditRecord record(ResultSet rs, int row) throws SQLException {
-        return new AuditRecord(rs.getLong("seq"), rs.getObject("recorded_at", OffsetDateTime.class).toInstant(),
-                rs.getString("kind"), rs.getString("patient"), rs.getString("tracking_id"), rs.getString("content"),
-                rs.getString("content_sha256"), rs.getString("previous_sha256"), rs.getString("record_sha256"));
+        return new AuditRecord(
+                rs.getLong("seq"),
+                rs.getObject("recorded_at", OffsetDateTime.class).toInstant(),
+                rs.getString("kind"),
+                rs.getString("patient"),
+                rs.getString("tracking_id"),
+                rs.getString("content"),
+                rs.getString("content_sha256"),
+                rs.getString("previous_sha256"),
+                rs.getString("record_sha256"));
     }
 
-    static String recordHash(long seq, Instant at, String kind, String patient, String trackingId,
-            String contentHash, String previousHash) {
+    static String recordHash(
+            long seq,
+            Instant at,
+            String kind,
+            String patient,
+            String trackingId,
+            String contentHash,
+            String previousHash) {
         // fields joined by a separator that none of them contains
-        return sha256(String.join("\n", Long.toString(seq), at.toString(), kind, patient == null ? "" : patient,
-                trackingId == null ? "" : trackingId, contentHash, previousHash));
+        return sha256(String.join(
+                "\n",
+                Long.toString(seq),
+                at.toString(),
+                kind,
+                patient == null ? "" : patient,
+                trackingId == null ? "" : trackingId,
+                contentHash,
+                previousHash));
     }
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private record Head(long seq, String sha256) {
-    }
+    private record Head(long seq, String sha256) {}
 }

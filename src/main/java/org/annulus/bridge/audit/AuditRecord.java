@@ -15,6 +15,13 @@ import java.time.Instant;
  * @param previousSha256 the {@code recordSha256} of the record before (64 zeros before the first)
  * @param recordSha256   SHA-256 over seq, time, kind, patient, tracking id, content hash and previous hash
  */
-public record AuditRecord(long seq, Instant recordedAt, String kind, String patient, String trackingId,
-        String content, String contentSha256, String previousSha256, String recordSha256) {
-}
+public record AuditRecord(
+        long seq,
+        Instant recordedAt,
+        String kind,
+        String patient,
+        String trackingId,
+        String content,
+        String contentSha256,
+        String previousSha256,
+        String recordSha256) {}

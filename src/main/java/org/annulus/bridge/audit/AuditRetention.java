@@ -30,8 +30,13 @@ public class AuditRetention {
     private final Clock clock;
     private final AuditLog auditLog;
 
-    AuditRetention(JdbcClient jdbc, PlatformTransactionManager transactions, Checkpoints checkpoints,
-            AuditProperties properties, Clock clock, AuditLog auditLog) {
+    AuditRetention(
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            Checkpoints checkpoints,
+            AuditProperties properties,
+            Clock clock,
+            AuditLog auditLog) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.checkpoints = checkpoints;
@@ -44,8 +49,10 @@ public class AuditRetention {
     void purge() {
         int purged = purgeBefore(clock.instant().minus(properties.retention()));
         if (purged > 0) {
-            log.info("audit retention: {} record(s) older than {} purged; the chain now starts at a signed checkpoint",
-                    purged, properties.retention());
+            log.info(
+                    "audit retention: {} record(s) older than {} purged; the chain now starts at a signed checkpoint",
+                    purged,
+                    properties.retention());
         }
     }
 
@@ -58,20 +65,31 @@ public class AuditRetention {
     /** Purges the records appended before {@code cutoff}; returns how many. */
     public int purgeBefore(Instant cutoff) {
         Integer purged = tx.execute(status -> {
-            long start = jdbc.sql("select start_seq from audit_chain where id = 1 for update").query(Long.class).single();
+            long start = jdbc.sql("select start_seq from audit_chain where id = 1 for update")
+                    .query(Long.class)
+                    .single();
             Long cut = jdbc.sql("select max(seq) from audit_record where recorded_at < ?")
-                    .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC)).query(Long.class).optional().orElse(null);
+                    .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+                    .query(Long.class)
+                    .optional()
+                    .orElse(null);
             if (cut == null || cut <= start) {
                 return 0;
             }
-            String hash = jdbc.sql("select record_sha256 from audit_record where seq = ?").param(cut)
-                    .query(String.class).single();
+            String hash = jdbc.sql("select record_sha256 from audit_record where seq = ?")
+                    .param(cut)
+                    .query(String.class)
+                    .single();
             if (!checkpoints.exists(cut)) {
                 checkpoints.sign(cut, hash, clock.instant());
             }
-            int deleted = jdbc.sql("delete from audit_record where seq <= ?").param(cut).update();
+            int deleted = jdbc.sql("delete from audit_record where seq <= ?")
+                    .param(cut)
+                    .update();
             jdbc.sql("delete from audit_checkpoint where seq < ?").param(cut).update();
-            jdbc.sql("update audit_chain set start_seq = ?, start_sha256 = ? where id = 1").params(cut, hash).update();
+            jdbc.sql("update audit_chain set start_seq = ?, start_sha256 = ? where id = 1")
+                    .params(cut, hash)
+                    .update();
             return deleted;
         });
         return purged == null ? 0 : purged;

@@ -29,8 +29,7 @@ final class BalpEvents {
     static final String TRACKING_SYSTEM = "http://annulus.org/fhir/sid/tracking-id";
     static final String MODULE = "Annulus Bridge";
 
-    private BalpEvents() {
-    }
+    private BalpEvents() {}
 
     /** A RESTful interaction; {@code client} / {@code server} are filled in by the caller. */
     static AuditEvent rest(String interaction, Instant at, int status) {
@@ -66,8 +65,9 @@ final class BalpEvents {
         AuditEvent.AuditEventAgentComponent agent = event.addAgent()
                 .setType(new CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
                 .setRequestor(true);
-        Reference who = new Reference().setIdentifier(new Identifier().setSystem(CLIENT_SYSTEM)
-                .setValue(clientId == null ? "anonymous" : clientId));
+        Reference who = new Reference()
+                .setIdentifier(
+                        new Identifier().setSystem(CLIENT_SYSTEM).setValue(clientId == null ? "anonymous" : clientId));
         agent.setWho(us ? who.setDisplay(MODULE) : who);
     }
 
@@ -82,33 +82,39 @@ final class BalpEvents {
     }
 
     static void patient(AuditEvent event, String patientReference) {
-        event.addEntity().setWhat(new Reference(patientReference))
+        event.addEntity()
+                .setWhat(new Reference(patientReference))
                 .setType(new Coding(ENTITY_TYPE, "1", "Person"))
                 .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
     }
 
     static void resource(AuditEvent event, String reference) {
-        event.addEntity().setWhat(new Reference(reference))
+        event.addEntity()
+                .setWhat(new Reference(reference))
                 .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
                 .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
     }
 
     static void document(AuditEvent event, String trackingId) {
-        event.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem(TRACKING_SYSTEM)
-                        .setValue(trackingId)))
+        event.addEntity()
+                .setWhat(new Reference()
+                        .setIdentifier(
+                                new Identifier().setSystem(TRACKING_SYSTEM).setValue(trackingId)))
                 .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
                 .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
     }
 
     /** The query as sent (it may hold an MRN: kept here, in the audit store, and nowhere else). */
     static void query(AuditEvent event, String query) {
-        event.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+        event.addEntity()
+                .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
                 .setRole(new Coding(OBJECT_ROLE, "24", "Query"))
                 .setQuery(query.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void source(AuditEvent event) {
-        event.getSource().setObserver(new Reference().setDisplay(MODULE))
+        event.getSource()
+                .setObserver(new Reference().setDisplay(MODULE))
                 .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
     }
 

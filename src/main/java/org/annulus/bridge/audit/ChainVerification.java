@@ -14,8 +14,8 @@ import java.util.List;
  *                              key from an earlier run): their hashes were checked, their signatures not
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChainVerification(String status, long records, long checkpoints, Break firstBroken,
-        List<Long> unverifiedCheckpoints) {
+public record ChainVerification(
+        String status, long records, long checkpoints, Break firstBroken, List<Long> unverifiedCheckpoints) {
 
     /**
      * @param seq      the record (or checkpoint) where it breaks
@@ -25,15 +25,15 @@ public record ChainVerification(String status, long records, long checkpoints, B
      * @param found    the value stored, if one
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Break(long seq, String what, String problem, String expected, String found) {
-    }
+    public record Break(long seq, String what, String problem, String expected, String found) {}
 
     public boolean ok() {
         return firstBroken == null;
     }
 
     static ChainVerification ok(long records, long checkpoints, List<Long> unverified) {
-        return new ChainVerification("OK", records, checkpoints, null, unverified.isEmpty() ? null : List.copyOf(unverified));
+        return new ChainVerification(
+                "OK", records, checkpoints, null, unverified.isEmpty() ? null : List.copyOf(unverified));
     }
 
     static ChainVerification broken(long records, long checkpoints, Break at) {

@@ -46,27 +46,34 @@ class Checkpoints {
             throw new IllegalStateException(e);
         }
         jdbc.sql("insert into audit_checkpoint (seq, record_sha256, signed_at, jws) values (?, ?, ?, ?)")
-                .params(seq, recordSha256, OffsetDateTime.ofInstant(at, ZoneOffset.UTC), jws).update();
+                .params(seq, recordSha256, OffsetDateTime.ofInstant(at, ZoneOffset.UTC), jws)
+                .update();
     }
 
     boolean exists(long seq) {
-        return jdbc.sql("select count(*) from audit_checkpoint where seq = ?").param(seq).query(Long.class).single() > 0;
+        return jdbc.sql("select count(*) from audit_checkpoint where seq = ?")
+                        .param(seq)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     Optional<String> latest() {
         return jdbc.sql("select jws from audit_checkpoint order by seq desc fetch first 1 rows only")
-                .query(String.class).optional();
+                .query(String.class)
+                .optional();
     }
 
     /** A stored checkpoint. */
-    record Stored(long seq, String recordSha256, String jws) {
-    }
+    record Stored(long seq, String recordSha256, String jws) {}
 
     Map<Long, Stored> from(long seq) {
         Map<Long, Stored> all = new LinkedHashMap<>();
-        jdbc.sql("select seq, record_sha256, jws from audit_checkpoint where seq >= ? order by seq").param(seq)
+        jdbc.sql("select seq, record_sha256, jws from audit_checkpoint where seq >= ? order by seq")
+                .param(seq)
                 .query((rs, n) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                .list().forEach(c -> all.put(c.seq(), c));
+                .list()
+                .forEach(c -> all.put(c.seq(), c));
         return all;
     }
 
@@ -78,8 +85,8 @@ class Checkpoints {
             if (key == null) {
                 return Optional.of(UNKNOWN_KEY);
             }
-            if (!jws.verify(new DefaultJWSVerifierFactory().createJWSVerifier(jws.getHeader(),
-                    ((AsymmetricJWK) key).toPublicKey()))) {
+            if (!jws.verify(new DefaultJWSVerifierFactory()
+                    .createJWSVerifier(jws.getHeader(), ((AsymmetricJWK) key).toPublicKey()))) {
                 return Optional.of("signature does not verify");
             }
             JsonNode payload = JSON.readTree(jws.getPayload().toString());

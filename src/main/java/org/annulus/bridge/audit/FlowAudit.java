@@ -41,12 +41,17 @@ class FlowAudit {
         if (patient != null) {
             BalpEvents.patient(event, patient);
         }
-        if (exchange.resourceType() != null && exchange.resourceId() != null && !"Patient".equals(exchange.resourceType())) {
-            BalpEvents.resource(event, exchange.resourceType() + "/" + exchange.resourceId()
-                    + (exchange.version() != null ? "/_history/" + exchange.version() : ""));
+        if (exchange.resourceType() != null
+                && exchange.resourceId() != null
+                && !"Patient".equals(exchange.resourceType())) {
+            BalpEvents.resource(
+                    event,
+                    exchange.resourceType() + "/" + exchange.resourceId()
+                            + (exchange.version() != null ? "/_history/" + exchange.version() : ""));
         }
         if (exchange.query() != null) {
-            BalpEvents.query(event, (exchange.resourceType() == null ? "" : exchange.resourceType()) + "?" + exchange.query());
+            BalpEvents.query(
+                    event, (exchange.resourceType() == null ? "" : exchange.resourceType()) + "?" + exchange.query());
         }
         append(event, patient, null);
     }
@@ -55,8 +60,8 @@ class FlowAudit {
     @EventListener
     void onProvenance(ProvenanceWritten written) {
         try {
-            auditLog.append(new AuditLog.Entry(AuditLog.PROVENANCE, written.patient(), written.trackingId(),
-                    written.provenance()));
+            auditLog.append(new AuditLog.Entry(
+                    AuditLog.PROVENANCE, written.patient(), written.trackingId(), written.provenance()));
         } catch (RuntimeException e) {
             log.error("audit: appending a Provenance failed ({})", e.getClass().getSimpleName());
         }
@@ -72,7 +77,10 @@ class FlowAudit {
 
     void append(AuditEvent event, String patient, String trackingId) {
         try {
-            auditLog.append(new AuditLog.Entry(AuditLog.AUDIT_EVENT, patient, trackingId,
+            auditLog.append(new AuditLog.Entry(
+                    AuditLog.AUDIT_EVENT,
+                    patient,
+                    trackingId,
                     fhir.newJsonParser().encodeResourceToString(event)));
         } catch (RuntimeException e) {
             log.error("audit: appending an AuditEvent failed ({})", e.getClass().getSimpleName());

@@ -1,5 +1,4 @@
 package org.annulus.bridge.document;
 
 /** The clinician who wrote the document, by NPI. */
-public record Author(String npi, String name) {
-}
+public record Author(String npi, String name) {}

@@ -13,11 +13,26 @@ import java.util.Optional;
  * hospital's number of the assessment visit (see mapping.VisitProperties).
  */
 public record CandidacyAssessment(
-        DocumentKind kind, String schemaVersion, String documentId, int version, DocumentStatus status,
-        OffsetDateTime recordedAt, PatientIdentity patient, Author author,
-        LegPain legPain, Boolean axialPainOnly, Integer backPainNrs, BigDecimal odi, List<ImagingStudy> imaging,
-        ConservativeCare conservativeCare, Exclusions exclusions, Exam exam, RedFlags redFlags,
-        Contraindications contraindications, Consent consent, Determination determination,
+        DocumentKind kind,
+        String schemaVersion,
+        String documentId,
+        int version,
+        DocumentStatus status,
+        OffsetDateTime recordedAt,
+        PatientIdentity patient,
+        Author author,
+        LegPain legPain,
+        Boolean axialPainOnly,
+        Integer backPainNrs,
+        BigDecimal odi,
+        List<ImagingStudy> imaging,
+        ConservativeCare conservativeCare,
+        Exclusions exclusions,
+        Exam exam,
+        RedFlags redFlags,
+        Contraindications contraindications,
+        Consent consent,
+        Determination determination,
         String visit)
         implements ClinicalDocument {
 
@@ -34,7 +49,12 @@ public record CandidacyAssessment(
      * @param pattern v1.1; null means dermatomal, the only pattern v1 can express
      * @param attributedToDisc v1.1; the clinician's attribution of the leg pain to the torn disc
      */
-    public record LegPain(Side side, PainPattern pattern, List<String> dermatomes, LocalDate onset, Integer nrs,
+    public record LegPain(
+            Side side,
+            PainPattern pattern,
+            List<String> dermatomes,
+            LocalDate onset,
+            Integer nrs,
             Boolean attributedToDisc) {
         public LegPain {
             dermatomes = dermatomes == null ? List.of() : List.copyOf(dermatomes);
@@ -46,8 +66,10 @@ public record CandidacyAssessment(
     }
 
     public enum PainPattern {
-        @JsonProperty("dermatomal") DERMATOMAL,
-        @JsonProperty("non-dermatomal") NON_DERMATOMAL
+        @JsonProperty("dermatomal")
+        DERMATOMAL,
+        @JsonProperty("non-dermatomal")
+        NON_DERMATOMAL
     }
 
     public record ImagingStudy(String modality, LocalDate date, List<ImagingFinding> findings) {
@@ -56,21 +78,30 @@ public record CandidacyAssessment(
         }
     }
 
-    public record ImagingFinding(DiscLevel level, boolean annularTear, String tearLocation,
-            Boolean highIntensityZone, BigDecimal discHeightPreservedPercent) {
-    }
+    public record ImagingFinding(
+            DiscLevel level,
+            boolean annularTear,
+            String tearLocation,
+            Boolean highIntensityZone,
+            BigDecimal discHeightPreservedPercent) {}
 
-    public record ConservativeCare(LocalDate startedOn, Integer physicalTherapyWeeks, List<String> medications,
-            Integer epiduralSteroidInjections, String outcome) {
+    public record ConservativeCare(
+            LocalDate startedOn,
+            Integer physicalTherapyWeeks,
+            List<String> medications,
+            Integer epiduralSteroidInjections,
+            String outcome) {
         public ConservativeCare {
             medications = medications == null ? List.of() : List.copyOf(medications);
         }
     }
 
     /** @param stenosis v1.1: where the stenosis is and whether it causes neurogenic claudication */
-    public record Exclusions(boolean severeStenosisWithProgressiveDeficit, boolean facetMediatedPain,
-            boolean sacroiliacPain, Stenosis stenosis) {
-    }
+    public record Exclusions(
+            boolean severeStenosisWithProgressiveDeficit,
+            boolean facetMediatedPain,
+            boolean sacroiliacPain,
+            Stenosis stenosis) {}
 
     public record Stenosis(List<DiscLevel> levels, Boolean neurogenicClaudication) {
         public Stenosis {
@@ -88,20 +119,20 @@ public record CandidacyAssessment(
     }
 
     /** A nerve tension sign on one side; {@code angleDegrees} only for the straight-leg raise. */
-    public record TensionSign(Side side, boolean positive, Integer angleDegrees) {
-    }
+    public record TensionSign(Side side, boolean positive, Integer angleDegrees) {}
 
     /** Neurological findings of one nerve root on one side; each part optional. */
-    public record RootFinding(String root, Side side, Integer motorGrade, String sensory, String reflex) {
-    }
+    public record RootFinding(String root, Side side, Integer motorGrade, String sensory, String reflex) {}
 
     /** v1.1: red flags, each explicitly answered. */
-    public record RedFlags(boolean caudaEquinaSigns, boolean progressiveNeurologicDeficit) {
-    }
+    public record RedFlags(boolean caudaEquinaSigns, boolean progressiveNeurologicDeficit) {}
 
     /** v1.1: contraindications to the injection, each explicitly answered. */
-    public record Contraindications(boolean activeInfection, boolean anticoagulationOrBleedingDisorder,
-            boolean pregnancy, boolean fibrinSealantAllergy) {
+    public record Contraindications(
+            boolean activeInfection,
+            boolean anticoagulationOrBleedingDisorder,
+            boolean pregnancy,
+            boolean fibrinSealantAllergy) {
 
         public boolean any() {
             return activeInfection || anticoagulationOrBleedingDisorder || pregnancy || fibrinSealantAllergy;
@@ -109,8 +140,7 @@ public record CandidacyAssessment(
     }
 
     /** v1.1: informed consent to the injection. */
-    public record Consent(boolean obtained, LocalDate date) {
-    }
+    public record Consent(boolean obtained, LocalDate date) {}
 
     /** @param criteria v1.1: the clinician's judgement of each inclusion criterion */
     public record Determination(Decision decision, List<DiscLevel> targetLevels, String rationale, Criteria criteria) {
@@ -120,13 +150,16 @@ public record CandidacyAssessment(
     }
 
     /** The clinician's per-criterion judgement; a criterion not stated is null, never guessed. */
-    public record Criteria(Boolean tearAtConcordantLevel, Boolean discHeightPreserved, Boolean conservativeCareFailed) {
-    }
+    public record Criteria(
+            Boolean tearAtConcordantLevel, Boolean discHeightPreserved, Boolean conservativeCareFailed) {}
 
     public enum Decision {
-        @JsonProperty("candidate") CANDIDATE,
-        @JsonProperty("not-candidate") NOT_CANDIDATE,
-        @JsonProperty("refer-surgical") REFER_SURGICAL
+        @JsonProperty("candidate")
+        CANDIDATE,
+        @JsonProperty("not-candidate")
+        NOT_CANDIDATE,
+        @JsonProperty("refer-surgical")
+        REFER_SURGICAL
     }
 
     @Override

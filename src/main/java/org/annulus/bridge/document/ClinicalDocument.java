@@ -5,7 +5,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.OffsetDateTime;
 
 /** One clinic document of any kind; the envelope fields every kind shares. */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "kind", visible = true)
+@JsonTypeInfo(
+        use = JsonTypeInfo.Id.NAME,
+        include = JsonTypeInfo.As.EXISTING_PROPERTY,
+        property = "kind",
+        visible = true)
 @JsonSubTypes({
     @JsonSubTypes.Type(value = CandidacyAssessment.class, name = "candidacy-assessment"),
     @JsonSubTypes.Type(value = ProcedureNote.class, name = "procedure-note"),

@@ -1,5 +1,4 @@
 package org.annulus.bridge.document;
 
 /** A complication of the procedure or an adverse event during recovery. */
-public record ClinicalEvent(String code, String description, String severity) {
-}
+public record ClinicalEvent(String code, String description, String severity) {}

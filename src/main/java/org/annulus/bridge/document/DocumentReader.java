@@ -56,8 +56,13 @@ public final class DocumentReader {
 
     private static String reasonOf(IOException e) {
         if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
-            return "not a valid " + f.getTargetType().getSimpleName().replace("OffsetDateTime", "date-time")
-                    .replace("LocalDate", "date").replace("int", "integer").replace("Integer", "integer");
+            return "not a valid "
+                    + f.getTargetType()
+                            .getSimpleName()
+                            .replace("OffsetDateTime", "date-time")
+                            .replace("LocalDate", "date")
+                            .replace("int", "integer")
+                            .replace("Integer", "integer");
         }
         if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException) {
             return "out of range";

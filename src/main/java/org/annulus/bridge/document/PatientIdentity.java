@@ -4,7 +4,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /** Who the document is about, as the clinic knows the patient: the hospital MRN and demographics. */
-public record PatientIdentity(String mrn, String mrnSystem, String family, List<String> given, LocalDate birthDate, String sex) {
+public record PatientIdentity(
+        String mrn, String mrnSystem, String family, List<String> given, LocalDate birthDate, String sex) {
 
     public PatientIdentity {
         given = given == null ? List.of() : List.copyOf(given);
@@ -25,8 +26,9 @@ public record PatientIdentity(String mrn, String mrnSystem, String family, List<
      */
     public String identifierKey() {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    ("annulus-bridge patient key v1\n" + mrnSystem + "|" + mrn).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("annulus-bridge patient key v1\n" + mrnSystem + "|" + mrn)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return "p" + java.util.HexFormat.of().formatHex(digest, 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);

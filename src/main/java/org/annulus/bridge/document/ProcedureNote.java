@@ -9,11 +9,27 @@ import java.util.List;
  * Fields after {@code narrative} are contract v1.1 (optional; null or empty in a v1 document).
  */
 public record ProcedureNote(
-        DocumentKind kind, String schemaVersion, String documentId, int version, DocumentStatus status,
-        String candidacyDocumentId, PatientIdentity patient, Author author, String facility,
-        OffsetDateTime start, OffsetDateTime end, String guidance, Anesthesia anesthesia,
-        List<TreatedLevel> levels, List<ClinicalEvent> complications, String disposition, String narrative,
-        String visit, Administration prophylacticAntibiotic, Contrast contrast, BigDecimal fluoroscopyTimeSeconds)
+        DocumentKind kind,
+        String schemaVersion,
+        String documentId,
+        int version,
+        DocumentStatus status,
+        String candidacyDocumentId,
+        PatientIdentity patient,
+        Author author,
+        String facility,
+        OffsetDateTime start,
+        OffsetDateTime end,
+        String guidance,
+        Anesthesia anesthesia,
+        List<TreatedLevel> levels,
+        List<ClinicalEvent> complications,
+        String disposition,
+        String narrative,
+        String visit,
+        Administration prophylacticAntibiotic,
+        Contrast contrast,
+        BigDecimal fluoroscopyTimeSeconds)
         implements ClinicalDocument {
 
     public ProcedureNote {
@@ -28,16 +44,13 @@ public record ProcedureNote(
         }
     }
 
-    public record TreatedLevel(DiscLevel level, String approach, BigDecimal fibrinVolumeMl, String productLot) {
-    }
+    public record TreatedLevel(DiscLevel level, String approach, BigDecimal fibrinVolumeMl, String productLot) {}
 
     /** A drug given during the session (v1.1): agent as named by the clinic, dose and route. */
-    public record Administration(String agent, BigDecimal dose, String unit, String route, OffsetDateTime givenAt) {
-    }
+    public record Administration(String agent, BigDecimal dose, String unit, String route, OffsetDateTime givenAt) {}
 
     /** Contrast medium injected to confirm needle position (v1.1). */
-    public record Contrast(String agent, BigDecimal volumeMl) {
-    }
+    public record Contrast(String agent, BigDecimal volumeMl) {}
 
     @Override
     public OffsetDateTime clinicalTime() {

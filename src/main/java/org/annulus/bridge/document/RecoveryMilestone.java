@@ -10,10 +10,25 @@ import java.util.List;
  * patient global impression of change (PGIC, 1 very much improved to 7 very much worse).
  */
 public record RecoveryMilestone(
-        DocumentKind kind, String schemaVersion, String documentId, int version, DocumentStatus status,
-        String procedureDocumentId, PatientIdentity patient, Author author, OffsetDateTime recordedAt,
-        String milestone, Integer daysSinceProcedure, Integer legPainNrs, Integer backPainNrs, BigDecimal odi,
-        List<ClinicalEvent> adverseEvents, String note, String visit, Side legPainSide, Integer pgic)
+        DocumentKind kind,
+        String schemaVersion,
+        String documentId,
+        int version,
+        DocumentStatus status,
+        String procedureDocumentId,
+        PatientIdentity patient,
+        Author author,
+        OffsetDateTime recordedAt,
+        String milestone,
+        Integer daysSinceProcedure,
+        Integer legPainNrs,
+        Integer backPainNrs,
+        BigDecimal odi,
+        List<ClinicalEvent> adverseEvents,
+        String note,
+        String visit,
+        Side legPainSide,
+        Integer pgic)
         implements ClinicalDocument {
 
     public RecoveryMilestone {
@@ -22,9 +37,26 @@ public record RecoveryMilestone(
 
     /** This milestone with the side of its leg pain (for a v1 follow-up, the side of its baseline). */
     public RecoveryMilestone withLegPainSide(Side side) {
-        return new RecoveryMilestone(kind, schemaVersion, documentId, version, status, procedureDocumentId, patient,
-                author, recordedAt, milestone, daysSinceProcedure, legPainNrs, backPainNrs, odi, adverseEvents, note,
-                visit, side, pgic);
+        return new RecoveryMilestone(
+                kind,
+                schemaVersion,
+                documentId,
+                version,
+                status,
+                procedureDocumentId,
+                patient,
+                author,
+                recordedAt,
+                milestone,
+                daysSinceProcedure,
+                legPainNrs,
+                backPainNrs,
+                odi,
+                adverseEvents,
+                note,
+                visit,
+                side,
+                pgic);
     }
 
     @Override

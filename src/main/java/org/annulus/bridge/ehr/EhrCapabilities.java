@@ -34,13 +34,17 @@ class EhrCapabilities {
 
     Snapshot of(IGenericClient client) {
         Snapshot current = snapshot.get();
-        if (current != null && Duration.between(current.readAt(), clock.instant()).compareTo(REFRESH) < 0) {
+        if (current != null
+                && Duration.between(current.readAt(), clock.instant()).compareTo(REFRESH) < 0) {
             return current;
         }
-        CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+        CapabilityStatement statement =
+                client.capabilities().ofType(CapabilityStatement.class).execute();
         Snapshot fresh = Snapshot.from(statement, clock.instant());
         snapshot.set(fresh);
-        log.info("EHR capabilities: transaction {}, writable types {}", fresh.transaction() ? "yes" : "no",
+        log.info(
+                "EHR capabilities: transaction {}, writable types {}",
+                fresh.transaction() ? "yes" : "no",
                 fresh.creatable().keySet().stream().sorted().toList());
         return fresh;
     }
@@ -55,12 +59,14 @@ class EhrCapabilities {
         static Snapshot from(CapabilityStatement statement, Instant at) {
             CapabilityStatementRestComponent rest = statement.getRest().stream()
                     .filter(r -> r.getMode() == CapabilityStatement.RestfulCapabilityMode.SERVER)
-                    .findFirst().orElseGet(CapabilityStatementRestComponent::new);
+                    .findFirst()
+                    .orElseGet(CapabilityStatementRestComponent::new);
             boolean transaction = rest.getInteraction().stream()
                     .anyMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
             Map<String, Boolean> creatable = rest.getResource().stream()
                     .filter(r -> interactions(r).contains(CapabilityStatement.TypeRestfulInteraction.CREATE))
-                    .collect(Collectors.toMap(r -> r.getType(),
+                    .collect(Collectors.toMap(
+                            r -> r.getType(),
                             r -> interactions(r).contains(CapabilityStatement.TypeRestfulInteraction.UPDATE),
                             (a, b) -> a || b));
             return new Snapshot(at, transaction, creatable);

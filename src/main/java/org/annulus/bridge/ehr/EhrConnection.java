@@ -29,10 +29,13 @@ public class EhrConnection {
     private final ReentrantLock probing = new ReentrantLock();
     private volatile Probe lastProbe;
 
-    private record Probe(Report report, Instant at) {
-    }
+    private record Probe(Report report, Instant at) {}
 
-    EhrConnection(EhrEndpoint endpoint, EhrProperties properties, SmartAuthorization smart, Clock clock,
+    EhrConnection(
+            EhrEndpoint endpoint,
+            EhrProperties properties,
+            SmartAuthorization smart,
+            Clock clock,
             EhrTransport transport) {
         this.transport = transport;
         this.endpoint = endpoint;
@@ -81,7 +84,8 @@ public class EhrConnection {
     }
 
     private boolean fresh(Probe probe) {
-        return probe != null && probe.at() != Instant.MIN
+        return probe != null
+                && probe.at() != Instant.MIN
                 && clock.instant().isBefore(probe.at().plus(properties.probeInterval()));
     }
 
@@ -89,8 +93,8 @@ public class EhrConnection {
     public Report check() {
         Optional<String> base = endpoint.knownBaseUrl();
         if (base.isEmpty()) {
-            SmartStatus.Step waiting = new SmartStatus.Step(false, "EHR endpoint not known yet (web server not started)",
-                    null, null);
+            SmartStatus.Step waiting =
+                    new SmartStatus.Step(false, "EHR endpoint not known yet (web server not started)", null, null);
             return new Report(null, waiting, new SmartStatus(waiting, waiting));
         }
         return new Report(base.get(), reach(base.get()), smart.status());
@@ -98,15 +102,24 @@ public class EhrConnection {
 
     /** {@code GET [base]/metadata} without a token: the CapabilityStatement is public on SMART servers. */
     private SmartStatus.Step reach(String base) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
-                .sslContext(transport.sslContext()).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(properties.connectTimeout())
+                .sslContext(transport.sslContext())
+                .build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/metadata"))
-                .timeout(properties.readTimeout()).header("Accept", "application/fhir+json").GET().build();
+                .timeout(properties.readTimeout())
+                .header("Accept", "application/fhir+json")
+                .GET()
+                .build();
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return new SmartStatus.Step(true, "reachable, GET /metadata answered HTTP " + status, null, null);
         } catch (IOException e) {
-            return new SmartStatus.Step(false, "not reachable (" + e.getClass().getSimpleName() + ")", null,
+            return new SmartStatus.Step(
+                    false,
+                    "not reachable (" + e.getClass().getSimpleName() + ")",
+                    null,
                     "bridge.ehr.base-url, DNS, the network path and firewall from the bridge to the EHR,"
                             + " and the EHR's TLS certificate");
         } catch (InterruptedException e) {

@@ -33,8 +33,13 @@ class EhrEndpoint {
         events.publishEvent(event);
     }
 
-    EhrEndpoint(FhirContext fhir, EhrProperties properties, SmartAuthorization smart, EhrTransport transport,
-            org.springframework.context.ApplicationEventPublisher events, java.time.Clock clock) {
+    EhrEndpoint(
+            FhirContext fhir,
+            EhrProperties properties,
+            SmartAuthorization smart,
+            EhrTransport transport,
+            org.springframework.context.ApplicationEventPublisher events,
+            java.time.Clock clock) {
         this.events = events;
         this.clock = clock;
         this.fhir = fhir;
@@ -44,8 +49,8 @@ class EhrEndpoint {
         factory.setConnectTimeout((int) properties.connectTimeout().toMillis());
         factory.setSocketTimeout((int) properties.readTimeout().toMillis());
         // Our own HTTP client: the EHR trust store, and no redirect that would carry the token to another host.
-        factory.setHttpClient(EhrHttpClient.create(transport.sslContext(), properties.connectTimeout(),
-                properties.readTimeout()));
+        factory.setHttpClient(
+                EhrHttpClient.create(transport.sslContext(), properties.connectTimeout(), properties.readTimeout()));
         // The capability check is ours to do once, not HAPI's before every call.
         factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
         if (!properties.usesSandbox()) {
@@ -56,7 +61,8 @@ class EhrEndpoint {
     @EventListener
     void onWebServerReady(WebServerInitializedEvent event) {
         // A separate management port fires this event too; the sandbox lives on the main one.
-        if (properties.usesSandbox() && !"management".equals(event.getApplicationContext().getServerNamespace())) {
+        if (properties.usesSandbox()
+                && !"management".equals(event.getApplicationContext().getServerNamespace())) {
             String sandbox = "http://127.0.0.1:" + event.getWebServer().getPort() + "/sandbox/fhir";
             if (client.get() == null) {
                 client.set(authorized(sandbox, true));
@@ -82,7 +88,8 @@ class EhrEndpoint {
     IGenericClient client() {
         IGenericClient c = client.get();
         if (c == null) {
-            throw new IllegalStateException("EHR endpoint not ready: no bridge.ehr.base-url and the web server has not started");
+            throw new IllegalStateException(
+                    "EHR endpoint not ready: no bridge.ehr.base-url and the web server has not started");
         }
         return c;
     }

@@ -17,8 +17,16 @@ import java.time.Instant;
  * @param status       the HTTP status of the answer
  * @param at           when the answer came
  */
-public record EhrExchange(String baseUrl, String method, String interaction, String resourceType, String resourceId,
-        String version, String query, int status, Instant at) {
+public record EhrExchange(
+        String baseUrl,
+        String method,
+        String interaction,
+        String resourceType,
+        String resourceId,
+        String version,
+        String query,
+        int status,
+        Instant at) {
 
     public boolean succeeded() {
         return status >= 200 && status < 300;

@@ -19,12 +19,11 @@ final class EhrHttpClient {
 
     static final int POOL = 20;
 
-    private EhrHttpClient() {
-    }
+    private EhrHttpClient() {}
 
     static HttpClient create(SSLContext tls, Duration connectTimeout, Duration readTimeout) {
-        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(
-                RegistryBuilder.<ConnectionSocketFactory>create()
+        PoolingHttpClientConnectionManager pool =
+                new PoolingHttpClientConnectionManager(RegistryBuilder.<ConnectionSocketFactory>create()
                         .register("http", PlainConnectionSocketFactory.getSocketFactory())
                         .register("https", new SSLConnectionSocketFactory(tls))
                         .build());
@@ -35,8 +34,12 @@ final class EhrHttpClient {
                 .setSocketTimeout((int) readTimeout.toMillis())
                 .setConnectionRequestTimeout((int) readTimeout.toMillis())
                 .build();
-        return HttpClients.custom().setConnectionManager(pool).setDefaultRequestConfig(timeouts)
-                .setRedirectStrategy(new SameOriginRedirects()).disableCookieManagement().useSystemProperties()
+        return HttpClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(timeouts)
+                .setRedirectStrategy(new SameOriginRedirects())
+                .disableCookieManagement()
+                .useSystemProperties()
                 .build();
     }
 }

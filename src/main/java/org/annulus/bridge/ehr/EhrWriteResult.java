@@ -8,12 +8,10 @@ public sealed interface EhrWriteResult {
 
     /** Every entry was written (or found already there); server ids and versions as the EHR returned them. */
     /** {@code fallbacks}: resource types the EHR would not take, written as DocumentReference notes instead. */
-    record Written(String patientId, List<WrittenEntry> entries, List<String> fallbacks) implements EhrWriteResult {
-    }
+    record Written(String patientId, List<WrittenEntry> entries, List<String> fallbacks) implements EhrWriteResult {}
 
     /** Zero or several EHR patients carry the document's MRN; candidates are EHR Patient ids. */
-    record NoPatientMatch(String reason, List<String> candidates) implements EhrWriteResult {
-    }
+    record NoPatientMatch(String reason, List<String> candidates) implements EhrWriteResult {}
 
     /**
      * The EHR could not be written. {@code retryable} for timeouts, 408/429/5xx and the like;
@@ -31,6 +29,5 @@ public sealed interface EhrWriteResult {
         }
     }
 
-    record WrittenEntry(String resourceType, String id, String version, String businessIdentifier) {
-    }
+    record WrittenEntry(String resourceType, String id, String version, String businessIdentifier) {}
 }

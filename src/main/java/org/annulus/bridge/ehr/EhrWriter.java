@@ -4,9 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,8 +53,14 @@ public class EhrWriter {
      */
     private final CircuitBreaker breaker;
 
-    EhrWriter(EhrEndpoint endpoint, PatientMatch patientMatch, FhirContext fhir, MeterRegistry meters,
-            EhrCapabilities capabilities, SingleRequestWriter singleRequests, Clock clock) {
+    EhrWriter(
+            EhrEndpoint endpoint,
+            PatientMatch patientMatch,
+            FhirContext fhir,
+            MeterRegistry meters,
+            EhrCapabilities capabilities,
+            SingleRequestWriter singleRequests,
+            Clock clock) {
         this.meters = meters;
         this.capabilities = capabilities;
         this.singleRequests = singleRequests;
@@ -62,11 +68,16 @@ public class EhrWriter {
         this.patientMatch = patientMatch;
         this.fhir = fhir;
         this.clock = clock;
-        this.breaker = CircuitBreaker.of("ehr", CircuitBreakerConfig.custom()
-                .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
-                .waitDurationInOpenState(BREAKER_OPEN).permittedNumberOfCallsInHalfOpenState(1)
-                .clock(clock)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                "ehr",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowSize(20)
+                        .minimumNumberOfCalls(10)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(BREAKER_OPEN)
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .clock(clock)
+                        .build());
     }
 
     /**
@@ -97,7 +108,8 @@ public class EhrWriter {
             }
             log.warn("EHR not reachable at {}", endpoint.baseUrl());
             count("connection-error");
-            return new EhrWriteResult.Failed(true, null, "EHR not reachable (connection failed or timed out)", null, null);
+            return new EhrWriteResult.Failed(
+                    true, null, "EHR not reachable (connection failed or timed out)", null, null);
         } catch (BaseServerResponseException e) {
             return answered(e);
         } catch (RuntimeException e) {
@@ -121,18 +133,22 @@ public class EhrWriter {
         Optional<Bundle.BundleEntryComponent> provenance = VersionedProvenance.detach(toSend);
         List<EhrWriteResult.WrittenEntry> written;
         if (capabilities.transaction()) {
-            written = entriesOf(toSend, endpoint.client().transaction().withBundle(toSend).execute());
+            written = entriesOf(
+                    toSend, endpoint.client().transaction().withBundle(toSend).execute());
         } else {
             written = entriesOf(toSend, singleRequests.write(endpoint.client(), toSend));
         }
         if (provenance.isPresent()) {
             try {
-                written = VersionedProvenance.writeAfter(endpoint.client(), provenance.get(), toSend, written,
-                        businessIdentifierOf(provenance.get()));
+                written = VersionedProvenance.writeAfter(
+                        endpoint.client(), provenance.get(), toSend, written, businessIdentifierOf(provenance.get()));
                 String url = provenance.get().getRequest().getUrl();
-                endpoint.publish(new ProvenanceWritten("Patient/" + patientId,
+                endpoint.publish(new ProvenanceWritten(
+                        "Patient/" + patientId,
                         url.startsWith("Provenance/bridge-") ? url.substring("Provenance/bridge-".length()) : null,
-                        fhir.newJsonParser().encodeResourceToString(provenance.get().getResource()), clock.instant()));
+                        fhir.newJsonParser()
+                                .encodeResourceToString(provenance.get().getResource()),
+                        clock.instant()));
             } catch (BaseServerResponseException e) {
                 // The resources are written and must be recorded as such: a resend would duplicate them.
                 log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());
@@ -160,8 +176,12 @@ public class EhrWriter {
             // The EHR is up and answering; the request was the problem.
             breaker.onSuccess(0, TimeUnit.MILLISECONDS);
         }
-        return new EhrWriteResult.Failed(isRetryable(status), status, "EHR answered HTTP " + status,
-                e.getOperationOutcome() == null ? null
+        return new EhrWriteResult.Failed(
+                isRetryable(status),
+                status,
+                "EHR answered HTTP " + status,
+                e.getOperationOutcome() == null
+                        ? null
                         : fhir.newJsonParser().encodeResourceToString(e.getOperationOutcome()),
                 retryAfter(e).orElse(null));
     }
@@ -207,8 +227,11 @@ public class EhrWriter {
                 String identifier = businessIdentifierOf(entry);
                 int bar = identifier.indexOf('|');
                 if (bar > 0) {
-                    bundle.getEntry().set(i, WriteFallback.asNote(entry, identifier.substring(0, bar),
-                            identifier.substring(bar + 1)));
+                    bundle.getEntry()
+                            .set(
+                                    i,
+                                    WriteFallback.asNote(
+                                            entry, identifier.substring(0, bar), identifier.substring(bar + 1)));
                     replaced.add(type);
                 }
             }
@@ -218,7 +241,8 @@ public class EhrWriter {
 
     /** HAPI keeps no headers on its exceptions (should a later version, they win). */
     private Optional<Duration> retryAfter(BaseServerResponseException e) {
-        Optional<String> header = e.getResponseHeaders() == null ? Optional.empty()
+        Optional<String> header = e.getResponseHeaders() == null
+                ? Optional.empty()
                 : e.getResponseHeaders().entrySet().stream()
                         .filter(h -> "retry-after".equalsIgnoreCase(h.getKey()))
                         .flatMap(h -> h.getValue().stream())
@@ -230,8 +254,10 @@ public class EhrWriter {
     private Bundle withPatient(Bundle mapped, PatientIdentity patient, String patientId) {
         Bundle copy = mapped.copy();
         for (Bundle.BundleEntryComponent entry : copy.getEntry()) {
-            for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
-                if (!ref.hasReference() && ref.hasIdentifier()
+            for (Reference ref :
+                    fhir.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
+                if (!ref.hasReference()
+                        && ref.hasIdentifier()
                         && patient.mrnSystem().equals(ref.getIdentifier().getSystem())
                         && patient.mrn().equals(ref.getIdentifier().getValue())) {
                     ref.setReference("Patient/" + patientId);
@@ -249,9 +275,11 @@ public class EhrWriter {
     private Bundle withEncounters(Bundle bundle, String patientId) {
         java.util.Map<String, Optional<String>> found = new java.util.HashMap<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-            for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
+            for (Reference ref :
+                    fhir.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
                 if (!ref.hasReference() && "Encounter".equals(ref.getType()) && ref.hasIdentifier()) {
-                    String token = ref.getIdentifier().getSystem() + "|" + ref.getIdentifier().getValue();
+                    String token = ref.getIdentifier().getSystem() + "|"
+                            + ref.getIdentifier().getValue();
                     found.computeIfAbsent(token, t -> findEncounter(ref.getIdentifier(), patientId))
                             .ifPresent(id -> ref.setReference("Encounter/" + id));
                 }
@@ -262,13 +290,19 @@ public class EhrWriter {
 
     private Optional<String> findEncounter(org.hl7.fhir.r4.model.Identifier visit, String patientId) {
         try {
-            Bundle matches = endpoint.client().search().forResource(org.hl7.fhir.r4.model.Encounter.class)
-                    .where(org.hl7.fhir.r4.model.Encounter.IDENTIFIER.exactly()
+            Bundle matches = endpoint.client()
+                    .search()
+                    .forResource(org.hl7.fhir.r4.model.Encounter.class)
+                    .where(org.hl7.fhir.r4.model.Encounter.IDENTIFIER
+                            .exactly()
                             .systemAndIdentifier(visit.getSystem(), visit.getValue()))
                     .and(org.hl7.fhir.r4.model.Encounter.PATIENT.hasId(patientId))
-                    .returnBundle(Bundle.class).execute();
-            List<String> ids = matches.getEntry().stream().filter(e -> e.getResource() != null)
-                    .map(e -> e.getResource().getIdElement().getIdPart()).toList();
+                    .returnBundle(Bundle.class)
+                    .execute();
+            List<String> ids = matches.getEntry().stream()
+                    .filter(e -> e.getResource() != null)
+                    .map(e -> e.getResource().getIdElement().getIdPart())
+                    .toList();
             return ids.size() == 1 ? Optional.of(ids.get(0)) : Optional.empty();
         } catch (BaseServerResponseException e) {
             // An EHR without Encounter search (or that refuses it) keeps the logical reference.
@@ -281,28 +315,33 @@ public class EhrWriter {
         List<EhrWriteResult.WrittenEntry> written = new ArrayList<>();
         for (int i = 0; i < sent.getEntry().size(); i++) {
             Bundle.BundleEntryComponent request = sent.getEntry().get(i);
-            written.add(new EhrWriteResult.WrittenEntry(request.getResource().fhirType(), ids.get(i).getIdPart(),
-                    ids.get(i).getVersionIdPart(), businessIdentifierOf(request)));
+            written.add(new EhrWriteResult.WrittenEntry(
+                    request.getResource().fhirType(),
+                    ids.get(i).getIdPart(),
+                    ids.get(i).getVersionIdPart(),
+                    businessIdentifierOf(request)));
         }
         return written;
     }
 
     private static List<EhrWriteResult.WrittenEntry> entriesOf(Bundle sent, Bundle response) {
         if (response.getEntry().size() != sent.getEntry().size()) {
-            throw new IllegalStateException("transaction response has " + response.getEntry().size()
-                    + " entries for " + sent.getEntry().size() + " sent");
+            throw new IllegalStateException(
+                    "transaction response has " + response.getEntry().size() + " entries for "
+                            + sent.getEntry().size() + " sent");
         }
         List<EhrWriteResult.WrittenEntry> written = new ArrayList<>();
         for (int i = 0; i < sent.getEntry().size(); i++) {
             Bundle.BundleEntryComponent request = sent.getEntry().get(i);
-            Bundle.BundleEntryResponseComponent answer = response.getEntry().get(i).getResponse();
+            Bundle.BundleEntryResponseComponent answer =
+                    response.getEntry().get(i).getResponse();
             if (!answer.hasLocation() || !answer.getStatus().startsWith("20")) {
                 throw new IllegalStateException("transaction response entry " + i + " has no success location");
             }
             IdType id = new IdType(answer.getLocation());
             Resource resource = request.getResource();
-            written.add(new EhrWriteResult.WrittenEntry(resource.fhirType(), id.getIdPart(), id.getVersionIdPart(),
-                    businessIdentifierOf(request)));
+            written.add(new EhrWriteResult.WrittenEntry(
+                    resource.fhirType(), id.getIdPart(), id.getVersionIdPart(), businessIdentifierOf(request)));
         }
         return written;
     }

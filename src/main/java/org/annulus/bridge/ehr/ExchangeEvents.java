@@ -68,9 +68,16 @@ final class ExchangeEvents implements IClientInterceptor {
         if (version == null && etag != null) {
             version = etag.replaceFirst("^W/", "").replace("\"", "");
         }
-        events.accept(new EhrExchange(baseUrl, method, interaction, type, id, version,
+        events.accept(new EhrExchange(
+                baseUrl,
+                method,
+                interaction,
+                type,
+                id,
+                version,
                 "search-type".equals(interaction) || "POST".equals(method) && query != null ? query : null,
-                response.getStatus(), clock.instant()));
+                response.getStatus(),
+                clock.instant()));
     }
 
     private static String interaction(String method, String type, String id, String[] parts, String query) {
@@ -96,7 +103,9 @@ final class ExchangeEvents implements IClientInterceptor {
         }
         for (String name : names) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-                if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                if (e.getKey() != null
+                        && e.getKey().equalsIgnoreCase(name)
+                        && !e.getValue().isEmpty()) {
                     return e.getValue().get(0);
                 }
             }

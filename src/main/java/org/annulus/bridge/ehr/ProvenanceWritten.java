@@ -12,5 +12,4 @@ import java.time.Instant;
  * @param provenance the Provenance as written, FHIR JSON
  * @param at         when the EHR answered
  */
-public record ProvenanceWritten(String patient, String trackingId, String provenance, Instant at) {
-}
+public record ProvenanceWritten(String patient, String trackingId, String provenance, Instant at) {}

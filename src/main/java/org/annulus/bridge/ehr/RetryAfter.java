@@ -30,11 +30,17 @@ final class RetryAfter {
     /** RFC 9110 §5.6.7: recipients accept IMF-fixdate and the obsolete RFC 850 and asctime forms. */
     private static final List<DateTimeFormatter> HTTP_DATES = List.of(
             DateTimeFormatter.RFC_1123_DATE_TIME,
-            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
-                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss 'GMT'")
+            new DateTimeFormatterBuilder()
+                    .appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                    .appendPattern(" HH:mm:ss 'GMT'")
                     .toFormatter(Locale.US),
-            new DateTimeFormatterBuilder().appendPattern("EEE MMM ").padNext(2).appendValue(ChronoField.DAY_OF_MONTH)
-                    .appendPattern(" HH:mm:ss yyyy").toFormatter(Locale.US));
+            new DateTimeFormatterBuilder()
+                    .appendPattern("EEE MMM ")
+                    .padNext(2)
+                    .appendValue(ChronoField.DAY_OF_MONTH)
+                    .appendPattern(" HH:mm:ss yyyy")
+                    .toFormatter(Locale.US));
 
     private final ThreadLocal<String> last = new ThreadLocal<>();
 

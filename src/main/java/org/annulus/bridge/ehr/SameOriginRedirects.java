@@ -44,7 +44,9 @@ final class SameOriginRedirects extends DefaultRedirectStrategy {
         int targetPort = target.getPort() != -1 ? target.getPort() : defaultPort(target.getSchemeName());
         return scheme.equalsIgnoreCase(target.getSchemeName())
                 && location.getHost() != null
-                && location.getHost().toLowerCase(Locale.ROOT).equals(target.getHostName().toLowerCase(Locale.ROOT))
+                && location.getHost()
+                        .toLowerCase(Locale.ROOT)
+                        .equals(target.getHostName().toLowerCase(Locale.ROOT))
                 && port == targetPort;
     }
 

@@ -57,7 +57,9 @@ class SingleRequestWriter {
         int count = 0;
         for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             String target = ref.getReference();
-            if (target != null && target.startsWith("urn:uuid:") && !written.containsKey(target)
+            if (target != null
+                    && target.startsWith("urn:uuid:")
+                    && !written.containsKey(target)
                     && bundle.getEntry().stream().anyMatch(e -> target.equals(e.getFullUrl()))) {
                 count++;
             }
@@ -73,11 +75,16 @@ class SingleRequestWriter {
             // would send an absolute, percent-encoded URL there, which EHRs other than HAPI reject or,
             // worse, ignore (and create a duplicate).
             outcome = request.hasIfNoneExist()
-                    ? client.create().resource(resource).withAdditionalHeader("If-None-Exist", request.getIfNoneExist())
+                    ? client.create()
+                            .resource(resource)
+                            .withAdditionalHeader("If-None-Exist", request.getIfNoneExist())
                             .execute()
                     : client.create().resource(resource).execute();
         } else if (request.getUrl().contains("?")) {
-            outcome = client.update().resource(resource).conditionalByUrl(request.getUrl()).execute();
+            outcome = client.update()
+                    .resource(resource)
+                    .conditionalByUrl(request.getUrl())
+                    .execute();
         } else {
             resource.setId(request.getUrl());
             outcome = client.update().resource(resource).execute();
@@ -95,13 +102,15 @@ class SingleRequestWriter {
         if (outcome.getId() != null && outcome.getId().hasIdPart()) {
             return outcome.getId();
         }
-        if (outcome.getResource() != null && outcome.getResource().getIdElement().hasIdPart()) {
+        if (outcome.getResource() != null
+                && outcome.getResource().getIdElement().hasIdPart()) {
             IIdType id = outcome.getResource().getIdElement();
-            String version = id.hasVersionIdPart() ? id.getVersionIdPart()
+            String version = id.hasVersionIdPart()
+                    ? id.getVersionIdPart()
                     : outcome.getResource().getMeta().getVersionId();
             return new IdType(type, id.getIdPart(), version);
         }
-        throw new IllegalStateException("the EHR's answer to a " + type + " write names no resource (no Location,"
-                + " no resource returned)");
+        throw new IllegalStateException(
+                "the EHR's answer to a " + type + " write names no resource (no Location," + " no resource returned)");
     }
 }

@@ -17,8 +17,7 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class VersionedProvenance {
 
-    private VersionedProvenance() {
-    }
+    private VersionedProvenance() {}
 
     /** Removes the bundle's Provenance entry, if it has one, and returns it. */
     static Optional<Bundle.BundleEntryComponent> detach(Bundle bundle) {
@@ -35,12 +34,17 @@ final class VersionedProvenance {
      * Points the Provenance's targets at the versions written, writes it, and returns the written
      * entries with the Provenance's added.
      */
-    static List<EhrWriteResult.WrittenEntry> writeAfter(IGenericClient client, Bundle.BundleEntryComponent entry,
-            Bundle sent, List<EhrWriteResult.WrittenEntry> written, String businessIdentifier) {
+    static List<EhrWriteResult.WrittenEntry> writeAfter(
+            IGenericClient client,
+            Bundle.BundleEntryComponent entry,
+            Bundle sent,
+            List<EhrWriteResult.WrittenEntry> written,
+            String businessIdentifier) {
         Map<String, String> versioned = new HashMap<>();
         for (int i = 0; i < sent.getEntry().size() && i < written.size(); i++) {
             EhrWriteResult.WrittenEntry w = written.get(i);
-            String reference = w.resourceType() + "/" + w.id() + (w.version() != null ? "/_history/" + w.version() : "");
+            String reference =
+                    w.resourceType() + "/" + w.id() + (w.version() != null ? "/_history/" + w.version() : "");
             versioned.put(sent.getEntry().get(i).getFullUrl(), reference);
             versioned.put(w.resourceType() + "/" + w.id(), reference);
         }
@@ -50,10 +54,13 @@ final class VersionedProvenance {
             targets.add(new Reference(versioned.getOrDefault(target.getReference(), target.getReference())));
         }
         provenance.setTarget(targets);
-        var outcome = client.update().resource(provenance).withId(entry.getRequest().getUrl()).execute();
+        var outcome = client.update()
+                .resource(provenance)
+                .withId(entry.getRequest().getUrl())
+                .execute();
         List<EhrWriteResult.WrittenEntry> all = new ArrayList<>(written);
-        all.add(new EhrWriteResult.WrittenEntry("Provenance", outcome.getId().getIdPart(),
-                outcome.getId().getVersionIdPart(), businessIdentifier));
+        all.add(new EhrWriteResult.WrittenEntry(
+                "Provenance", outcome.getId().getIdPart(), outcome.getId().getVersionIdPart(), businessIdentifier));
         return all;
     }
 }

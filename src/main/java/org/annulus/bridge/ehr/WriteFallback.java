@@ -24,11 +24,10 @@ final class WriteFallback {
     static final String FALLBACK_SUFFIX = "/as-note";
     private static final Coding PROGRESS_NOTE = new Coding("http://loinc.org", "11506-3", "Progress note");
 
-    private WriteFallback() {
-    }
+    private WriteFallback() {}
 
-    static Bundle.BundleEntryComponent asNote(Bundle.BundleEntryComponent entry, String identifierSystem,
-            String identifierValue) {
+    static Bundle.BundleEntryComponent asNote(
+            Bundle.BundleEntryComponent entry, String identifierSystem, String identifierValue) {
         Resource original = entry.getResource();
         DocumentReference note = new DocumentReference();
         note.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference");
@@ -36,29 +35,39 @@ final class WriteFallback {
         note.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
         note.setType(new CodeableConcept(PROGRESS_NOTE.copy()).setText(original.fhirType() + " (as a note)"));
         note.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",
+                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                "clinical-note",
                 "Clinical Note")));
         subjectOf(original).ifPresent(note::setSubject);
         note.setDate(lastUpdatedOrNow(original));
         String text = original instanceof DomainResource dr && dr.hasText()
-                ? dr.getText().getDiv().allText() : original.fhirType();
+                ? dr.getText().getDiv().allText()
+                : original.fhirType();
         note.setDescription("This EHR does not accept " + original.fhirType()
                 + " resources from Annulus Bridge; its content follows as a note.");
-        note.addContent().setAttachment(new Attachment().setContentType("text/plain; charset=utf-8")
-                .setData(text.getBytes(StandardCharsets.UTF_8)).setTitle(original.fhirType()));
-        note.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
+        note.addContent()
+                .setAttachment(new Attachment()
+                        .setContentType("text/plain; charset=utf-8")
+                        .setData(text.getBytes(StandardCharsets.UTF_8))
+                        .setTitle(original.fhirType()));
+        note.getText()
+                .setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
                 .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + escape(text) + "</p></div>");
-        Bundle.BundleEntryComponent replaced = new Bundle.BundleEntryComponent().setFullUrl(entry.getFullUrl())
-                .setResource(note);
-        replaced.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("DocumentReference?identifier=" + identifierSystem
-                + "|" + identifierValue + FALLBACK_SUFFIX);
+        Bundle.BundleEntryComponent replaced =
+                new Bundle.BundleEntryComponent().setFullUrl(entry.getFullUrl()).setResource(note);
+        replaced.getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("DocumentReference?identifier=" + identifierSystem + "|" + identifierValue + FALLBACK_SUFFIX);
         return replaced;
     }
 
     private static java.util.Optional<Reference> subjectOf(Resource resource) {
-        return resource.getNamedProperty("subject") == null ? java.util.Optional.empty()
+        return resource.getNamedProperty("subject") == null
+                ? java.util.Optional.empty()
                 : resource.getNamedProperty("subject").getValues().stream()
-                        .filter(Reference.class::isInstance).map(Reference.class::cast).findFirst()
+                        .filter(Reference.class::isInstance)
+                        .map(Reference.class::cast)
+                        .findFirst()
                         .map(Reference::copy);
     }
 
@@ -67,6 +76,10 @@ final class WriteFallback {
     }
 
     private static String escape(String text) {
-        return new StringType(text).getValue().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return new StringType(text)
+                .getValue()
+                .replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

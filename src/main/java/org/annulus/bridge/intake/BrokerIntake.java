@@ -26,6 +26,7 @@ public class BrokerIntake {
     static final String DOCUMENT = "bridgeDocument";
     /** Headers of a message on the rejected queue: the OperationOutcome (FHIR JSON) and the HTTP-equivalent status. */
     public static final String OUTCOME_HEADER = "bridge-operation-outcome";
+
     public static final String STATUS_HEADER = "bridge-refusal-status";
     /**
      * An AMQP header travels in one content-header frame (RabbitMQ's frame_max is 128 KiB by default):
@@ -50,7 +51,8 @@ public class BrokerIntake {
     public void refused(Exchange exchange) {
         IntakeResult.Refused refused = exchange.getMessage().getBody(IntakeResult.Refused.class);
         if (refused.httpStatus() != 500) {
-            log.warn("broker document refused (HTTP-equivalent {}); to the rejected queue with its reason",
+            log.warn(
+                    "broker document refused (HTTP-equivalent {}); to the rejected queue with its reason",
                     refused.httpStatus());
         }
         Object document = exchange.getProperty(DOCUMENT);
@@ -67,8 +69,10 @@ public class BrokerIntake {
      */
     public void storeUnavailable(Exchange exchange) throws Exception {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        meters.counter("bridge.intake.documents", "source", SOURCE, "result", "store-unavailable").increment();
-        log.warn("broker document not stored: the store is unavailable ({}); the message stays on the queue",
+        meters.counter("bridge.intake.documents", "source", SOURCE, "result", "store-unavailable")
+                .increment();
+        log.warn(
+                "broker document not stored: the store is unavailable ({}); the message stays on the queue",
                 cause == null ? "unknown" : cause.getClass().getSimpleName());
         throw cause != null ? cause : new IllegalStateException("store unavailable");
     }
@@ -81,11 +85,17 @@ public class BrokerIntake {
     public IntakeResult.Refused failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String kind = cause == null ? "unknown" : cause.getClass().getSimpleName();
-        meters.counter("bridge.intake.documents", "source", SOURCE, "result", "failed").increment();
+        meters.counter("bridge.intake.documents", "source", SOURCE, "result", "failed")
+                .increment();
         log.warn("broker document failed ({}); to the rejected queue", kind);
-        return new IntakeResult.Refused(500, Problem.outcome(List.of(new Problem(IssueType.EXCEPTION, "$",
-                "processing failed (" + kind + "); the bridge's log has the cause at this time; publish the message "
-                        + "again once it is fixed"))));
+        return new IntakeResult.Refused(
+                500,
+                Problem.outcome(List.of(new Problem(
+                        IssueType.EXCEPTION,
+                        "$",
+                        "processing failed (" + kind
+                                + "); the bridge's log has the cause at this time; publish the message "
+                                + "again once it is fixed"))));
     }
 
     String outcomeHeader(OperationOutcome outcome) {
@@ -96,7 +106,10 @@ public class BrokerIntake {
             kept = Math.max(1, kept * MAX_OUTCOME_CHARS / encoded.length() - 1);
             OperationOutcome shortened = new OperationOutcome();
             outcome.getIssue().subList(0, kept).forEach(i -> shortened.addIssue(i.copy()));
-            shortened.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(IssueType.TOOCOSTLY)
+            shortened
+                    .addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(IssueType.TOOCOSTLY)
                     .setDiagnostics((total - kept) + " more problems not listed here; POST the document to "
                             + "/api/v1/documents to see them all");
             encoded = fhir.newJsonParser().encodeResourceToString(shortened);

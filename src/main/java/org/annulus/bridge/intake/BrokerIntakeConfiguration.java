@@ -43,9 +43,12 @@ class BrokerIntakeConfiguration {
          */
         @Bean
         Queue intakeQueue(BrokerIntakeProperties properties) {
-            return new Queue(properties.queue(), true, false, false, Map.of(
-                    "x-dead-letter-exchange", "",
-                    "x-dead-letter-routing-key", properties.rejectedQueue()));
+            return new Queue(
+                    properties.queue(),
+                    true,
+                    false,
+                    false,
+                    Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", properties.rejectedQueue()));
         }
 
         @Bean

@@ -28,14 +28,21 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("bridge.intake.broker")
 public record BrokerIntakeProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue("annulus.documents") @NotNull @Pattern(regexp = QUEUE_NAME, message = QUEUE_RULE) String queue,
+
+        @DefaultValue("annulus.documents") @NotNull @Pattern(regexp = QUEUE_NAME, message = QUEUE_RULE)
+        String queue,
+
         @DefaultValue("annulus.documents.rejected") @NotNull @Pattern(regexp = QUEUE_NAME, message = QUEUE_RULE)
         String rejectedQueue,
+
         @DefaultValue("5") @Min(1) @Max(100) int attempts,
-        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) @DurationMax(minutes = 5) Duration retryDelay) {
+
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) @DurationMax(minutes = 5)
+        Duration retryDelay) {
 
     /** AMQP 0-9-1 queue names are short strings; we also keep them printable and free of the reserved amq. prefix. */
     static final String QUEUE_NAME = "(?!amq\\.)[A-Za-z0-9._:-]{1,200}";
+
     static final String QUEUE_RULE = "1 to 200 of A-Z a-z 0-9 . _ : - and not starting with amq.";
 
     @AssertTrue(message = "rejected-queue must differ from queue: refused documents would come straight back")

@@ -1,6 +1,5 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -8,6 +7,7 @@ import java.net.URI;
 import java.util.Map;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.outbox.Outbox;
+import org.annulus.bridge.outcome.Problem;
 import org.annulus.bridge.security.Caller;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -35,8 +35,13 @@ class DocumentController {
     private final IntakeProperties properties;
     private final IntakeChannel channel;
 
-    DocumentController(DocumentIntake intake, IntakeChannel channel, Outbox outbox, DocumentSchemas schemas,
-            FhirContext fhir, IntakeProperties properties) {
+    DocumentController(
+            DocumentIntake intake,
+            IntakeChannel channel,
+            Outbox outbox,
+            DocumentSchemas schemas,
+            FhirContext fhir,
+            IntakeProperties properties) {
         this.intake = intake;
         this.channel = channel;
         this.properties = properties;
@@ -51,15 +56,19 @@ class DocumentController {
         // (chunked bodies included): an oversized body is never read whole.
         long declared = request.getContentLengthLong();
         byte[] body = declared > properties.maxDocumentBytes() ? null : intake.readBounded(request.getInputStream());
-        IntakeResult result = body == null ? intake.tooLarge(declared, "api")
-                : channel.submit(body, "api", caller.clientId());
+        IntakeResult result =
+                body == null ? intake.tooLarge(declared, "api") : channel.submit(body, "api", caller.clientId());
         if (result instanceof IntakeResult.Accepted accepted) {
             URI location = URI.create("/api/v1/documents/" + accepted.trackingId());
             return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                     .location(location)
-                    .body(Map.of("trackingId", accepted.trackingId(),
-                            "duplicate", accepted.duplicate(),
-                            "tracking", location.toString()));
+                    .body(Map.of(
+                            "trackingId",
+                            accepted.trackingId(),
+                            "duplicate",
+                            accepted.duplicate(),
+                            "tracking",
+                            location.toString()));
         }
         IntakeResult.Refused refused = (IntakeResult.Refused) result;
         return outcome(refused.httpStatus(), refused.outcome());
@@ -68,10 +77,13 @@ class DocumentController {
     @GetMapping("/documents/{trackingId}")
     ResponseEntity<?> track(@PathVariable String trackingId, Caller caller) {
         // Another client's document is answered like an unknown one: its existence is not told.
-        return outbox.find(trackingId).filter(doc -> caller.maySee(doc.submitter()))
+        return outbox.find(trackingId)
+                .filter(doc -> caller.maySee(doc.submitter()))
                 .<ResponseEntity<?>>map(doc -> ResponseEntity.ok(TrackingView.of(doc, caller.seesEveryDocument())))
-                .orElseGet(() -> outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND,
-                        null, "no document with tracking id " + sanitized(trackingId))))));
+                .orElseGet(() -> outcome(
+                        404,
+                        Problem.outcome(java.util.List.of(new Problem(
+                                IssueType.NOTFOUND, null, "no document with tracking id " + sanitized(trackingId))))));
     }
 
     /** The newest contract version's schema of a kind. */
@@ -92,17 +104,24 @@ class DocumentController {
     }
 
     private static ResponseEntity<?> schemaBody(byte[] source) {
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/schema+json")).body(source);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("application/schema+json"))
+                .body(source);
     }
 
     private ResponseEntity<?> noSuchSchema() {
-        return outcome(404, Problem.outcome(java.util.List.of(new Problem(IssueType.NOTFOUND, null,
-                "no schema for that kind and version; kinds: candidacy-assessment, procedure-note, recovery-milestone;"
-                        + " versions: " + String.join(", ", DocumentSchemas.VERSIONS)))));
+        return outcome(
+                404,
+                Problem.outcome(java.util.List.of(new Problem(
+                        IssueType.NOTFOUND,
+                        null,
+                        "no schema for that kind and version; kinds: candidacy-assessment, procedure-note, recovery-milestone;"
+                                + " versions: " + String.join(", ", DocumentSchemas.VERSIONS)))));
     }
 
     private ResponseEntity<String> outcome(int status, OperationOutcome outcome) {
-        return ResponseEntity.status(status).contentType(FHIR_JSON)
+        return ResponseEntity.status(status)
+                .contentType(FHIR_JSON)
                 .body(fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(outcome));
     }
 

@@ -1,13 +1,12 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,13 +17,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +33,7 @@ import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.outbox.AcceptResult;
 import org.annulus.bridge.outbox.NewDocument;
 import org.annulus.bridge.outbox.Outbox;
+import org.annulus.bridge.outcome.Problem;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -75,8 +75,8 @@ public class DocumentIntake {
     /** Field names of the contract are short. */
     static final int MAX_NAME_LENGTH = 128;
 
-    DocumentIntake(DocumentSchemas schemas, Outbox outbox, IntakeProperties properties, MeterRegistry meters,
-            Clock clock) {
+    DocumentIntake(
+            DocumentSchemas schemas, Outbox outbox, IntakeProperties properties, MeterRegistry meters, Clock clock) {
         this.schemas = schemas;
         this.outbox = outbox;
         this.properties = properties;
@@ -107,15 +107,23 @@ public class DocumentIntake {
      * The {@code intake} route's step (camel-routes/intake.yaml): the raw body and the exchange
      * headers {@code bridgeSource} and {@code bridgeSubmitter}; the answer becomes the out body.
      */
-    public IntakeResult checkAndStore(@Body byte[] body, @Header(IntakeChannel.SOURCE) String source,
+    public IntakeResult checkAndStore(
+            @Body byte[] body,
+            @Header(IntakeChannel.SOURCE) String source,
             @Header(IntakeChannel.SUBMITTER) String submitter) {
         return accept(body, source, submitter);
     }
 
     private void count(IntakeResult result, String source) {
-        meters.counter("bridge.intake.documents", "source", source,
-                "result", result instanceof IntakeResult.Accepted a ? (a.duplicate() ? "duplicate" : "accepted")
-                        : String.valueOf(((IntakeResult.Refused) result).httpStatus())).increment();
+        meters.counter(
+                        "bridge.intake.documents",
+                        "source",
+                        source,
+                        "result",
+                        result instanceof IntakeResult.Accepted a
+                                ? (a.duplicate() ? "duplicate" : "accepted")
+                                : String.valueOf(((IntakeResult.Refused) result).httpStatus()))
+                .increment();
     }
 
     /** A body refused for its declared size before any of it was read. */
@@ -126,8 +134,10 @@ public class DocumentIntake {
     }
 
     private Problem tooLargeProblem(String size) {
-        return new Problem(IssueType.TOOCOSTLY, "$", "document is " + size + "; the limit is "
-                + properties.maxDocumentBytes() + " bytes");
+        return new Problem(
+                IssueType.TOOCOSTLY,
+                "$",
+                "document is " + size + "; the limit is " + properties.maxDocumentBytes() + " bytes");
     }
 
     private IntakeResult check(byte[] body, String source, String submitter) {
@@ -148,7 +158,8 @@ public class DocumentIntake {
             }
         }
         if (!isUtf8(body)) {
-            return refused(400, new Problem(IssueType.STRUCTURE, "$", "the body is not UTF-8 (RFC 8259: JSON is UTF-8)"));
+            return refused(
+                    400, new Problem(IssueType.STRUCTURE, "$", "the body is not UTF-8 (RFC 8259: JSON is UTF-8)"));
         }
         JsonNode tree;
         try (JsonParser parser = json.createParser(body)) {
@@ -156,14 +167,23 @@ public class DocumentIntake {
                 tree = json.readTree(parser);
             } catch (StreamConstraintsException e) {
                 // Beyond a parser limit: which one, and where; never Jackson's message (it can quote input).
-                return refused(400, new Problem(IssueType.TOOCOSTLY, limitPath(parser.getParsingContext()),
-                        "beyond the parser's limits (nesting at most " + MAX_NESTING_DEPTH + " levels, numbers at most "
-                                + MAX_NUMBER_LENGTH + " characters, field names at most " + MAX_NAME_LENGTH + ")"));
+                return refused(
+                        400,
+                        new Problem(
+                                IssueType.TOOCOSTLY,
+                                limitPath(parser.getParsingContext()),
+                                "beyond the parser's limits (nesting at most " + MAX_NESTING_DEPTH
+                                        + " levels, numbers at most " + MAX_NUMBER_LENGTH
+                                        + " characters, field names at most " + MAX_NAME_LENGTH + ")"));
             } catch (JsonProcessingException e) {
                 // Jackson's own message may quote the document; only the location goes back.
                 JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
-                return refused(400, new Problem(IssueType.STRUCTURE, "$", "malformed JSON at line "
-                        + at.getLineNr() + ", column " + at.getColumnNr()));
+                return refused(
+                        400,
+                        new Problem(
+                                IssueType.STRUCTURE,
+                                "$",
+                                "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr()));
             }
         } catch (IOException e) {
             return refused(400, new Problem(IssueType.STRUCTURE, "$", "unreadable body"));
@@ -173,8 +193,12 @@ public class DocumentIntake {
         }
         Optional<DocumentKind> kind = DocumentKind.fromCode(tree.path("kind").asText(""));
         if (kind.isEmpty()) {
-            return refused(422, new Problem(tree.has("kind") ? IssueType.VALUE : IssueType.REQUIRED, "$.kind",
-                    "kind must be one of candidacy-assessment, procedure-note, recovery-milestone"));
+            return refused(
+                    422,
+                    new Problem(
+                            tree.has("kind") ? IssueType.VALUE : IssueType.REQUIRED,
+                            "$.kind",
+                            "kind must be one of candidacy-assessment, procedure-note, recovery-milestone"));
         }
         List<Problem> problems = new ArrayList<>(schemas.check(kind.get(), tree));
         problems.addAll(TextRules.check(tree));
@@ -197,22 +221,44 @@ public class DocumentIntake {
     }
 
     private IntakeResult store(ClinicalDocument document, byte[] body, String source, String submitter) {
-        NewDocument doc = new NewDocument(document.kind(), document.documentId(), document.version(),
-                document.status(), document.patient().mrnToken(), document.clinicalTime(), document.relatedDocumentId(),
-                source, sha256(body),
-                new String(body, StandardCharsets.UTF_8), submitter);
+        NewDocument doc = new NewDocument(
+                document.kind(),
+                document.documentId(),
+                document.version(),
+                document.status(),
+                document.patient().mrnToken(),
+                document.clinicalTime(),
+                document.relatedDocumentId(),
+                source,
+                sha256(body),
+                new String(body, StandardCharsets.UTF_8),
+                submitter);
         AcceptResult result = outbox.accept(doc);
         if (result instanceof AcceptResult.PatientConflict) {
-            return refused(409, new Problem(IssueType.CONFLICT, "$.patient", "this documentId was first accepted for "
-                    + "another patient (MRN and MRN system differ); a document stays with its patient: retract it "
-                    + "(status entered-in-error, same patient) and send the correct patient's document under a new documentId"));
+            return refused(
+                    409,
+                    new Problem(
+                            IssueType.CONFLICT,
+                            "$.patient",
+                            "this documentId was first accepted for "
+                                    + "another patient (MRN and MRN system differ); a document stays with its patient: retract it "
+                                    + "(status entered-in-error, same patient) and send the correct patient's document under a new documentId"));
         }
         if (result instanceof AcceptResult.VersionConflict) {
-            return refused(409, new Problem(IssueType.CONFLICT, "$.version", "version " + document.version()
-                    + " of this document was already accepted with different content; send it as a higher version"));
+            return refused(
+                    409,
+                    new Problem(
+                            IssueType.CONFLICT,
+                            "$.version",
+                            "version " + document.version()
+                                    + " of this document was already accepted with different content; send it as a higher version"));
         }
         boolean duplicate = result instanceof AcceptResult.AlreadyAccepted;
-        log.info("{} {} via {} as {}", duplicate ? "re-received" : "accepted", document.kind().code(), source,
+        log.info(
+                "{} {} via {} as {}",
+                duplicate ? "re-received" : "accepted",
+                document.kind().code(),
+                source,
                 result.trackingId());
         return new IntakeResult.Accepted(result.trackingId(), duplicate);
     }
@@ -225,8 +271,11 @@ public class DocumentIntake {
 
     private static boolean isUtf8(byte[] body) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
             return true;
         } catch (CharacterCodingException e) {
             return false;

@@ -1,6 +1,5 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -14,13 +13,13 @@ import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DiscLevel;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** Rules of contract v1 that a JSON Schema cannot state. */
 final class DocumentRules {
 
-    private DocumentRules() {
-    }
+    private DocumentRules() {}
 
     /**
      * @param now  the bridge's clock
@@ -36,27 +35,47 @@ final class DocumentRules {
             Set<DiscLevel> seen = new HashSet<>();
             for (int i = 0; i < note.levels().size(); i++) {
                 if (!seen.add(note.levels().get(i).level())) {
-                    problems.add(new Problem(IssueType.BUSINESSRULE, "$.levels[" + i + "].level",
+                    problems.add(new Problem(
+                            IssueType.BUSINESSRULE,
+                            "$.levels[" + i + "].level",
                             "disc level listed twice: one entry per treated disc"));
                 }
             }
         }
         if (document instanceof CandidacyAssessment assessment && assessment.exam() != null) {
             // One resource is written per test, side and root: a repeat would overwrite its twin.
-            unique(problems, "$.exam.straightLegRaise", assessment.exam().straightLegRaise().stream()
-                    .map(s -> s.side().name()).toList(), "side listed twice: one entry per leg");
-            unique(problems, "$.exam.femoralStretch", assessment.exam().femoralStretch().stream()
-                    .map(s -> s.side().name()).toList(), "side listed twice: one entry per leg");
-            unique(problems, "$.exam.roots", assessment.exam().roots().stream()
-                    .map(r -> r.root() + "/" + r.side().name()).toList(), "root and side listed twice");
+            unique(
+                    problems,
+                    "$.exam.straightLegRaise",
+                    assessment.exam().straightLegRaise().stream()
+                            .map(s -> s.side().name())
+                            .toList(),
+                    "side listed twice: one entry per leg");
+            unique(
+                    problems,
+                    "$.exam.femoralStretch",
+                    assessment.exam().femoralStretch().stream()
+                            .map(s -> s.side().name())
+                            .toList(),
+                    "side listed twice: one entry per leg");
+            unique(
+                    problems,
+                    "$.exam.roots",
+                    assessment.exam().roots().stream()
+                            .map(r -> r.root() + "/" + r.side().name())
+                            .toList(),
+                    "root and side listed twice");
         }
         if (document instanceof CandidacyAssessment assessment) {
             for (int s = 0; s < assessment.imaging().size(); s++) {
                 Set<DiscLevel> seen = new HashSet<>();
-                List<CandidacyAssessment.ImagingFinding> findings = assessment.imaging().get(s).findings();
+                List<CandidacyAssessment.ImagingFinding> findings =
+                        assessment.imaging().get(s).findings();
                 for (int f = 0; f < findings.size(); f++) {
                     if (!seen.add(findings.get(f).level())) {
-                        problems.add(new Problem(IssueType.BUSINESSRULE, "$.imaging[" + s + "].findings[" + f + "].level",
+                        problems.add(new Problem(
+                                IssueType.BUSINESSRULE,
+                                "$.imaging[" + s + "].findings[" + f + "].level",
                                 "disc level listed twice in one imaging study"));
                     }
                 }
@@ -104,7 +123,8 @@ final class DocumentRules {
             if (at.isAfter(latest)) {
                 problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date-time is in the future"));
             } else if (birthDate != null && at.toLocalDate().isBefore(birthDate)) {
-                problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date-time is before the patient's birth date"));
+                problems.add(new Problem(
+                        IssueType.BUSINESSRULE, path, "clinical date-time is before the patient's birth date"));
             }
         }
 
@@ -115,7 +135,8 @@ final class DocumentRules {
             if (date.isAfter(today)) {
                 problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date is in the future"));
             } else if (birthDate != null && date.isBefore(birthDate)) {
-                problems.add(new Problem(IssueType.BUSINESSRULE, path, "clinical date is before the patient's birth date"));
+                problems.add(
+                        new Problem(IssueType.BUSINESSRULE, path, "clinical date is before the patient's birth date"));
             }
         }
     }

@@ -1,6 +1,5 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
@@ -51,7 +51,8 @@ class DocumentSchemas {
                     schemas.computeIfAbsent(kind, k -> new HashMap<>())
                             .put(version, factory.getSchema(new java.io.ByteArrayInputStream(bytes), config));
                 } catch (IOException e) {
-                    throw new UncheckedIOException("schema v" + version + " for " + kind.code() + " missing from the build", e);
+                    throw new UncheckedIOException(
+                            "schema v" + version + " for " + kind.code() + " missing from the build", e);
                 }
             }
         }
@@ -79,10 +80,11 @@ class DocumentSchemas {
     List<Problem> check(DocumentKind kind, JsonNode document) {
         JsonNode declared = document.get("schemaVersion");
         // Without a version the newest schema lists every problem, the missing schemaVersion among them.
-        String version = declared == null ? VERSIONS.get(VERSIONS.size() - 1) : declared.isTextual() ? declared.asText() : null;
+        String version =
+                declared == null ? VERSIONS.get(VERSIONS.size() - 1) : declared.isTextual() ? declared.asText() : null;
         if (version == null || !VERSIONS.contains(version)) {
-            return List.of(new Problem(IssueType.VALUE, "$.schemaVersion",
-                    "schemaVersion must be one of \"1\", \"1.1\" (a string)"));
+            return List.of(new Problem(
+                    IssueType.VALUE, "$.schemaVersion", "schemaVersion must be one of \"1\", \"1.1\" (a string)"));
         }
         return schemas.get(kind).get(version).validate(document).stream()
                 .map(m -> problem(m, version))
@@ -95,8 +97,11 @@ class DocumentSchemas {
         String at = m.getInstanceLocation().toString();
         return switch (m.getType()) {
             case "required" -> new Problem(IssueType.REQUIRED, child(at, m.getProperty()), "required field is missing");
-            case "additionalProperties", "unevaluatedProperties" -> new Problem(IssueType.STRUCTURE,
-                    child(at, m.getProperty()), "unknown field: not part of contract v" + version);
+            case "additionalProperties", "unevaluatedProperties" ->
+                new Problem(
+                        IssueType.STRUCTURE,
+                        child(at, m.getProperty()),
+                        "unknown field: not part of contract v" + version);
             case "type" -> new Problem(IssueType.STRUCTURE, at, withoutPath(m.getMessage(), at));
             default -> new Problem(IssueType.VALUE, at, withoutPath(m.getMessage(), at));
         };

@@ -1,6 +1,5 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.annulus.bridge.outcome.Problem;
 import org.apache.camel.Exchange;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
@@ -63,8 +63,8 @@ public class FileDropIntake {
 
     private final IntakeChannel channel;
 
-    FileDropIntake(DocumentIntake intake, IntakeChannel channel, IntakeProperties properties, FhirContext fhir,
-            Clock clock) {
+    FileDropIntake(
+            DocumentIntake intake, IntakeChannel channel, IntakeProperties properties, FhirContext fhir, Clock clock) {
         this.intake = intake;
         this.channel = channel;
         this.properties = properties;
@@ -89,7 +89,8 @@ public class FileDropIntake {
             throw new UncheckedIOException("cannot read the attributes of a dropped file", e);
         }
         String stamped = stamped(fileName);
-        String failureKey = fileName + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis();
+        String failureKey = fileName + "|" + attributes.size() + "|"
+                + attributes.lastModifiedTime().toMillis();
         Path claimed = properties.inbox().resolve("claimed").resolve(stamped + "." + instance);
         try {
             Files.createDirectories(claimed.getParent());
@@ -103,8 +104,15 @@ public class FileDropIntake {
             throw new UncheckedIOException("cannot claim a dropped file", e);
         }
         if (attributes.isSymbolicLink() || !attributes.isRegularFile()) {
-            return java.util.Optional.of(reject(claimed, stamped, 400, new Problem(IssueType.SECURITY, "$",
-                    "not a regular file (symbolic link, directory, pipe or device): only plain files are read")));
+            return java.util.Optional.of(
+                    reject(
+                            claimed,
+                            stamped,
+                            400,
+                            new Problem(
+                                    IssueType.SECURITY,
+                                    "$",
+                                    "not a regular file (symbolic link, directory, pipe or device): only plain files are read")));
         }
         if (attributes.size() > properties.maxDocumentBytes()) {
             IntakeResult tooLarge = intake.tooLarge(attributes.size(), "file");
@@ -127,9 +135,18 @@ public class FileDropIntake {
             int tries = failures.merge(failureKey, 1, Integer::sum);
             if (tries >= properties.fileMaxAttempts()) {
                 failures.remove(failureKey);
-                log.warn("dropped file failed {} times ({}); moved to rejected/", tries, e.getClass().getSimpleName());
-                return java.util.Optional.of(reject(claimed, stamped, 500, new Problem(IssueType.EXCEPTION, "$",
-                        "processing failed " + tries + " times; the bridge's log has the cause at this time")));
+                log.warn(
+                        "dropped file failed {} times ({}); moved to rejected/",
+                        tries,
+                        e.getClass().getSimpleName());
+                return java.util.Optional.of(reject(
+                        claimed,
+                        stamped,
+                        500,
+                        new Problem(
+                                IssueType.EXCEPTION,
+                                "$",
+                                "processing failed " + tries + " times; the bridge's log has the cause at this time")));
             }
             putBack(claimed, dropped);
             throw e;
@@ -186,7 +203,8 @@ public class FileDropIntake {
         Instant staleBefore = clock.instant().minus(CLAIM_LEASE);
         try (Stream<Path> claims = Files.list(claimedDir)) {
             for (Path claim : claims.toList()) {
-                BasicFileAttributes a = Files.readAttributes(claim, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes a =
+                        Files.readAttributes(claim, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 // A rename keeps the modification time, so the claim time is in the name: stamp.instance.
                 String name = claim.getFileName().toString();
                 Instant claimedAt = claimTime(name);
@@ -229,7 +247,8 @@ public class FileDropIntake {
             Files.writeString(tmp, outcome, StandardCharsets.UTF_8);
             Files.move(tmp, reason, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            // The claimed file stays in claimed/ and returns after the lease: nothing moves to rejected/ without its reason.
+            // The claimed file stays in claimed/ and returns after the lease: nothing moves to rejected/ without its
+            // reason.
             throw new UncheckedIOException("cannot write rejection reason in " + rejected, e);
         }
     }

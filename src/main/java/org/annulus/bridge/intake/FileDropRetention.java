@@ -48,14 +48,19 @@ public class FileDropRetention {
             try (Stream<Path> files = Files.list(folder)) {
                 for (Path file : files.toList()) {
                     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                            && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
+                            && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                                    .toInstant()
+                                    .isBefore(cutoff)
                             && Files.deleteIfExists(file)) {
                         deleted++;
                     }
                 }
             } catch (IOException e) {
                 // Tried again at the next run; the file name is not logged (it may carry clinic identifiers).
-                log.warn("retention: cannot purge the file drop's {}/ ({})", dir, e.getClass().getSimpleName());
+                log.warn(
+                        "retention: cannot purge the file drop's {}/ ({})",
+                        dir,
+                        e.getClass().getSimpleName());
             }
         }
         if (deleted > 0) {

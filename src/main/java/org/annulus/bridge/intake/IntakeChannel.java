@@ -13,6 +13,7 @@ public interface IntakeChannel {
     String SOURCE = "bridgeSource";
     /** Exchange header: the submitting client, when the channel knows one. */
     String SUBMITTER = "bridgeSubmitter";
+
     String ENDPOINT = "direct:intake";
 
     /** Hands one submission to the intake route and returns its answer. */

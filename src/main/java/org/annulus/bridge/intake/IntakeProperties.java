@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
 public record IntakeProperties(
         @DefaultValue("./data/inbox") @NotNull Path inbox,
         @DefaultValue("1048576") @Min(1024) int maxDocumentBytes,
-        @DefaultValue("5m") @NotNull @DurationMin(seconds = 0) @DurationMax(hours = 1) Duration clockSkew,
-        @DefaultValue("5") @Min(1) @Max(100) int fileMaxAttempts) {
-}
+
+        @DefaultValue("5m") @NotNull @DurationMin(seconds = 0) @DurationMax(hours = 1)
+        Duration clockSkew,
+
+        @DefaultValue("5") @Min(1) @Max(100) int fileMaxAttempts) {}

@@ -1,8 +1,8 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -35,8 +35,10 @@ class RequestErrors {
     }
 
     private ResponseEntity<String> outcome(int status, IssueType type, String diagnostics) {
-        return ResponseEntity.status(status).contentType(DocumentController.FHIR_JSON)
-                .body(fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(
-                        Problem.outcome(List.of(new Problem(type, null, diagnostics)))));
+        return ResponseEntity.status(status)
+                .contentType(DocumentController.FHIR_JSON)
+                .body(fhir.newJsonParser()
+                        .setPrettyPrint(true)
+                        .encodeResourceToString(Problem.outcome(List.of(new Problem(type, null, diagnostics)))));
     }
 }

@@ -1,11 +1,11 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -15,8 +15,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  */
 final class TextRules {
 
-    private TextRules() {
-    }
+    private TextRules() {}
 
     static List<Problem> check(JsonNode document) {
         List<Problem> problems = new ArrayList<>();
@@ -48,7 +47,8 @@ final class TextRules {
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                 return "control character U+" + String.format("%04X", (int) c) + " is not allowed in text";
             }
-            if (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1)))
+            if (Character.isHighSurrogate(c)
+                            && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1)))
                     || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)))) {
                 return "unpaired surrogate: not Unicode text";
             }

@@ -14,19 +14,46 @@ import org.annulus.bridge.outbox.TrackedDocument;
  * only for operators and auditors: a submitting clinic needs neither to follow its document.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TrackingView(String trackingId, String kind, String documentId, int version, String status, String source,
-        String sha256, String state, int attempts, OffsetDateTime nextAttemptAt, OffsetDateTime receivedAt,
-        OffsetDateTime updatedAt, @JsonRawValue String outcome, List<TrackedDocument.Transition> history,
+record TrackingView(
+        String trackingId,
+        String kind,
+        String documentId,
+        int version,
+        String status,
+        String source,
+        String sha256,
+        String state,
+        int attempts,
+        OffsetDateTime nextAttemptAt,
+        OffsetDateTime receivedAt,
+        OffsetDateTime updatedAt,
+        @JsonRawValue String outcome,
+        List<TrackedDocument.Transition> history,
         List<TrackedDocument.WrittenResource> resources) {
 
     private static final Pattern PATIENT_REFERENCE = Pattern.compile("Patient/[^\\s;,)]+");
     private static final Pattern CANDIDATES = Pattern.compile("; candidates: [^;]*");
 
     static TrackingView of(TrackedDocument d, boolean privileged) {
-        return new TrackingView(d.trackingId(), d.kind(), d.documentId(), d.version(), d.status(), d.source(),
-                d.sha256(), d.state().name(), d.attempts(), d.nextAttemptAt(), d.receivedAt(), d.updatedAt(),
+        return new TrackingView(
+                d.trackingId(),
+                d.kind(),
+                d.documentId(),
+                d.version(),
+                d.status(),
+                d.source(),
+                d.sha256(),
+                d.state().name(),
+                d.attempts(),
+                d.nextAttemptAt(),
+                d.receivedAt(),
+                d.updatedAt(),
                 privileged ? d.outcome() : null,
-                privileged ? d.history() : d.history().stream().map(TrackingView::withoutPatientIds).toList(),
+                privileged
+                        ? d.history()
+                        : d.history().stream()
+                                .map(TrackingView::withoutPatientIds)
+                                .toList(),
                 d.resources());
     }
 

@@ -26,8 +26,7 @@ final class Amendments {
 
     private static final IParser JSON = FhirContext.forR4Cached().newJsonParser();
 
-    private Amendments() {
-    }
+    private Amendments() {}
 
     /**
      * @param current the mapped bundle of the version being sent (changed in place and returned)
@@ -43,8 +42,7 @@ final class Amendments {
     }
 
     /** What an earlier version left in the EHR: its content and the status it was sent with. */
-    private record Known(String content, String status) {
-    }
+    private record Known(String content, String status) {}
 
     private static void settle(Bundle version, Map<String, Known> known) {
         for (Bundle.BundleEntryComponent entry : version.getEntry()) {
@@ -56,7 +54,9 @@ final class Amendments {
             }
             String content = content(resource);
             Known before = known.get(id.get());
-            if ("amended".equals(status.get()) && before != null && before.content().equals(content)
+            if ("amended".equals(status.get())
+                    && before != null
+                    && before.content().equals(content)
                     && !"entered-in-error".equals(before.status())) {
                 setStatus(resource, before.status());
             }

@@ -17,8 +17,7 @@ import org.hl7.fhir.r4.model.Observation;
  */
 final class BodySites {
 
-    private BodySites() {
-    }
+    private BodySites() {}
 
     static CodeableConcept disc(DiscLevel level) {
         return new CodeableConcept(Terminology.DISC.get(level).copy()).setText(level.code() + " disc");
@@ -52,9 +51,11 @@ final class BodySites {
 
     /** The side as an Observation component (SNOMED 272741003 Laterality = the TERMINOLOGY.md qualifier). */
     static void laterality(Observation obs, Side side) {
-        obs.addComponent().setCode(new CodeableConcept(Terminology.LATERALITY_ATTRIBUTE.copy()).setText("Laterality"))
+        obs.addComponent()
+                .setCode(new CodeableConcept(Terminology.LATERALITY_ATTRIBUTE.copy()).setText("Laterality"))
                 .setValue(new CodeableConcept(Terminology.LATERALITY.get(side).copy())
-                        .setText(side.name().substring(0, 1) + side.name().substring(1).toLowerCase()));
+                        .setText(side.name().substring(0, 1)
+                                + side.name().substring(1).toLowerCase()));
     }
 
     static String words(Side side) {

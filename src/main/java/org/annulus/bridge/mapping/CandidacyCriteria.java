@@ -29,43 +29,72 @@ final class CandidacyCriteria {
             DiscLevel.L4_L5, List.of("L5", "L4"),
             DiscLevel.L5_S1, List.of("S1", "L5"));
 
-    private CandidacyCriteria() {
-    }
+    private CandidacyCriteria() {}
 
     /** Criterion code (candidacy-criterion CodeSystem), display and the clinician's answer. */
-    record Criterion(String code, String display, boolean met) {
-    }
+    record Criterion(String code, String display, boolean met) {}
 
     /** Only what the document states, in a fixed order. */
     static List<Criterion> stated(CandidacyAssessment doc) {
         List<Criterion> all = new ArrayList<>();
         Criteria criteria = doc.determination().criteria();
         if (criteria != null) {
-            add(all, "tear-at-concordant-level", "Annular tear at a level concordant with the leg pain",
+            add(
+                    all,
+                    "tear-at-concordant-level",
+                    "Annular tear at a level concordant with the leg pain",
                     criteria.tearAtConcordantLevel());
             add(all, "disc-height-preserved", "Disc height reasonably preserved", criteria.discHeightPreserved());
             add(all, "conservative-care-failed", "Failure of conservative care", criteria.conservativeCareFailed());
         }
-        add(all, "stenosis-with-progressive-deficit", "Severe spinal stenosis with progressive neurologic deficit",
+        add(
+                all,
+                "stenosis-with-progressive-deficit",
+                "Severe spinal stenosis with progressive neurologic deficit",
                 doc.exclusions().severeStenosisWithProgressiveDeficit());
-        add(all, "facet-joint-pain", "Facet joint mediated pain", doc.exclusions().facetMediatedPain());
-        add(all, "sacroiliac-joint-pain", "Sacroiliac joint pain", doc.exclusions().sacroiliacPain());
+        add(
+                all,
+                "facet-joint-pain",
+                "Facet joint mediated pain",
+                doc.exclusions().facetMediatedPain());
+        add(
+                all,
+                "sacroiliac-joint-pain",
+                "Sacroiliac joint pain",
+                doc.exclusions().sacroiliacPain());
         if (doc.redFlags() != null) {
-            add(all, "cauda-equina-signs", "Signs of cauda equina syndrome", doc.redFlags().caudaEquinaSigns());
-            add(all, "progressive-neurologic-deficit", "Progressive neurologic deficit",
+            add(
+                    all,
+                    "cauda-equina-signs",
+                    "Signs of cauda equina syndrome",
+                    doc.redFlags().caudaEquinaSigns());
+            add(
+                    all,
+                    "progressive-neurologic-deficit",
+                    "Progressive neurologic deficit",
                     doc.redFlags().progressiveNeurologicDeficit());
         }
         if (doc.contraindications() != null) {
             var c = doc.contraindications();
             add(all, "contraindication-active-infection", "Active infection", c.activeInfection());
-            add(all, "contraindication-anticoagulation-or-bleeding-disorder",
-                    "Anticoagulation or bleeding disorder", c.anticoagulationOrBleedingDisorder());
+            add(
+                    all,
+                    "contraindication-anticoagulation-or-bleeding-disorder",
+                    "Anticoagulation or bleeding disorder",
+                    c.anticoagulationOrBleedingDisorder());
             add(all, "contraindication-pregnancy", "Pregnancy", c.pregnancy());
-            add(all, "contraindication-fibrin-sealant-allergy", "Allergy to a fibrin-sealant component",
+            add(
+                    all,
+                    "contraindication-fibrin-sealant-allergy",
+                    "Allergy to a fibrin-sealant component",
                     c.fibrinSealantAllergy());
         }
         if (doc.consent() != null) {
-            add(all, "informed-consent", "Informed consent to the injection obtained", doc.consent().obtained());
+            add(
+                    all,
+                    "informed-consent",
+                    "Informed consent to the injection obtained",
+                    doc.consent().obtained());
         }
         return all;
     }
@@ -78,9 +107,14 @@ final class CandidacyCriteria {
 
     /** Codes of the criteria whose "true" speaks against the injection. */
     private static boolean against(Criterion c) {
-        return c.code().startsWith("contraindication-") || List.of("stenosis-with-progressive-deficit",
-                "facet-joint-pain", "sacroiliac-joint-pain", "cauda-equina-signs", "progressive-neurologic-deficit")
-                .contains(c.code());
+        return c.code().startsWith("contraindication-")
+                || List.of(
+                                "stenosis-with-progressive-deficit",
+                                "facet-joint-pain",
+                                "sacroiliac-joint-pain",
+                                "cauda-equina-signs",
+                                "progressive-neurologic-deficit")
+                        .contains(c.code());
     }
 
     /**
@@ -106,11 +140,14 @@ final class CandidacyCriteria {
             }
         }
         doc.leg().filter(CandidacyAssessment.LegPain::dermatomal).ifPresent(leg -> {
-            List<DiscLevel> levels = doc.determination().targetLevels().isEmpty() ? torn
+            List<DiscLevel> levels = doc.determination().targetLevels().isEmpty()
+                    ? torn
                     : doc.determination().targetLevels();
-            boolean anyFits = levels.stream().anyMatch(l -> ROOTS.get(l).stream().anyMatch(leg.dermatomes()::contains));
+            boolean anyFits =
+                    levels.stream().anyMatch(l -> ROOTS.get(l).stream().anyMatch(leg.dermatomes()::contains));
             if (!levels.isEmpty() && !anyFits) {
-                warnings.add("no torn or target level (" + String.join(", ", levels.stream().map(DiscLevel::code).toList())
+                warnings.add("no torn or target level ("
+                        + String.join(", ", levels.stream().map(DiscLevel::code).toList())
                         + ") matches the leg-pain dermatomes (" + String.join(", ", leg.dermatomes()) + ")");
             }
         });
@@ -123,7 +160,12 @@ final class CandidacyCriteria {
     }
 
     static List<DiscLevel> tornLevels(CandidacyAssessment doc) {
-        return doc.imaging().stream().flatMap(s -> s.findings().stream()).filter(ImagingFinding::annularTear)
-                .map(ImagingFinding::level).distinct().sorted().toList();
+        return doc.imaging().stream()
+                .flatMap(s -> s.findings().stream())
+                .filter(ImagingFinding::annularTear)
+                .map(ImagingFinding::level)
+                .distinct()
+                .sorted()
+                .toList();
     }
 }

@@ -33,25 +33,42 @@ final class CandidacyDecisionMapper {
     static final String REFERRAL = "servicerequest-surgical-referral";
 
     /** Adds the decision's resources; returns references to them, for the consult note. */
-    List<Reference> map(DocumentParts parts, CandidacyAssessment doc, List<Reference> imaging,
-            Map<DiscLevel, List<Reference>> imagingByLevel, DateTimeType assessed) {
+    List<Reference> map(
+            DocumentParts parts,
+            CandidacyAssessment doc,
+            List<Reference> imaging,
+            Map<DiscLevel, List<Reference>> imagingByLevel,
+            DateTimeType assessed) {
         parts.add(CONSERVATIVE_CARE, conservativeCare(parts, doc, assessed));
         List<Reference> exclusions = new ArrayList<>();
         if (doc.exclusions().severeStenosisWithProgressiveDeficit()) {
             parts.add(STENOSIS, stenosis(parts, doc, imagingByLevel, assessed));
             exclusions.add(parts.ref(STENOSIS));
         }
-        String referred = doc.leg().filter(l -> !l.dermatomal())
-                .map(l -> ", with non-dermatomal (referred) " + BodySites.words(l.side()) + " leg pain").orElse("");
+        String referred = doc.leg()
+                .filter(l -> !l.dermatomal())
+                .map(l -> ", with non-dermatomal (referred) " + BodySites.words(l.side()) + " leg pain")
+                .orElse("");
         if (doc.exclusions().facetMediatedPain()) {
-            parts.add(FACET, Conditions.problem(parts, FACET, new CodeableConcept(Terminology.FACET_JOINT_PAIN.copy())
-                    .setText("Facet joint mediated low back pain" + referred), assessed));
+            parts.add(
+                    FACET,
+                    Conditions.problem(
+                            parts,
+                            FACET,
+                            new CodeableConcept(Terminology.FACET_JOINT_PAIN.copy())
+                                    .setText("Facet joint mediated low back pain" + referred),
+                            assessed));
             exclusions.add(parts.ref(FACET));
         }
         if (doc.exclusions().sacroiliacPain()) {
-            parts.add(SACROILIAC, Conditions.problem(parts, SACROILIAC,
-                    new CodeableConcept(Terminology.SACROILIAC_JOINT_PAIN.copy()).setText("Sacroiliac joint pain" + referred),
-                    assessed));
+            parts.add(
+                    SACROILIAC,
+                    Conditions.problem(
+                            parts,
+                            SACROILIAC,
+                            new CodeableConcept(Terminology.SACROILIAC_JOINT_PAIN.copy())
+                                    .setText("Sacroiliac joint pain" + referred),
+                            assessed));
             exclusions.add(parts.ref(SACROILIAC));
         }
         List<Reference> evidence = new ArrayList<>(imaging);
@@ -83,17 +100,26 @@ final class CandidacyDecisionMapper {
      * claudication (v1.1), ICD-10-CM M48.062 / M48.061. A v1 document does not say, so no ICD code
      * is chosen for it rather than asserting "without claudication".
      */
-    private Condition stenosis(DocumentParts parts, CandidacyAssessment doc,
-            Map<DiscLevel, List<Reference>> imagingByLevel, DateTimeType assessed) {
+    private Condition stenosis(
+            DocumentParts parts,
+            CandidacyAssessment doc,
+            Map<DiscLevel, List<Reference>> imagingByLevel,
+            DateTimeType assessed) {
         CandidacyAssessment.Stenosis detail = doc.exclusions().stenosis();
         CodeableConcept code = new CodeableConcept(Terminology.LUMBAR_STENOSIS.copy());
         String text = "Severe lumbar spinal stenosis";
         if (detail != null) {
-            text += " at " + String.join(", ", detail.levels().stream().map(DiscLevel::code).toList());
+            text += " at "
+                    + String.join(
+                            ", ", detail.levels().stream().map(DiscLevel::code).toList());
             if (detail.neurogenicClaudication() != null) {
-                code.addCoding((detail.neurogenicClaudication() ? Terminology.STENOSIS_WITH_CLAUDICATION
-                        : Terminology.STENOSIS_WITHOUT_CLAUDICATION).copy());
-                text += detail.neurogenicClaudication() ? ", with neurogenic claudication" : ", without neurogenic claudication";
+                code.addCoding((detail.neurogenicClaudication()
+                                ? Terminology.STENOSIS_WITH_CLAUDICATION
+                                : Terminology.STENOSIS_WITHOUT_CLAUDICATION)
+                        .copy());
+                text += detail.neurogenicClaudication()
+                        ? ", with neurogenic claudication"
+                        : ", without neurogenic claudication";
             }
         }
         code.setText(text + ", with progressive neurologic deficit");
@@ -113,25 +139,37 @@ final class CandidacyDecisionMapper {
 
     private Observation conservativeCare(DocumentParts parts, CandidacyAssessment doc, DateTimeType assessed) {
         ConservativeCare care = doc.conservativeCare();
-        Observation obs = Observations.base(parts, CONSERVATIVE_CARE, "therapy", "Therapy",
+        Observation obs = Observations.base(
+                parts,
+                CONSERVATIVE_CARE,
+                "therapy",
+                "Therapy",
                 new CodeableConcept(Terminology.CONSERVATIVE_CARE.copy()).setText("Conservative care for sciatica"));
         obs.setEffective(assessed.copy());
-        obs.setValue(new CodeableConcept(new Coding(Terminology.ANNULUS, "conservative-care-" + care.outcome(),
-                outcomeDisplay(care.outcome()))).setText(outcomeDisplay(care.outcome())));
-        obs.addComponent().setCode(new CodeableConcept(Terminology.ESI_COUNT.copy()))
+        obs.setValue(new CodeableConcept(new Coding(
+                        Terminology.ANNULUS, "conservative-care-" + care.outcome(), outcomeDisplay(care.outcome())))
+                .setText(outcomeDisplay(care.outcome())));
+        obs.addComponent()
+                .setCode(new CodeableConcept(Terminology.ESI_COUNT.copy()))
                 .setValue(new IntegerType(care.epiduralSteroidInjections()));
-        obs.addComponent().setCode(new CodeableConcept(Terminology.PT_DURATION.copy()))
+        obs.addComponent()
+                .setCode(new CodeableConcept(Terminology.PT_DURATION.copy()))
                 .setValue(weeks(care.physicalTherapyWeeks()));
-        List<String> lines = new ArrayList<>(List.of("Conservative care: " + outcomeDisplay(care.outcome()).toLowerCase(),
+        List<String> lines = new ArrayList<>(List.of(
+                "Conservative care: " + outcomeDisplay(care.outcome()).toLowerCase(),
                 care.physicalTherapyWeeks() + " weeks of physical therapy",
                 care.epiduralSteroidInjections() + " epidural steroid injection(s)"));
         if (care.startedOn() != null) {
-            long weeks = ChronoUnit.WEEKS.between(care.startedOn(), doc.recordedAt().toLocalDate());
-            obs.addComponent().setCode(new CodeableConcept(Terminology.CARE_DURATION.copy())).setValue(weeks((int) weeks));
+            long weeks =
+                    ChronoUnit.WEEKS.between(care.startedOn(), doc.recordedAt().toLocalDate());
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.CARE_DURATION.copy()))
+                    .setValue(weeks((int) weeks));
             lines.add("Started " + care.startedOn() + " (" + weeks + " weeks before the assessment)");
         }
         if (!care.medications().isEmpty()) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.MEDICATIONS_TRIED.copy()))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.MEDICATIONS_TRIED.copy()))
                     .setValue(new StringType(String.join(", ", care.medications())));
             lines.add("Medications: " + String.join(", ", care.medications()));
         }
@@ -144,31 +182,41 @@ final class CandidacyDecisionMapper {
      * states (v1: the three exclusions; v1.1 also the inclusion criteria, red flags,
      * contraindications and consent). Nothing is computed here.
      */
-    private Observation determination(DocumentParts parts, CandidacyAssessment doc, List<Reference> evidence,
-            DateTimeType assessed) {
+    private Observation determination(
+            DocumentParts parts, CandidacyAssessment doc, List<Reference> evidence, DateTimeType assessed) {
         Decision decision = doc.determination().decision();
-        Observation obs = Observations.base(parts, DETERMINATION, "survey", "Survey",
+        Observation obs = Observations.base(
+                parts,
+                DETERMINATION,
+                "survey",
+                "Survey",
                 new CodeableConcept(Terminology.CANDIDACY_DETERMINATION.copy())
                         .setText("Candidacy for intra-annular fibrin injection"));
         obs.getMeta().addProfile(Profiles.CANDIDACY_DETERMINATION);
         obs.setEffective(assessed.copy());
-        obs.setValue(new CodeableConcept(decisionCoding(decision)).setText(decisionCoding(decision).getDisplay()));
-        List<String> lines = new ArrayList<>(List.of("Decision: " + decisionCoding(decision).getDisplay()));
+        obs.setValue(new CodeableConcept(decisionCoding(decision))
+                .setText(decisionCoding(decision).getDisplay()));
+        List<String> lines =
+                new ArrayList<>(List.of("Decision: " + decisionCoding(decision).getDisplay()));
         if (doc.determination().criteria() == null) {
             lines.add("Inclusion criteria: not stated one by one in the document; see the decision and rationale");
         }
         for (CandidacyCriteria.Criterion c : CandidacyCriteria.stated(doc)) {
-            obs.addComponent().setCode(new CodeableConcept(new Coding(Terminology.CRITERION, c.code(), c.display())))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(new Coding(Terminology.CRITERION, c.code(), c.display())))
                     .setValue(new BooleanType(c.met()));
             lines.add(c.display() + ": " + (c.met() ? "yes" : "no") + " (clinician)");
         }
         if (doc.consent() != null && doc.consent().date() != null) {
-            obs.addComponent().setCode(new CodeableConcept(new Coding(Terminology.CRITERION, "informed-consent-date",
-                    "Date informed consent was obtained"))).setValue(new DateTimeType(doc.consent().date().toString()));
+            obs.addComponent()
+                    .setCode(new CodeableConcept(new Coding(
+                            Terminology.CRITERION, "informed-consent-date", "Date informed consent was obtained")))
+                    .setValue(new DateTimeType(doc.consent().date().toString()));
             lines.add("Consent obtained on " + doc.consent().date());
         }
         for (DiscLevel level : doc.determination().targetLevels()) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.TARGET_LEVEL.copy()))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.TARGET_LEVEL.copy()))
                     .setValue(CandidacyMapper.discSite(level));
             lines.add("Target level: " + level.code());
         }
@@ -184,9 +232,10 @@ final class CandidacyDecisionMapper {
 
     static Coding decisionCoding(Decision decision) {
         return switch (decision) {
-            case CANDIDATE -> new Coding(Terminology.DECISION, "candidate", "Candidate for intra-annular fibrin injection");
-            case NOT_CANDIDATE -> new Coding(Terminology.DECISION, "not-candidate",
-                    "Not a candidate for intra-annular fibrin injection");
+            case CANDIDATE ->
+                new Coding(Terminology.DECISION, "candidate", "Candidate for intra-annular fibrin injection");
+            case NOT_CANDIDATE ->
+                new Coding(Terminology.DECISION, "not-candidate", "Not a candidate for intra-annular fibrin injection");
             case REFER_SURGICAL -> new Coding(Terminology.DECISION, "refer-surgical", "Refer for surgical evaluation");
         };
     }
@@ -200,6 +249,10 @@ final class CandidacyDecisionMapper {
     }
 
     private static Quantity weeks(int weeks) {
-        return new Quantity().setValue(weeks).setUnit("wk").setSystem(Terminology.UCUM).setCode("wk");
+        return new Quantity()
+                .setValue(weeks)
+                .setUnit("wk")
+                .setSystem(Terminology.UCUM)
+                .setCode("wk");
     }
 }

@@ -39,12 +39,10 @@ final class CandidacyDiagnosis {
     static final String PART = CandidacyMapper.SCIATICA;
     private static final String DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo";
 
-    private CandidacyDiagnosis() {
-    }
+    private CandidacyDiagnosis() {}
 
     /** Whether the clinician's documentation makes the leg pain sciatica, and if so whether disc-caused. */
-    record Attribution(boolean toDisc, boolean derived, List<DiscLevel> levels) {
-    }
+    record Attribution(boolean toDisc, boolean derived, List<DiscLevel> levels) {}
 
     static Optional<Attribution> attribution(CandidacyAssessment doc) {
         Optional<LegPain> leg = doc.leg();
@@ -52,12 +50,14 @@ final class CandidacyDiagnosis {
             return Optional.empty();
         }
         Boolean stated = leg.get().attributedToDisc();
-        boolean jointOrigin = doc.exclusions().facetMediatedPain() || doc.exclusions().sacroiliacPain();
+        boolean jointOrigin =
+                doc.exclusions().facetMediatedPain() || doc.exclusions().sacroiliacPain();
         if (!Boolean.TRUE.equals(stated) && jointOrigin) {
             return Optional.empty();
         }
         boolean toDisc = stated != null ? stated : doc.determination().decision() == Decision.CANDIDATE;
-        List<DiscLevel> levels = doc.determination().targetLevels().isEmpty() ? CandidacyCriteria.tornLevels(doc)
+        List<DiscLevel> levels = doc.determination().targetLevels().isEmpty()
+                ? CandidacyCriteria.tornLevels(doc)
                 : doc.determination().targetLevels();
         return Optional.of(new Attribution(toDisc, stated == null, toDisc ? levels : List.of()));
     }
@@ -71,17 +71,25 @@ final class CandidacyDiagnosis {
         };
     }
 
-    static Condition condition(DocumentParts parts, CandidacyAssessment doc, Attribution attribution,
-            Map<DiscLevel, List<Reference>> tearImages, List<Reference> examEvidence, DateTimeType assessed) {
+    static Condition condition(
+            DocumentParts parts,
+            CandidacyAssessment doc,
+            Attribution attribution,
+            Map<DiscLevel, List<Reference>> tearImages,
+            List<Reference> examEvidence,
+            DateTimeType assessed) {
         LegPain leg = doc.legPain();
         CodeableConcept code = new CodeableConcept().addCoding(Terminology.SCIATICA.copy());
-        String levels = String.join(", ", attribution.levels().stream().map(DiscLevel::code).toList());
+        String levels = String.join(
+                ", ", attribution.levels().stream().map(DiscLevel::code).toList());
         String where = BodySites.words(leg.side()) + " leg, " + String.join(", ", leg.dermatomes()) + " dermatome"
                 + (leg.dermatomes().size() > 1 ? "s" : "");
         if (attribution.toDisc()) {
             Set<String> seen = new LinkedHashSet<>();
-            attribution.levels().stream().map(CandidacyDiagnosis::discRadiculopathy)
-                    .filter(c -> seen.add(c.getCode())).forEach(c -> code.addCoding(c.copy()));
+            attribution.levels().stream()
+                    .map(CandidacyDiagnosis::discRadiculopathy)
+                    .filter(c -> seen.add(c.getCode()))
+                    .forEach(c -> code.addCoding(c.copy()));
             code.setText("Sciatica due to intervertebral disc disorder" + (levels.isEmpty() ? "" : " at " + levels)
                     + " (radiculopathy), " + where);
         } else {
@@ -110,16 +118,24 @@ final class CandidacyDiagnosis {
         evidence.addAll(examEvidence);
         condition.addEvidence().setDetail(evidence);
         String basis = attribution.toDisc()
-                ? "Attributed to the disc" + (attribution.derived() ? " (derived from the decision 'candidate'; the"
-                        + " document states no attribution)" : " by the clinician")
-                : "Not attributed to a disc disorder" + (attribution.derived() ? " (derived: the decision is not"
-                        + " 'candidate' and the document states no attribution)" : " by the clinician");
+                ? "Attributed to the disc"
+                        + (attribution.derived()
+                                ? " (derived from the decision 'candidate'; the" + " document states no attribution)"
+                                : " by the clinician")
+                : "Not attributed to a disc disorder"
+                        + (attribution.derived()
+                                ? " (derived: the decision is not"
+                                        + " 'candidate' and the document states no attribution)"
+                                : " by the clinician");
         if (attribution.derived()) {
             condition.addNote().setText(basis);
         }
-        condition.setText(DocumentParts.narrative(code.getText(),
+        condition.setText(DocumentParts.narrative(
+                code.getText(),
                 "Onset: " + (leg.onset() == null ? "not recorded" : leg.onset()),
-                "Leg pain " + leg.nrs() + "/10", basis, parts.sourceLine()));
+                "Leg pain " + leg.nrs() + "/10",
+                basis,
+                parts.sourceLine()));
         return condition;
     }
 }

@@ -22,8 +22,7 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class CandidacyExamMapper {
 
-    private CandidacyExamMapper() {
-    }
+    private CandidacyExamMapper() {}
 
     static List<Reference> map(DocumentParts parts, CandidacyAssessment doc, DateTimeType assessed) {
         List<Reference> refs = new ArrayList<>();
@@ -55,10 +54,15 @@ final class CandidacyExamMapper {
         if (doc.exam() == null) {
             return refs;
         }
-        doc.exam().straightLegRaise().stream().filter(TensionSign::positive).forEach(s -> refs.add(parts.ref(part("slr", s))));
-        doc.exam().femoralStretch().stream().filter(TensionSign::positive)
+        doc.exam().straightLegRaise().stream()
+                .filter(TensionSign::positive)
+                .forEach(s -> refs.add(parts.ref(part("slr", s))));
+        doc.exam().femoralStretch().stream()
+                .filter(TensionSign::positive)
                 .forEach(s -> refs.add(parts.ref(part("femoral-stretch", s))));
-        doc.exam().roots().stream().filter(CandidacyExamMapper::abnormal).forEach(r -> refs.add(parts.ref(rootPart(r))));
+        doc.exam().roots().stream()
+                .filter(CandidacyExamMapper::abnormal)
+                .forEach(r -> refs.add(parts.ref(rootPart(r))));
         return refs;
     }
 
@@ -76,16 +80,21 @@ final class CandidacyExamMapper {
         return "observation-exam-root-" + root.root() + "-" + BodySites.words(root.side());
     }
 
-    private static Observation tension(DocumentParts parts, String part, Coding code, String label, TensionSign sign,
-            DateTimeType assessed) {
+    private static Observation tension(
+            DocumentParts parts, String part, Coding code, String label, TensionSign sign, DateTimeType assessed) {
         Observation obs = exam(parts, part, new CodeableConcept(code.copy()).setText(label), assessed);
         BodySites.onLeg(obs, sign.side());
         String result = sign.positive() ? "positive" : "negative";
-        obs.setValue(new CodeableConcept(Terminology.annulus("test-" + result, sign.positive() ? "Positive" : "Negative"))
-                .setText(sign.positive() ? "Positive" : "Negative"));
+        obs.setValue(
+                new CodeableConcept(Terminology.annulus("test-" + result, sign.positive() ? "Positive" : "Negative"))
+                        .setText(sign.positive() ? "Positive" : "Negative"));
         if (sign.angleDegrees() != null) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.TEST_ANGLE.copy()))
-                    .setValue(new Quantity().setValue(sign.angleDegrees()).setUnit("deg").setSystem(Terminology.UCUM)
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.TEST_ANGLE.copy()))
+                    .setValue(new Quantity()
+                            .setValue(sign.angleDegrees())
+                            .setUnit("deg")
+                            .setSystem(Terminology.UCUM)
                             .setCode("deg"));
         }
         obs.setText(DocumentParts.narrative(label + ", " + BodySites.words(sign.side()) + " leg: " + result
@@ -95,25 +104,33 @@ final class CandidacyExamMapper {
 
     private static Observation root(DocumentParts parts, String part, RootFinding root, DateTimeType assessed) {
         String label = root.root() + " root, " + BodySites.words(root.side()) + " leg";
-        Observation obs = exam(parts, part, new CodeableConcept(Terminology.ROOT_EXAM.copy())
-                .setText("Nerve root examination, " + label), assessed);
+        Observation obs = exam(
+                parts,
+                part,
+                new CodeableConcept(Terminology.ROOT_EXAM.copy()).setText("Nerve root examination, " + label),
+                assessed);
         BodySites.onLeg(obs, root.side());
         List<String> findings = new ArrayList<>();
         if (root.motorGrade() != null) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.MOTOR_GRADE.copy()))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.MOTOR_GRADE.copy()))
                     .setValue(new IntegerType(root.motorGrade()));
             findings.add("motor " + root.motorGrade() + "/5");
         }
         if (root.sensory() != null) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.SENSORY.copy()))
-                    .setValue(new CodeableConcept(Terminology.annulus("finding-" + root.sensory(), capital(root.sensory())))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.SENSORY.copy()))
+                    .setValue(new CodeableConcept(
+                                    Terminology.annulus("finding-" + root.sensory(), capital(root.sensory())))
                             .setText(capital(root.sensory())));
             findings.add("sensation " + root.sensory());
         }
         if (root.reflex() != null) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.REFLEX.copy()))
-                    .setValue(new CodeableConcept(Terminology.annulus("finding-" + root.reflex(), capital(root.reflex())))
-                            .setText(capital(root.reflex())));
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.REFLEX.copy()))
+                    .setValue(
+                            new CodeableConcept(Terminology.annulus("finding-" + root.reflex(), capital(root.reflex())))
+                                    .setText(capital(root.reflex())));
             findings.add("reflex " + root.reflex());
         }
         obs.setText(DocumentParts.narrative(label + ": " + String.join(", ", findings)));

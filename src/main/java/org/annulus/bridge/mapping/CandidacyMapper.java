@@ -42,17 +42,23 @@ final class CandidacyMapper {
                 String part = imagingPart(study, finding);
                 parts.add(part, imagingFinding(parts, study, finding));
                 imaging.add(parts.ref(part));
-                imagingByLevel.computeIfAbsent(finding.level(), l -> new ArrayList<>()).add(parts.ref(part));
+                imagingByLevel
+                        .computeIfAbsent(finding.level(), l -> new ArrayList<>())
+                        .add(parts.ref(part));
                 if (finding.annularTear()) {
-                    tearImages.computeIfAbsent(finding.level(), l -> new ArrayList<>()).add(parts.ref(part));
+                    tearImages
+                            .computeIfAbsent(finding.level(), l -> new ArrayList<>())
+                            .add(parts.ref(part));
                 }
             }
         }
         tearImages.forEach((level, images) -> parts.add(tearPart(level), annularTear(parts, level, images, assessed)));
         List<Reference> exam = CandidacyExamMapper.map(parts, doc, assessed);
         Optional<CandidacyDiagnosis.Attribution> attribution = CandidacyDiagnosis.attribution(doc);
-        attribution.ifPresent(a -> parts.add(SCIATICA,
-                CandidacyDiagnosis.condition(parts, doc, a, tearImages, CandidacyExamMapper.positive(parts, doc), assessed)));
+        attribution.ifPresent(a -> parts.add(
+                SCIATICA,
+                CandidacyDiagnosis.condition(
+                        parts, doc, a, tearImages, CandidacyExamMapper.positive(parts, doc), assessed)));
         doc.leg().ifPresent(leg -> {
             Observation pain = Observations.addLegPain(parts, leg.nrs(), BodySites.leg(leg.side()), assessed);
             if (leg.side() == Side.BILATERAL) {
@@ -79,7 +85,8 @@ final class CandidacyMapper {
     }
 
     static String imagingPart(ImagingStudy study, ImagingFinding finding) {
-        return "observation-imaging-" + study.modality() + "-" + study.date() + "-" + finding.level().code();
+        return "observation-imaging-" + study.modality() + "-" + study.date() + "-"
+                + finding.level().code();
     }
 
     /**
@@ -88,7 +95,8 @@ final class CandidacyMapper {
      */
     private Condition annularTear(DocumentParts parts, DiscLevel level, List<Reference> images, DateTimeType assessed) {
         CodeableConcept code = new CodeableConcept()
-                .addCoding((level == DiscLevel.T12_L1 ? Terminology.ANNULAR_TEAR : Terminology.ANNULAR_TEAR_LUMBAR).copy())
+                .addCoding(
+                        (level == DiscLevel.T12_L1 ? Terminology.ANNULAR_TEAR : Terminology.ANNULAR_TEAR_LUMBAR).copy())
                 .setText("Annular tear of the " + level.code() + " disc");
         Condition condition = Conditions.problem(parts, tearPart(level), code, assessed);
         condition.addBodySite(discSite(level));
@@ -98,9 +106,13 @@ final class CandidacyMapper {
 
     private Observation imagingFinding(DocumentParts parts, ImagingStudy study, ImagingFinding finding) {
         String level = finding.level().code();
-        Observation obs = Observations.base(parts, imagingPart(study, finding), "imaging", "Imaging",
-                new CodeableConcept(Terminology.DISC_IMAGING_FINDING.copy()).setText(study.modality() + " finding, "
-                        + level + " disc"));
+        Observation obs = Observations.base(
+                parts,
+                imagingPart(study, finding),
+                "imaging",
+                "Imaging",
+                new CodeableConcept(Terminology.DISC_IMAGING_FINDING.copy())
+                        .setText(study.modality() + " finding, " + level + " disc"));
         obs.getMeta().addProfile(Profiles.CLINICAL_RESULT);
         obs.setEffective(new DateTimeType(study.date().toString()));
         obs.setBodySite(discSite(finding.level()));
@@ -111,10 +123,12 @@ final class CandidacyMapper {
                         + (Boolean.TRUE.equals(finding.highIntensityZone()) ? ", with high-intensity zone" : "")
                 : "No annular tear";
         obs.setValue(new CodeableConcept().setText(summary));
-        obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("annular-tear-present", "Annular tear present")))
+        obs.addComponent()
+                .setCode(new CodeableConcept(Terminology.annulus("annular-tear-present", "Annular tear present")))
                 .setValue(new BooleanType(finding.annularTear()));
         zone.ifPresent(z -> {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.TEAR_ZONE.copy()))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.TEAR_ZONE.copy()))
                     .setValue(new CodeableConcept(new Coding(Terminology.ANNULUS, z.code(), z.display()))
                             .setText(z.display() + " (documented as " + z.documentTerm() + ")"));
             if (z.side() != null) {
@@ -122,16 +136,20 @@ final class CandidacyMapper {
             }
         });
         if (finding.highIntensityZone() != null) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("high-intensity-zone", "High-intensity zone")))
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.annulus("high-intensity-zone", "High-intensity zone")))
                     .setValue(new BooleanType(finding.highIntensityZone()));
         }
         if (finding.discHeightPreservedPercent() != null) {
-            obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("disc-height-preserved",
-                    "Disc height preserved"))).setValue(Observations.percent(finding.discHeightPreservedPercent()));
+            obs.addComponent()
+                    .setCode(new CodeableConcept(Terminology.annulus("disc-height-preserved", "Disc height preserved")))
+                    .setValue(Observations.percent(finding.discHeightPreservedPercent()));
         }
         obs.setText(DocumentParts.narrative(study.modality() + " " + study.date() + ", " + level + " disc: " + summary
-                + (finding.discHeightPreservedPercent() == null ? ""
-                        : "; disc height " + finding.discHeightPreservedPercent().toPlainString() + "% of expected")));
+                + (finding.discHeightPreservedPercent() == null
+                        ? ""
+                        : "; disc height "
+                                + finding.discHeightPreservedPercent().toPlainString() + "% of expected")));
         return obs;
     }
 

@@ -19,12 +19,16 @@ import org.springframework.validation.annotation.Validated;
 public record ClinicProperties(
         @Pattern(regexp = "^([A-Za-z][A-Za-z0-9+.\\-]*:\\S+)?$", message = "must be an absolute URI")
         String organizationSystem,
+
         @Pattern(regexp = "^[^\\s]{0,64}$", message = "must be at most 64 characters without spaces")
         String organizationId,
+
         String organizationName) {
 
     boolean configured() {
-        return organizationSystem != null && !organizationSystem.isBlank() && organizationId != null
+        return organizationSystem != null
+                && !organizationSystem.isBlank()
+                && organizationId != null
                 && !organizationId.isBlank();
     }
 }

@@ -1,11 +1,11 @@
 package org.annulus.bridge.mapping;
 
+import java.util.List;
+import java.util.Optional;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
-import java.util.List;
-import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +43,9 @@ public class ClinicalMapper {
     public Bundle map(ClinicalDocument document) {
         Bundle bundle = mapKind(document);
         String visit = document.visit();
-        return visitSystem == null || visit == null ? bundle : Encounters.link(bundle, Encounters.visit(visitSystem, visit));
+        return visitSystem == null || visit == null
+                ? bundle
+                : Encounters.link(bundle, Encounters.visit(visitSystem, visit));
     }
 
     private Bundle mapKind(ClinicalDocument document) {
@@ -73,8 +75,8 @@ public class ClinicalMapper {
      * The recovery CarePlan and Goals of a procedure note, given the baseline assessment (when
      * known) and every milestone recorded for it so far, as conditional updates.
      */
-    public List<Bundle.BundleEntryComponent> recoveryPlan(ProcedureNote note, Optional<CandidacyAssessment> baseline,
-            List<RecoveryMilestone> milestones) {
+    public List<Bundle.BundleEntryComponent> recoveryPlan(
+            ProcedureNote note, Optional<CandidacyAssessment> baseline, List<RecoveryMilestone> milestones) {
         return plan.plan(note, baseline, milestones);
     }
 
@@ -100,8 +102,12 @@ public class ClinicalMapper {
      * The Provenance of one send: targets are the fullUrls of the bundle's entries, so the EHR links
      * it to what it stored for each.
      */
-    public Bundle.BundleEntryComponent provenance(ClinicalDocument document, String trackingId, String sha256,
-            java.time.Instant recorded, List<String> targets) {
+    public Bundle.BundleEntryComponent provenance(
+            ClinicalDocument document,
+            String trackingId,
+            String sha256,
+            java.time.Instant recorded,
+            List<String> targets) {
         return provenance.provenance(document, trackingId, sha256, recorded, targets);
     }
 

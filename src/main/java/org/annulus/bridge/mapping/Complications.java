@@ -27,12 +27,15 @@ final class Complications {
     static final String ENCOUNTER_DIAGNOSIS_PROFILE =
             "http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-encounter-diagnosis";
 
-    private Complications() {
-    }
+    private Complications() {}
 
     /** One Condition per event; parts are named by event code, numbered when a code repeats. */
-    static List<Reference> add(DocumentParts parts, List<ClinicalEvent> events, DateTimeType recorded,
-            DateTimeType onset, String context) {
+    static List<Reference> add(
+            DocumentParts parts,
+            List<ClinicalEvent> events,
+            DateTimeType recorded,
+            DateTimeType onset,
+            String context) {
         List<Reference> refs = new ArrayList<>();
         List<String> names = partNames(events);
         for (int i = 0; i < events.size(); i++) {
@@ -56,8 +59,13 @@ final class Complications {
         return "discitis".equals(event.code()) || "severe".equals(event.severity());
     }
 
-    private static Condition condition(DocumentParts parts, String part, ClinicalEvent event, DateTimeType recorded,
-            DateTimeType onset, String context) {
+    private static Condition condition(
+            DocumentParts parts,
+            String part,
+            ClinicalEvent event,
+            DateTimeType recorded,
+            DateTimeType onset,
+            String context) {
         CodeableConcept code = new CodeableConcept();
         ProcedureCodes.complicationSnomed(event.code()).ifPresent(code::addCoding);
         code.addCoding(Events.concept(event).getCodingFirstRep());
@@ -67,13 +75,14 @@ final class Complications {
             condition.getMeta().getProfile().clear();
             condition.getMeta().addProfile(ENCOUNTER_DIAGNOSIS_PROFILE);
             condition.getCategory().clear();
-            condition.addCategory(new CodeableConcept(new Coding(Terminology.CONDITION_CATEGORY,
-                    "encounter-diagnosis", "Encounter Diagnosis")));
+            condition.addCategory(new CodeableConcept(
+                    new Coding(Terminology.CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")));
         }
         if (onset != null) {
             condition.setOnset(onset.copy());
         }
-        condition.setText(DocumentParts.narrative(context + ": " + Events.describe(event),
+        condition.setText(DocumentParts.narrative(
+                context + ": " + Events.describe(event),
                 onProblemList(event) ? "On the problem list: needs follow-up" : "Diagnosis of this visit",
                 parts.sourceLine()));
         return condition;

@@ -29,32 +29,43 @@ final class ConsultNote {
 
     static final String PART = "documentreference-consult-note";
 
-    private ConsultNote() {
-    }
+    private ConsultNote() {}
 
-    static DocumentReference of(DocumentParts parts, CandidacyAssessment doc,
-            Optional<CandidacyDiagnosis.Attribution> attribution, List<Reference> related) {
+    static DocumentReference of(
+            DocumentParts parts,
+            CandidacyAssessment doc,
+            Optional<CandidacyDiagnosis.Attribution> attribution,
+            List<Reference> related) {
         String text = String.join("\n", lines(doc, attribution)) + "\n";
         DocumentReference ref = new DocumentReference();
         ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
         ref.addIdentifier(parts.identifier(PART));
-        ref.setStatus(parts.retracted() ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
-                : Enumerations.DocumentReferenceStatus.CURRENT);
-        ref.setDocStatus(parts.retracted() ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
-                : doc.status() == DocumentStatus.AMENDED ? DocumentReference.ReferredDocumentStatus.AMENDED
-                : DocumentReference.ReferredDocumentStatus.FINAL);
+        ref.setStatus(
+                parts.retracted()
+                        ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
+                        : Enumerations.DocumentReferenceStatus.CURRENT);
+        ref.setDocStatus(
+                parts.retracted()
+                        ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
+                        : doc.status() == DocumentStatus.AMENDED
+                                ? DocumentReference.ReferredDocumentStatus.AMENDED
+                                : DocumentReference.ReferredDocumentStatus.FINAL);
         ref.setType(new CodeableConcept(Terminology.CONSULT_NOTE.copy()).setText("Consult note"));
         ref.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",
+                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                "clinical-note",
                 "Clinical Note")));
         ref.setSubject(parts.patient());
         // The clinic's own offset, as in every other clinical time we send.
-        ref.setDateElement(new InstantType(DocumentParts.dateTime(doc.recordedAt()).getValueAsString()));
+        ref.setDateElement(
+                new InstantType(DocumentParts.dateTime(doc.recordedAt()).getValueAsString()));
         ref.addAuthor(parts.author());
         ref.setDescription("Spine consult: candidacy for intra-annular fibrin injection");
-        ref.addContent().setAttachment(new Attachment().setContentType("text/plain; charset=utf-8")
-                .setData(text.getBytes(StandardCharsets.UTF_8))
-                .setTitle("Spine consult: candidacy for intra-annular fibrin injection"));
+        ref.addContent()
+                .setAttachment(new Attachment()
+                        .setContentType("text/plain; charset=utf-8")
+                        .setData(text.getBytes(StandardCharsets.UTF_8))
+                        .setTitle("Spine consult: candidacy for intra-annular fibrin injection"));
         ref.getContext().setPeriod(new Period().setStartElement(DocumentParts.dateTime(doc.recordedAt())));
         related.forEach(r -> ref.getContext().addRelated(r.copy()));
         List<String> narrative = new ArrayList<>(lines(doc, attribution));
@@ -66,23 +77,34 @@ final class ConsultNote {
     /** The note's sentences; the same text is the attachment and the narrative. */
     static List<String> lines(CandidacyAssessment doc, Optional<CandidacyDiagnosis.Attribution> attribution) {
         List<String> lines = new ArrayList<>();
-        lines.add("Spine consult, " + doc.recordedAt().toLocalDate() + ", " + doc.author().name()
-                + ": candidacy for intra-annular fibrin injection.");
-        lines.add(doc.leg().map(leg -> "Leg pain: " + BodySites.words(leg.side()) + ", "
-                + (leg.dermatomal() ? String.join(", ", leg.dermatomes()) + " dermatomal" : "non-dermatomal (referred)")
-                + ", " + leg.nrs() + "/10" + (leg.onset() == null ? "" : ", since " + leg.onset()) + ".")
+        lines.add("Spine consult, " + doc.recordedAt().toLocalDate() + ", "
+                + doc.author().name() + ": candidacy for intra-annular fibrin injection.");
+        lines.add(doc.leg()
+                .map(leg -> "Leg pain: " + BodySites.words(leg.side()) + ", "
+                        + (leg.dermatomal()
+                                ? String.join(", ", leg.dermatomes()) + " dermatomal"
+                                : "non-dermatomal (referred)")
+                        + ", " + leg.nrs() + "/10" + (leg.onset() == null ? "" : ", since " + leg.onset()) + ".")
                 .orElse("Axial low back pain without leg pain."));
-        lines.add("Back pain " + doc.backPainNrs() + "/10; Oswestry Disability Index " + doc.odi().toPlainString()
-                + " (0-100).");
+        lines.add("Back pain " + doc.backPainNrs() + "/10; Oswestry Disability Index "
+                + doc.odi().toPlainString() + " (0-100).");
         for (ImagingStudy study : doc.imaging()) {
             List<String> findings = new ArrayList<>();
             for (ImagingFinding f : study.findings()) {
-                findings.add(f.level().code() + " " + (f.annularTear()
-                        ? "annular tear" + TearZone.parse(f.tearLocation()).map(z -> " (" + z.words() + ")").orElse("")
-                                + (Boolean.TRUE.equals(f.highIntensityZone()) ? " with high-intensity zone" : "")
-                        : "no annular tear")
-                        + (f.discHeightPreservedPercent() == null ? ""
-                                : ", disc height " + f.discHeightPreservedPercent().toPlainString() + "% of expected"));
+                findings.add(f.level().code() + " "
+                        + (f.annularTear()
+                                ? "annular tear"
+                                        + TearZone.parse(f.tearLocation())
+                                                .map(z -> " (" + z.words() + ")")
+                                                .orElse("")
+                                        + (Boolean.TRUE.equals(f.highIntensityZone())
+                                                ? " with high-intensity zone"
+                                                : "")
+                                : "no annular tear")
+                        + (f.discHeightPreservedPercent() == null
+                                ? ""
+                                : ", disc height "
+                                        + f.discHeightPreservedPercent().toPlainString() + "% of expected"));
             }
             lines.add(study.modality() + " " + study.date() + ": " + String.join("; ", findings) + ".");
         }
@@ -94,17 +116,29 @@ final class ConsultNote {
                 + "; outcome " + care.outcome().replace('-', ' ') + ".");
         lines.add("Assessment: " + assessment(doc, attribution) + ".");
         List<String> against = CandidacyCriteria.stated(doc).stream()
-                .filter(c -> c.met() && !c.code().equals("informed-consent")
-                        && !c.code().equals("tear-at-concordant-level") && !c.code().equals("disc-height-preserved")
+                .filter(c -> c.met()
+                        && !c.code().equals("informed-consent")
+                        && !c.code().equals("tear-at-concordant-level")
+                        && !c.code().equals("disc-height-preserved")
                         && !c.code().equals("conservative-care-failed"))
-                .map(c -> c.display().toLowerCase()).toList();
+                .map(c -> c.display().toLowerCase())
+                .toList();
         if (!against.isEmpty()) {
             lines.add("Present: " + String.join("; ", against) + ".");
         }
-        lines.add("Decision: " + CandidacyDecisionMapper.decisionCoding(doc.determination().decision()).getDisplay()
-                .toLowerCase() + (doc.determination().targetLevels().isEmpty() ? ""
-                        : ", target level(s) " + String.join(", ",
-                                doc.determination().targetLevels().stream().map(DiscLevel::code).toList())) + ".");
+        lines.add("Decision: "
+                + CandidacyDecisionMapper.decisionCoding(doc.determination().decision())
+                        .getDisplay()
+                        .toLowerCase()
+                + (doc.determination().targetLevels().isEmpty()
+                        ? ""
+                        : ", target level(s) "
+                                + String.join(
+                                        ", ",
+                                        doc.determination().targetLevels().stream()
+                                                .map(DiscLevel::code)
+                                                .toList()))
+                + ".");
         if (doc.determination().rationale() != null) {
             lines.add("Rationale: " + doc.determination().rationale());
         }
@@ -117,22 +151,40 @@ final class ConsultNote {
             if (doc.leg().isEmpty()) {
                 return "axial low back pain; no sciatica";
             }
-            return "leg pain not recorded as sciatica (" + (doc.leg().get().dermatomal()
-                    ? "attributed to facet or sacroiliac joint origin" : "non-dermatomal, referred pattern") + ")";
+            return "leg pain not recorded as sciatica ("
+                    + (doc.leg().get().dermatomal()
+                            ? "attributed to facet or sacroiliac joint origin"
+                            : "non-dermatomal, referred pattern")
+                    + ")";
         }
         CandidacyDiagnosis.Attribution a = attribution.get();
         return a.toDisc()
-                ? "sciatica due to intervertebral disc disorder" + (a.levels().isEmpty() ? ""
-                        : " at " + String.join(", ", a.levels().stream().map(DiscLevel::code).toList()))
+                ? "sciatica due to intervertebral disc disorder"
+                        + (a.levels().isEmpty()
+                                ? ""
+                                : " at "
+                                        + String.join(
+                                                ", ",
+                                                a.levels().stream()
+                                                        .map(DiscLevel::code)
+                                                        .toList()))
                 : "sciatica not attributed to a disc disorder";
     }
 
     private static String plan(CandidacyAssessment doc) {
         return switch (doc.determination().decision()) {
-            case CANDIDATE -> "intra-annular fibrin injection at " + String.join(", ",
-                    doc.determination().targetLevels().stream().map(DiscLevel::code).toList())
-                    + (doc.consent() == null ? "" : doc.consent().obtained() ? "; informed consent obtained"
-                            : "; informed consent not yet obtained");
+            case CANDIDATE ->
+                "intra-annular fibrin injection at "
+                        + String.join(
+                                ", ",
+                                doc.determination().targetLevels().stream()
+                                        .map(DiscLevel::code)
+                                        .toList())
+                        + (doc.consent() == null
+                                ? ""
+                                : doc.consent().obtained()
+                                        ? "; informed consent obtained"
+                                        : "; informed consent not yet obtained");
             case NOT_CANDIDATE -> "no fibrin injection; care continues with the referring clinician";
             case REFER_SURGICAL -> "referral to spine surgery for evaluation";
         };

@@ -62,7 +62,9 @@ final class DocumentParts {
     }
 
     Identifier identifier(String part) {
-        return new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(IDENTIFIER_SYSTEM)
+        return new Identifier()
+                .setUse(Identifier.IdentifierUse.OFFICIAL)
+                .setSystem(IDENTIFIER_SYSTEM)
                 .setValue(identifierValue(part));
     }
 
@@ -76,13 +78,20 @@ final class DocumentParts {
 
     /** The patient by MRN; the EHR writer swaps in the EHR's own Patient id once matched. */
     Reference patient() {
-        return new Reference().setType("Patient").setIdentifier(
-                new Identifier().setSystem(document.patient().mrnSystem()).setValue(document.patient().mrn()));
+        return new Reference()
+                .setType("Patient")
+                .setIdentifier(new Identifier()
+                        .setSystem(document.patient().mrnSystem())
+                        .setValue(document.patient().mrn()));
     }
 
     Reference author() {
-        return new Reference().setType("Practitioner").setDisplay(document.author().name())
-                .setIdentifier(new Identifier().setSystem(Terminology.NPI).setValue(document.author().npi()));
+        return new Reference()
+                .setType("Practitioner")
+                .setDisplay(document.author().name())
+                .setIdentifier(new Identifier()
+                        .setSystem(Terminology.NPI)
+                        .setValue(document.author().npi()));
     }
 
     /**
@@ -99,8 +108,11 @@ final class DocumentParts {
     }
 
     Bundle.BundleEntryComponent create(String part, Resource resource) {
-        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setFullUrl(fullUrl(part)).setResource(resource);
-        entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType())
+        Bundle.BundleEntryComponent entry =
+                new Bundle.BundleEntryComponent().setFullUrl(fullUrl(part)).setResource(resource);
+        entry.getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl(resource.fhirType())
                 .setIfNoneExist("identifier=" + IDENTIFIER_SYSTEM + "|" + identifierValue(part));
         return entry;
     }
@@ -111,8 +123,10 @@ final class DocumentParts {
     }
 
     static Bundle.BundleEntryComponent updateEntry(String fullUrl, Resource resource, String identifierValue) {
-        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setFullUrl(fullUrl).setResource(resource);
-        entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+        Bundle.BundleEntryComponent entry =
+                new Bundle.BundleEntryComponent().setFullUrl(fullUrl).setResource(resource);
+        entry.getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
                 .setUrl(resource.fhirType() + "?identifier=" + IDENTIFIER_SYSTEM + "|" + identifierValue);
         return entry;
     }

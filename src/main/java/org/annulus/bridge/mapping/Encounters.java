@@ -18,11 +18,12 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 final class Encounters {
 
-    private Encounters() {
-    }
+    private Encounters() {}
 
     static Reference visit(String system, String visit) {
-        return new Reference().setType("Encounter").setDisplay("Visit " + visit)
+        return new Reference()
+                .setType("Encounter")
+                .setDisplay("Visit " + visit)
                 .setIdentifier(new Identifier().setSystem(system).setValue(visit));
     }
 

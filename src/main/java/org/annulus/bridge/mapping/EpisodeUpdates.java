@@ -20,8 +20,7 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class EpisodeUpdates {
 
-    private EpisodeUpdates() {
-    }
+    private EpisodeUpdates() {}
 
     /**
      * Rule 3 (fhir-profiles/README.md): once the clinician records {@code full-benefit}, the
@@ -29,10 +28,11 @@ final class EpisodeUpdates {
      * longer experiencing the symptoms, with a risk of return: the disc can tear again), abated at
      * that milestone. Written as an update of the assessment's own Condition, by its identifier.
      */
-    static Optional<Bundle.BundleEntryComponent> sciaticaInRemission(CandidacyAssessment baseline,
-            List<RecoveryMilestone> recorded) {
+    static Optional<Bundle.BundleEntryComponent> sciaticaInRemission(
+            CandidacyAssessment baseline, List<RecoveryMilestone> recorded) {
         Optional<RecoveryMilestone> fullBenefit = recorded.stream()
-                .filter(m -> m.milestone().equals("full-benefit")).findFirst();
+                .filter(m -> m.milestone().equals("full-benefit"))
+                .findFirst();
         if (fullBenefit.isEmpty()) {
             return Optional.empty();
         }
@@ -40,19 +40,28 @@ final class EpisodeUpdates {
         String identifier = assessment.identifierValue(CandidacyMapper.SCIATICA);
         Bundle assessed = new CandidacyMapper().map(baseline);
         return assessed.getEntry().stream()
-                .filter(e -> Retraction.businessIdentifier(e.getResource()).filter(identifier::equals).isPresent())
+                .filter(e -> Retraction.businessIdentifier(e.getResource())
+                        .filter(identifier::equals)
+                        .isPresent())
                 .findFirst()
                 .map(e -> {
-                    org.hl7.fhir.r4.model.Condition sciatica = (org.hl7.fhir.r4.model.Condition) e.getResource().copy();
+                    org.hl7.fhir.r4.model.Condition sciatica =
+                            (org.hl7.fhir.r4.model.Condition) e.getResource().copy();
                     logicalReferences(sciatica, assessed);
-                    sciatica.setClinicalStatus(new CodeableConcept(new Coding(Terminology.CONDITION_CLINICAL,
-                            "remission", "Remission")));
-                    sciatica.setAbatement(DocumentParts.dateTime(fullBenefit.get().recordedAt()));
-                    sciatica.getText().getDiv().addTag("p").addText("In remission since "
-                            + fullBenefit.get().recordedAt().toLocalDate() + ": full benefit recorded at day "
-                            + fullBenefit.get().daysSinceProcedure() + " after the fibrin injection (recovery milestone "
-                            + fullBenefit.get().documentId() + ")");
-                    return DocumentParts.updateEntry(assessment.fullUrl(CandidacyMapper.SCIATICA), sciatica, identifier);
+                    sciatica.setClinicalStatus(
+                            new CodeableConcept(new Coding(Terminology.CONDITION_CLINICAL, "remission", "Remission")));
+                    sciatica.setAbatement(
+                            DocumentParts.dateTime(fullBenefit.get().recordedAt()));
+                    sciatica.getText()
+                            .getDiv()
+                            .addTag("p")
+                            .addText("In remission since "
+                                    + fullBenefit.get().recordedAt().toLocalDate() + ": full benefit recorded at day "
+                                    + fullBenefit.get().daysSinceProcedure()
+                                    + " after the fibrin injection (recovery milestone "
+                                    + fullBenefit.get().documentId() + ")");
+                    return DocumentParts.updateEntry(
+                            assessment.fullUrl(CandidacyMapper.SCIATICA), sciatica, identifier);
                 });
     }
 
@@ -61,16 +70,19 @@ final class EpisodeUpdates {
      * any, each Procedure of the note is written again with {@code complicationDetail} naming the
      * follow-ups' adverse-event Conditions (by business identifier) beside its own complications.
      */
-    static List<Bundle.BundleEntryComponent> proceduresWithAdverseEvents(ProcedureNote note,
-            List<RecoveryMilestone> recorded) {
+    static List<Bundle.BundleEntryComponent> proceduresWithAdverseEvents(
+            ProcedureNote note, List<RecoveryMilestone> recorded) {
         List<Reference> adverse = new ArrayList<>();
         List<CodeableConcept> codes = new ArrayList<>();
         for (RecoveryMilestone m : recorded) {
             List<String> names = Complications.partNames(m.adverseEvents());
             for (int i = 0; i < names.size(); i++) {
                 codes.add(Events.concept(m.adverseEvents().get(i)));
-                adverse.add(new Reference().setType("Condition").setDisplay(Events.describe(m.adverseEvents().get(i)))
-                        .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                adverse.add(new Reference()
+                        .setType("Condition")
+                        .setDisplay(Events.describe(m.adverseEvents().get(i)))
+                        .setIdentifier(new Identifier()
+                                .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
                                 .setValue(new DocumentParts(m).identifierValue(names.get(i)))));
             }
         }
@@ -83,17 +95,28 @@ final class EpisodeUpdates {
         for (ProcedureNote.TreatedLevel level : note.levels()) {
             String identifier = parts.identifierValue(ProcedureMapper.procedurePart(level));
             mapped.getEntry().stream()
-                    .filter(e -> Retraction.businessIdentifier(e.getResource()).filter(identifier::equals).isPresent())
+                    .filter(e -> Retraction.businessIdentifier(e.getResource())
+                            .filter(identifier::equals)
+                            .isPresent())
                     .findFirst()
                     .ifPresent(e -> {
-                        org.hl7.fhir.r4.model.Procedure procedure = (org.hl7.fhir.r4.model.Procedure) e.getResource().copy();
+                        org.hl7.fhir.r4.model.Procedure procedure = (org.hl7.fhir.r4.model.Procedure)
+                                e.getResource().copy();
                         logicalReferences(procedure, mapped);
                         adverse.forEach(a -> procedure.addComplicationDetail(a.copy()));
                         codes.forEach(c -> procedure.addComplication(c.copy()));
-                        procedure.getText().getDiv().addTag("p").addText("Adverse events at follow-up: "
-                                + String.join("; ", adverse.stream().map(Reference::getDisplay).toList()));
-                        entries.add(DocumentParts.updateEntry(parts.fullUrl(ProcedureMapper.procedurePart(level)),
-                                procedure, identifier));
+                        procedure
+                                .getText()
+                                .getDiv()
+                                .addTag("p")
+                                .addText("Adverse events at follow-up: "
+                                        + String.join(
+                                                "; ",
+                                                adverse.stream()
+                                                        .map(Reference::getDisplay)
+                                                        .toList()));
+                        entries.add(DocumentParts.updateEntry(
+                                parts.fullUrl(ProcedureMapper.procedurePart(level)), procedure, identifier));
                     });
         }
         return entries;
@@ -111,9 +134,11 @@ final class EpisodeUpdates {
                 .getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             org.hl7.fhir.r4.model.Resource target = ref.hasReference() ? byUrl.get(ref.getReference()) : null;
             if (target != null) {
-                ref.setReference(null).setType(target.fhirType()).setIdentifier(new Identifier()
-                        .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
-                        .setValue(Retraction.businessIdentifier(target).orElseThrow()));
+                ref.setReference(null)
+                        .setType(target.fhirType())
+                        .setIdentifier(new Identifier()
+                                .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                                .setValue(Retraction.businessIdentifier(target).orElseThrow()));
             }
         }
     }

@@ -7,8 +7,7 @@ import org.hl7.fhir.r4.model.Coding;
 /** Complications and adverse events, coded in our procedure-complication CodeSystem. */
 final class Events {
 
-    private Events() {
-    }
+    private Events() {}
 
     static CodeableConcept concept(ClinicalEvent event) {
         return new CodeableConcept(new Coding(Terminology.COMPLICATION, event.code(), display(event.code())))

@@ -47,32 +47,44 @@ final class MilestoneMapper {
 
     /** The leg's side when the follow-up states it (v1.1); else the leg without a side, as in v1. */
     private static CodeableConcept legSite(RecoveryMilestone doc) {
-        return doc.legPainSide() != null ? BodySites.leg(doc.legPainSide())
-                : new CodeableConcept().setText("Leg");
+        return doc.legPainSide() != null ? BodySites.leg(doc.legPainSide()) : new CodeableConcept().setText("Leg");
     }
 
     /** The milestone Observation of a milestone document, by business identifier. */
     static Reference milestoneRef(RecoveryMilestone doc) {
-        return new Reference().setType("Observation").setDisplay(display(doc.milestone()))
-                .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+        return new Reference()
+                .setType("Observation")
+                .setDisplay(display(doc.milestone()))
+                .setIdentifier(new Identifier()
+                        .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
                         .setValue(DocumentParts.identifierValue(doc, doc.kind().code(), doc.documentId(), MILESTONE)));
     }
 
     private Observation milestone(DocumentParts parts, RecoveryMilestone doc, DateTimeType measured) {
-        Observation obs = Observations.base(parts, MILESTONE, "activity", "Activity",
+        Observation obs = Observations.base(
+                parts,
+                MILESTONE,
+                "activity",
+                "Activity",
                 new CodeableConcept(Terminology.RECOVERY_MILESTONE.copy()).setText("Recovery milestone"));
         obs.setEffective(measured.copy());
         obs.setValue(new CodeableConcept(new Coding(Terminology.MILESTONE, doc.milestone(), display(doc.milestone())))
                 .setText(display(doc.milestone())));
-        obs.addComponent().setCode(new CodeableConcept(Terminology.annulus("days-since-procedure",
-                        "Days since procedure")))
-                .setValue(new Quantity().setValue(doc.daysSinceProcedure()).setUnit("d").setSystem(Terminology.UCUM).setCode("d"));
-        obs.addBasedOn(new Reference().setType("CarePlan").setIdentifier(new Identifier()
-                .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
-                .setValue(DocumentParts.identifierValue(doc, "procedure-note", doc.procedureDocumentId(),
-                        RecoveryPlanMapper.CAREPLAN))));
-        List<String> lines = new ArrayList<>(List.of(display(doc.milestone()) + ", day " + doc.daysSinceProcedure()
-                + " after the procedure"));
+        obs.addComponent()
+                .setCode(new CodeableConcept(Terminology.annulus("days-since-procedure", "Days since procedure")))
+                .setValue(new Quantity()
+                        .setValue(doc.daysSinceProcedure())
+                        .setUnit("d")
+                        .setSystem(Terminology.UCUM)
+                        .setCode("d"));
+        obs.addBasedOn(new Reference()
+                .setType("CarePlan")
+                .setIdentifier(new Identifier()
+                        .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                        .setValue(DocumentParts.identifierValue(
+                                doc, "procedure-note", doc.procedureDocumentId(), RecoveryPlanMapper.CAREPLAN))));
+        List<String> lines = new ArrayList<>(
+                List.of(display(doc.milestone()) + ", day " + doc.daysSinceProcedure() + " after the procedure"));
         for (ClinicalEvent event : doc.adverseEvents()) {
             obs.addComponent().setCode(Events.concept(event)).setValue(new StringType(event.severity()));
             lines.add("Adverse event: " + Events.describe(event));
@@ -87,14 +99,20 @@ final class MilestoneMapper {
     }
 
     private static Observation pgic(DocumentParts parts, RecoveryMilestone doc, DateTimeType measured) {
-        Observation obs = Observations.base(parts, PGIC, "survey", "Survey",
+        Observation obs = Observations.base(
+                parts,
+                PGIC,
+                "survey",
+                "Survey",
                 new CodeableConcept(ProcedureCodes.PGIC.copy()).setText("Patient global impression of change"));
         obs.getMeta().addProfile(Profiles.SCREENING_ASSESSMENT);
         obs.setEffective(measured.copy());
         Coding answer = ProcedureCodes.pgicAnswer(doc.pgic());
         obs.setValue(new CodeableConcept(answer).setText(answer.getDisplay()));
-        obs.setText(DocumentParts.narrative("Patient global impression of change since the procedure: "
-                + answer.getDisplay().toLowerCase() + " (" + doc.pgic() + " on 1-7)", parts.sourceLine()));
+        obs.setText(DocumentParts.narrative(
+                "Patient global impression of change since the procedure: "
+                        + answer.getDisplay().toLowerCase() + " (" + doc.pgic() + " on 1-7)",
+                parts.sourceLine()));
         return obs;
     }
 

@@ -33,9 +33,14 @@ final class ProcedureMapper {
 
     Bundle map(ProcedureNote doc) {
         DocumentParts parts = new DocumentParts(doc);
-        List<Reference> procedures = doc.levels().stream().map(l -> parts.ref(procedurePart(l))).toList();
-        List<Reference> complications = Complications.add(parts, doc.complications(),
-                DocumentParts.dateTime(doc.end()), DocumentParts.dateTime(doc.start()), "Complication of the procedure");
+        List<Reference> procedures =
+                doc.levels().stream().map(l -> parts.ref(procedurePart(l))).toList();
+        List<Reference> complications = Complications.add(
+                parts,
+                doc.complications(),
+                DocumentParts.dateTime(doc.end()),
+                DocumentParts.dateTime(doc.start()),
+                "Complication of the procedure");
         for (TreatedLevel level : doc.levels()) {
             parts.add(procedurePart(level), procedure(parts, doc, level, complications));
             parts.add(SessionMedications.medicationPart(level), SessionMedications.fibrinProduct(parts, level));
@@ -56,32 +61,49 @@ final class ProcedureMapper {
     private static void addSessionDrugs(DocumentParts parts, ProcedureNote doc, List<Reference> procedures) {
         List<Administration> agents = doc.anesthesia().sedationAgents();
         for (int i = 0; i < agents.size(); i++) {
-            parts.add("administration-sedation-" + (i + 1), SessionMedications.drug(parts, doc,
-                    "administration-sedation-" + (i + 1), agents.get(i), new CodeableConcept(
-                            ProcedureCodes.SEDATION_AGENT.copy()).setText("Procedural sedation"), procedures));
+            parts.add(
+                    "administration-sedation-" + (i + 1),
+                    SessionMedications.drug(
+                            parts,
+                            doc,
+                            "administration-sedation-" + (i + 1),
+                            agents.get(i),
+                            new CodeableConcept(ProcedureCodes.SEDATION_AGENT.copy()).setText("Procedural sedation"),
+                            procedures));
         }
         if (doc.prophylacticAntibiotic() != null) {
-            parts.add("administration-antibiotic", SessionMedications.drug(parts, doc, "administration-antibiotic",
-                    doc.prophylacticAntibiotic(), new CodeableConcept(ProcedureCodes.PROPHYLACTIC_ANTIBIOTIC.copy())
-                            .setText("Prophylactic antibiotic"), procedures));
+            parts.add(
+                    "administration-antibiotic",
+                    SessionMedications.drug(
+                            parts,
+                            doc,
+                            "administration-antibiotic",
+                            doc.prophylacticAntibiotic(),
+                            new CodeableConcept(ProcedureCodes.PROPHYLACTIC_ANTIBIOTIC.copy())
+                                    .setText("Prophylactic antibiotic"),
+                            procedures));
         }
         if (doc.contrast() != null) {
-            parts.add("administration-contrast", SessionMedications.contrast(parts, doc, "administration-contrast",
-                    procedures));
+            parts.add(
+                    "administration-contrast",
+                    SessionMedications.contrast(parts, doc, "administration-contrast", procedures));
         }
     }
 
-    private Procedure procedure(DocumentParts parts, ProcedureNote doc, TreatedLevel level, List<Reference> complications) {
+    private Procedure procedure(
+            DocumentParts parts, ProcedureNote doc, TreatedLevel level, List<Reference> complications) {
         String disc = level.level().code();
         Procedure procedure = new Procedure();
         procedure.getMeta().addProfile(Profiles.PROCEDURE).addProfile(Profiles.FIBRIN_PROCEDURE);
         procedure.addIdentifier(parts.identifier(procedurePart(level)));
-        procedure.setStatus(parts.retracted() ? Procedure.ProcedureStatus.ENTEREDINERROR : Procedure.ProcedureStatus.COMPLETED);
+        procedure.setStatus(
+                parts.retracted() ? Procedure.ProcedureStatus.ENTEREDINERROR : Procedure.ProcedureStatus.COMPLETED);
         procedure.setCategory(new CodeableConcept(ProcedureCodes.SURGICAL_PROCEDURE.copy()));
         procedure.setCode(new CodeableConcept(Terminology.FIBRIN_INJECTION.copy())
                 .setText("Intra-annular fibrin injection, " + disc + " disc"));
         procedure.setSubject(parts.patient());
-        procedure.setPerformed(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
+        procedure.setPerformed(new Period()
+                .setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
         procedure.addPerformer().setActor(parts.author());
         if (doc.facility() != null) {
@@ -91,18 +113,23 @@ final class ProcedureMapper {
         procedure.setReasonReference(reasons(doc, level));
         String product = "Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL, lot " + level.productLot();
         procedure.addUsedCode(new CodeableConcept(Terminology.FIBRIN_SEALANT.copy()).setText(product));
-        procedure.addUsedReference(parts.ref(SessionMedications.medicationPart(level)).setDisplay(product));
+        procedure.addUsedReference(
+                parts.ref(SessionMedications.medicationPart(level)).setDisplay(product));
         procedure.addExtension(Profiles.EXT_GUIDANCE, guidance(doc.guidance()));
-        procedure.addExtension(Profiles.EXT_ANESTHESIA, new CodeableConcept(Terminology.LOCAL_ANESTHESIA.copy())
-                .setText("Local anaesthesia: " + doc.anesthesia().local()));
+        procedure.addExtension(
+                Profiles.EXT_ANESTHESIA,
+                new CodeableConcept(Terminology.LOCAL_ANESTHESIA.copy())
+                        .setText("Local anaesthesia: " + doc.anesthesia().local()));
         if (!"none".equals(doc.anesthesia().sedation())) {
-            procedure.addExtension(Profiles.EXT_ANESTHESIA, sedation(doc.anesthesia().sedation()));
+            procedure.addExtension(
+                    Profiles.EXT_ANESTHESIA, sedation(doc.anesthesia().sedation()));
         }
-        List<String> lines = new ArrayList<>(List.of(procedure.getCode().getText(),
+        List<String> lines = new ArrayList<>(List.of(
+                procedure.getCode().getText(),
                 "Approach: " + level.approach().replace('-', ' '),
                 product,
-                "Guidance: " + doc.guidance() + "; anaesthesia: " + doc.anesthesia().local() + ", "
-                        + doc.anesthesia().sedation() + " sedation",
+                "Guidance: " + doc.guidance() + "; anaesthesia: "
+                        + doc.anesthesia().local() + ", " + doc.anesthesia().sedation() + " sedation",
                 "Performed " + DocumentParts.dateTime(doc.start()).getValueAsString() + " to "
                         + DocumentParts.dateTime(doc.end()).getValueAsString()));
         lines.addAll(sessionLines(doc));
@@ -115,8 +142,10 @@ final class ProcedureMapper {
             lines.add("No complications");
         }
         procedure.setOutcome(new CodeableConcept().setText(disposition(doc.disposition())));
-        procedure.addNote().setText("Approach " + level.approach().replace('-', ' ') + "; " + level.fibrinVolumeMl()
-                .toPlainString() + " mL fibrin sealant, lot " + level.productLot());
+        procedure
+                .addNote()
+                .setText("Approach " + level.approach().replace('-', ' ') + "; "
+                        + level.fibrinVolumeMl().toPlainString() + " mL fibrin sealant, lot " + level.productLot());
         lines.add(disposition(doc.disposition()));
         lines.add(parts.sourceLine());
         procedure.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
@@ -130,14 +159,19 @@ final class ProcedureMapper {
             lines.add("Visit " + doc.visit());
         }
         if (!doc.anesthesia().sedationAgents().isEmpty()) {
-            lines.add("Sedation: " + String.join(", ", doc.anesthesia().sedationAgents().stream()
-                    .map(SessionMedications::describe).toList()));
+            lines.add("Sedation: "
+                    + String.join(
+                            ", ",
+                            doc.anesthesia().sedationAgents().stream()
+                                    .map(SessionMedications::describe)
+                                    .toList()));
         }
         if (doc.prophylacticAntibiotic() != null) {
             lines.add("Prophylactic antibiotic: " + SessionMedications.describe(doc.prophylacticAntibiotic()));
         }
         if (doc.contrast() != null) {
-            lines.add("Contrast: " + doc.contrast().agent() + " " + doc.contrast().volumeMl().toPlainString() + " mL");
+            lines.add("Contrast: " + doc.contrast().agent() + " "
+                    + doc.contrast().volumeMl().toPlainString() + " mL");
         }
         if (doc.fluoroscopyTimeSeconds() != null) {
             lines.add("Fluoroscopy time: " + doc.fluoroscopyTimeSeconds().toPlainString() + " s");
@@ -146,15 +180,23 @@ final class ProcedureMapper {
     }
 
     private static Observation fluoroscopyTime(DocumentParts parts, ProcedureNote doc, List<Reference> procedures) {
-        Observation obs = Observations.base(parts, FLUOROSCOPY_TIME, "procedure", "Procedure",
+        Observation obs = Observations.base(
+                parts,
+                FLUOROSCOPY_TIME,
+                "procedure",
+                "Procedure",
                 new CodeableConcept(ProcedureCodes.TOTAL_FLUORO_TIME.copy()).setText("Total fluoroscopy time"));
-        obs.setEffective(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
+        obs.setEffective(new Period()
+                .setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
         procedures.forEach(p -> obs.addPartOf(p.copy()));
-        obs.setValue(new Quantity().setValue(doc.fluoroscopyTimeSeconds()).setUnit("s").setSystem(Terminology.UCUM)
+        obs.setValue(new Quantity()
+                .setValue(doc.fluoroscopyTimeSeconds())
+                .setUnit("s")
+                .setSystem(Terminology.UCUM)
                 .setCode("s"));
-        obs.setText(DocumentParts.narrative("Total fluoroscopy time: " + doc.fluoroscopyTimeSeconds().toPlainString()
-                + " s", parts.sourceLine()));
+        obs.setText(DocumentParts.narrative(
+                "Total fluoroscopy time: " + doc.fluoroscopyTimeSeconds().toPlainString() + " s", parts.sourceLine()));
         return obs;
     }
 
@@ -164,8 +206,9 @@ final class ProcedureMapper {
      */
     private static List<Reference> reasons(ProcedureNote doc, TreatedLevel level) {
         return List.of(
-                conditionRef(candidacyPart(doc, CandidacyMapper.tearPart(level.level())), "Annular tear of the "
-                        + level.level().code() + " disc"),
+                conditionRef(
+                        candidacyPart(doc, CandidacyMapper.tearPart(level.level())),
+                        "Annular tear of the " + level.level().code() + " disc"),
                 conditionRef(candidacyPart(doc, CandidacyMapper.SCIATICA), "Sciatica"));
     }
 
@@ -174,8 +217,12 @@ final class ProcedureMapper {
     }
 
     private static Reference conditionRef(String identifier, String display) {
-        return new Reference().setType("Condition").setDisplay(display)
-                .setIdentifier(new Identifier().setSystem(DocumentParts.IDENTIFIER_SYSTEM).setValue(identifier));
+        return new Reference()
+                .setType("Condition")
+                .setDisplay(display)
+                .setIdentifier(new Identifier()
+                        .setSystem(DocumentParts.IDENTIFIER_SYSTEM)
+                        .setValue(identifier));
     }
 
     private static CodeableConcept guidance(String guidance) {
@@ -204,28 +251,38 @@ final class ProcedureMapper {
         DocumentReference ref = new DocumentReference();
         ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
         ref.addIdentifier(parts.identifier(NOTE));
-        ref.setStatus(parts.retracted() ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
-                : Enumerations.DocumentReferenceStatus.CURRENT);
-        ref.setDocStatus(parts.retracted() ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
-                : doc.status() == org.annulus.bridge.document.DocumentStatus.AMENDED
-                        ? DocumentReference.ReferredDocumentStatus.AMENDED : DocumentReference.ReferredDocumentStatus.FINAL);
+        ref.setStatus(
+                parts.retracted()
+                        ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
+                        : Enumerations.DocumentReferenceStatus.CURRENT);
+        ref.setDocStatus(
+                parts.retracted()
+                        ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
+                        : doc.status() == org.annulus.bridge.document.DocumentStatus.AMENDED
+                                ? DocumentReference.ReferredDocumentStatus.AMENDED
+                                : DocumentReference.ReferredDocumentStatus.FINAL);
         ref.setType(new CodeableConcept(Terminology.PROCEDURE_NOTE.copy()).setText("Procedure note"));
         ref.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",
+                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                "clinical-note",
                 "Clinical Note")));
         ref.setSubject(parts.patient());
         ref.setDate(Date.from(doc.end().toInstant()));
         ref.addAuthor(parts.author());
         ref.setDescription("Intra-annular fibrin injection procedure note");
-        ref.addContent().setAttachment(new Attachment().setContentType("text/plain; charset=utf-8")
-                .setData(doc.narrative().getBytes(StandardCharsets.UTF_8))
-                .setTitle("Intra-annular fibrin injection procedure note"));
-        ref.getContext().setPeriod(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
-                .setEndElement(DocumentParts.dateTime(doc.end())));
+        ref.addContent()
+                .setAttachment(new Attachment()
+                        .setContentType("text/plain; charset=utf-8")
+                        .setData(doc.narrative().getBytes(StandardCharsets.UTF_8))
+                        .setTitle("Intra-annular fibrin injection procedure note"));
+        ref.getContext()
+                .setPeriod(new Period()
+                        .setStartElement(DocumentParts.dateTime(doc.start()))
+                        .setEndElement(DocumentParts.dateTime(doc.end())));
         // Linked to every structured resource of the note: Procedures, fibrin products, drugs, complications.
         parts.bundle().getEntry().forEach(e -> ref.getContext().addRelated(new Reference(e.getFullUrl())));
-        ref.setText(DocumentParts.narrative("Procedure note: intra-annular fibrin injection, "
-                + doc.start().toLocalDate(), parts.sourceLine()));
+        ref.setText(DocumentParts.narrative(
+                "Procedure note: intra-annular fibrin injection, " + doc.start().toLocalDate(), parts.sourceLine()));
         return ref;
     }
 }

@@ -12,6 +12,7 @@ final class Profiles {
     static final String CONDITION = US_CORE + "us-core-condition-problems-health-concerns";
     /** Pain scores and ODI are patient-reported assessment scores: US Core's screening-assessment fits. */
     static final String SCREENING_ASSESSMENT = US_CORE + "us-core-observation-screening-assessment";
+
     static final String CLINICAL_RESULT = US_CORE + "us-core-observation-clinical-result";
     static final String PROCEDURE = US_CORE + "us-core-procedure";
     static final String CAREPLAN = US_CORE + "us-core-careplan";
@@ -26,6 +27,5 @@ final class Profiles {
     static final String EXT_GUIDANCE = ANNULUS + "procedure-guidance";
     static final String EXT_ANESTHESIA = ANNULUS + "procedure-anesthesia";
 
-    private Profiles() {
-    }
+    private Profiles() {}
 }

@@ -26,33 +26,50 @@ final class ProgressNote {
 
     static final String PART = "document-progress-note";
 
-    private ProgressNote() {
-    }
+    private ProgressNote() {}
 
     /** Adds the note; call last, so that every other resource of the document is related. */
     static void add(DocumentParts parts, RecoveryMilestone doc) {
         List<Reference> related = parts.bundle().getEntry().stream()
-                .map(Bundle.BundleEntryComponent::getFullUrl).map(Reference::new).toList();
+                .map(Bundle.BundleEntryComponent::getFullUrl)
+                .map(Reference::new)
+                .toList();
         parts.add(PART, note(parts, doc, related));
     }
 
     static List<String> lines(RecoveryMilestone doc) {
         List<String> lines = new ArrayList<>();
-        lines.add("Recovery follow-up: " + MilestoneMapper.display(doc.milestone()).toLowerCase() + ", day "
+        lines.add("Recovery follow-up: "
+                + MilestoneMapper.display(doc.milestone()).toLowerCase() + ", day "
                 + doc.daysSinceProcedure() + " after the intra-annular fibrin injection (procedure note "
                 + doc.procedureDocumentId() + ").");
-        String leg = doc.legPainSide() == null ? "leg pain" : switch (doc.legPainSide()) {
-            case LEFT -> "left leg pain";
-            case RIGHT -> "right leg pain";
-            case BILATERAL -> "bilateral leg pain";
-        };
+        String leg = doc.legPainSide() == null
+                ? "leg pain"
+                : switch (doc.legPainSide()) {
+                    case LEFT -> "left leg pain";
+                    case RIGHT -> "right leg pain";
+                    case BILATERAL -> "bilateral leg pain";
+                };
         lines.add("Findings: " + leg + " " + doc.legPainNrs() + "/10, low back pain " + doc.backPainNrs() + "/10"
-                + (doc.odi() == null ? "" : ", Oswestry Disability Index " + doc.odi().toPlainString() + "%")
-                + (doc.pgic() == null ? "" : ", patient global impression of change: "
-                        + ProcedureCodes.pgicAnswer(doc.pgic()).getDisplay().toLowerCase()) + ".");
-        lines.add(doc.adverseEvents().isEmpty() ? "Adverse events: none reported."
-                : sentence("Adverse events: " + String.join("; ", doc.adverseEvents().stream()
-                        .map(Events::describe).toList())));
+                + (doc.odi() == null
+                        ? ""
+                        : ", Oswestry Disability Index " + doc.odi().toPlainString() + "%")
+                + (doc.pgic() == null
+                        ? ""
+                        : ", patient global impression of change: "
+                                + ProcedureCodes.pgicAnswer(doc.pgic())
+                                        .getDisplay()
+                                        .toLowerCase())
+                + ".");
+        lines.add(
+                doc.adverseEvents().isEmpty()
+                        ? "Adverse events: none reported."
+                        : sentence("Adverse events: "
+                                + String.join(
+                                        "; ",
+                                        doc.adverseEvents().stream()
+                                                .map(Events::describe)
+                                                .toList())));
         if (doc.note() != null) {
             lines.add("Clinician's note: " + doc.note());
         }
@@ -79,8 +96,9 @@ final class ProgressNote {
                 .map(a -> a.description().toLowerCase() + (a.fromDay() == a.toDay() ? " (on " : " (from ")
                         + day0.plusDays(a.fromDay()) + ")")
                 .toList();
-        return next.isEmpty() ? "continue the recovery protocol." : "continue the recovery protocol; next: "
-                + String.join("; ", next) + ".";
+        return next.isEmpty()
+                ? "continue the recovery protocol."
+                : "continue the recovery protocol; next: " + String.join("; ", next) + ".";
     }
 
     private static DocumentReference note(DocumentParts parts, RecoveryMilestone doc, List<Reference> related) {
@@ -88,22 +106,30 @@ final class ProgressNote {
         DocumentReference ref = new DocumentReference();
         ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
         ref.addIdentifier(parts.identifier(PART));
-        ref.setStatus(parts.retracted() ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
-                : Enumerations.DocumentReferenceStatus.CURRENT);
-        ref.setDocStatus(parts.retracted() ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
-                : doc.status() == DocumentStatus.AMENDED ? DocumentReference.ReferredDocumentStatus.AMENDED
-                        : DocumentReference.ReferredDocumentStatus.FINAL);
+        ref.setStatus(
+                parts.retracted()
+                        ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
+                        : Enumerations.DocumentReferenceStatus.CURRENT);
+        ref.setDocStatus(
+                parts.retracted()
+                        ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
+                        : doc.status() == DocumentStatus.AMENDED
+                                ? DocumentReference.ReferredDocumentStatus.AMENDED
+                                : DocumentReference.ReferredDocumentStatus.FINAL);
         ref.setType(new CodeableConcept(ProcedureCodes.PROGRESS_NOTE.copy()).setText("Progress note"));
         ref.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",
+                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                "clinical-note",
                 "Clinical Note")));
         ref.setSubject(parts.patient());
         ref.setDate(Date.from(doc.recordedAt().toInstant()));
         ref.addAuthor(parts.author());
         ref.setDescription("Recovery follow-up: " + MilestoneMapper.display(doc.milestone()));
-        ref.addContent().setAttachment(new Attachment().setContentType("text/plain; charset=utf-8")
-                .setData(String.join("\n", lines).getBytes(StandardCharsets.UTF_8))
-                .setTitle("Progress note: " + MilestoneMapper.display(doc.milestone())));
+        ref.addContent()
+                .setAttachment(new Attachment()
+                        .setContentType("text/plain; charset=utf-8")
+                        .setData(String.join("\n", lines).getBytes(StandardCharsets.UTF_8))
+                        .setTitle("Progress note: " + MilestoneMapper.display(doc.milestone())));
         ref.getContext().setPeriod(new Period().setStartElement(DocumentParts.dateTime(doc.recordedAt())));
         related.forEach(r -> ref.getContext().addRelated(r));
         List<String> narrative = new ArrayList<>(lines);

@@ -23,6 +23,7 @@ final class ProvenanceMapper {
     /** R4's participant types have no "transmitter"; US Core 6.1.0 defines it in its own CodeSystem. */
     private static final String US_CORE_PARTICIPANT_TYPE =
             "http://hl7.org/fhir/us/core/CodeSystem/us-core-provenance-participant-type";
+
     private static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
 
     private final ClinicProperties clinic;
@@ -37,8 +38,10 @@ final class ProvenanceMapper {
 
     /** v3-DataOperation: a retraction (entered-in-error) deletes what the document had written. */
     private Reference clinicOrganization() {
-        return new Reference().setType("Organization")
-                .setIdentifier(new Identifier().setSystem(clinic.organizationSystem()).setValue(clinic.organizationId()))
+        return new Reference()
+                .setType("Organization")
+                .setIdentifier(
+                        new Identifier().setSystem(clinic.organizationSystem()).setValue(clinic.organizationId()))
                 .setDisplay(clinic.organizationName());
     }
 
@@ -50,18 +53,20 @@ final class ProvenanceMapper {
         return new Coding(DATA_OPERATION, update ? "UPDATE" : "CREATE", update ? "revise" : "create");
     }
 
-    Bundle.BundleEntryComponent provenance(ClinicalDocument doc, String trackingId, String sha256, Instant recorded,
-            List<String> targets) {
+    Bundle.BundleEntryComponent provenance(
+            ClinicalDocument doc, String trackingId, String sha256, Instant recorded, List<String> targets) {
         Provenance provenance = new Provenance();
         provenance.setId("bridge-" + trackingId);
         provenance.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-provenance");
         targets.forEach(t -> provenance.addTarget(new Reference(t)));
         provenance.setRecorded(Date.from(recorded));
         provenance.setActivity(new CodeableConcept(activity(doc)));
-        Provenance.ProvenanceAgentComponent author = provenance.addAgent()
+        Provenance.ProvenanceAgentComponent author = provenance
+                .addAgent()
                 .setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", "Author")))
                 .setWho(new DocumentParts(doc).author());
-        Provenance.ProvenanceAgentComponent transmitter = provenance.addAgent()
+        Provenance.ProvenanceAgentComponent transmitter = provenance
+                .addAgent()
                 .setType(new CodeableConcept(new Coding(US_CORE_PARTICIPANT_TYPE, "transmitter", "Transmitter")))
                 .setWho(new Reference().setType("Device").setDisplay("Annulus Bridge " + MODULE_VERSION));
         if (clinic.configured()) {
@@ -70,17 +75,24 @@ final class ProvenanceMapper {
             transmitter.setOnBehalfOf(clinicOrganization());
         }
         String source = doc.kind().code() + "/" + doc.documentId() + "/v" + doc.version();
-        provenance.addEntity()
+        provenance
+                .addEntity()
                 .setRole(Provenance.ProvenanceEntityRole.SOURCE)
-                .setWhat(new Reference().setDisplay(doc.kind().code() + " " + doc.documentId() + " version "
-                                + doc.version() + ", sha256:" + sha256)
-                        .setIdentifier(new Identifier().setSystem(SOURCE_DOCUMENT_SYSTEM).setValue(source)));
-        provenance.setText(DocumentParts.narrative("Written by Annulus Bridge from " + doc.kind().code().replace('-', ' ')
-                + " " + doc.documentId() + " version " + doc.version(), "Source SHA-256: " + sha256,
+                .setWhat(new Reference()
+                        .setDisplay(doc.kind().code() + " " + doc.documentId() + " version " + doc.version()
+                                + ", sha256:" + sha256)
+                        .setIdentifier(new Identifier()
+                                .setSystem(SOURCE_DOCUMENT_SYSTEM)
+                                .setValue(source)));
+        provenance.setText(DocumentParts.narrative(
+                "Written by Annulus Bridge from " + doc.kind().code().replace('-', ' ') + " " + doc.documentId()
+                        + " version " + doc.version(),
+                "Source SHA-256: " + sha256,
                 "Tracking id: " + trackingId));
         Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent()
-                .setFullUrl("urn:uuid:" + java.util.UUID.nameUUIDFromBytes(("provenance/" + trackingId)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setFullUrl("urn:uuid:"
+                        + java.util.UUID.nameUUIDFromBytes(
+                                ("provenance/" + trackingId).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .setResource(provenance);
         entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/bridge-" + trackingId);
         return entry;

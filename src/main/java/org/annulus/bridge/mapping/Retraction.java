@@ -23,8 +23,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 final class Retraction {
 
-    private Retraction() {
-    }
+    private Retraction() {}
 
     static Optional<Bundle.BundleEntryComponent> of(Resource earlier) {
         Optional<String> identifier = businessIdentifier(earlier);
@@ -34,8 +33,8 @@ final class Retraction {
         Resource retracted = earlier.copy();
         if (retracted instanceof Condition c) {
             c.setClinicalStatus(null);
-            c.setVerificationStatus(new CodeableConcept(new Coding(Terminology.CONDITION_VER_STATUS, "entered-in-error",
-                    "Entered in Error")));
+            c.setVerificationStatus(new CodeableConcept(
+                    new Coding(Terminology.CONDITION_VER_STATUS, "entered-in-error", "Entered in Error")));
         } else if (retracted instanceof Observation o) {
             o.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
         } else if (retracted instanceof Procedure p) {
@@ -56,18 +55,23 @@ final class Retraction {
             return Optional.empty();
         }
         if (retracted instanceof org.hl7.fhir.r4.model.DomainResource dr && dr.hasText()) {
-            dr.getText().getDiv().addTag(0, "p").addText("Entered in error: a later version of the source document no longer records this.");
+            dr.getText()
+                    .getDiv()
+                    .addTag(0, "p")
+                    .addText("Entered in error: a later version of the source document no longer records this.");
         }
         String value = identifier.get();
-        return Optional.of(DocumentParts.updateEntry("urn:uuid:" + java.util.UUID.nameUUIDFromBytes(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8)), retracted, value));
+        return Optional.of(DocumentParts.updateEntry(
+                "urn:uuid:" + java.util.UUID.nameUUIDFromBytes(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                retracted,
+                value));
     }
 
     static Optional<String> businessIdentifier(Resource resource) {
         return new ca.uhn.fhir.util.FhirTerser(ca.uhn.fhir.context.FhirContext.forR4Cached())
                 .getValues(resource, "identifier", Identifier.class).stream()
-                .filter(i -> DocumentParts.IDENTIFIER_SYSTEM.equals(i.getSystem()))
-                .map(Identifier::getValue)
-                .findFirst();
+                        .filter(i -> DocumentParts.IDENTIFIER_SYSTEM.equals(i.getSystem()))
+                        .map(Identifier::getValue)
+                        .findFirst();
     }
 }

@@ -23,8 +23,7 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class SessionMedications {
 
-    private SessionMedications() {
-    }
+    private SessionMedications() {}
 
     static String medicationPart(TreatedLevel level) {
         return "medication-fibrin-" + level.level().code();
@@ -38,32 +37,42 @@ final class SessionMedications {
         Medication medication = new Medication();
         medication.getMeta().addProfile(Profiles.MEDICATION);
         medication.addIdentifier(parts.identifier(medicationPart(level)));
-        medication.setStatus(parts.retracted() ? Medication.MedicationStatus.ENTEREDINERROR
-                : Medication.MedicationStatus.ACTIVE);
+        medication.setStatus(
+                parts.retracted() ? Medication.MedicationStatus.ENTEREDINERROR : Medication.MedicationStatus.ACTIVE);
         medication.setCode(new CodeableConcept(Terminology.FIBRIN_SEALANT.copy()).setText("Fibrin sealant"));
         medication.getBatch().setLotNumber(level.productLot());
-        medication.setText(DocumentParts.narrative("Fibrin sealant, lot " + level.productLot(),
-                "Used at the " + level.level().code() + " disc", parts.sourceLine()));
+        medication.setText(DocumentParts.narrative(
+                "Fibrin sealant, lot " + level.productLot(),
+                "Used at the " + level.level().code() + " disc",
+                parts.sourceLine()));
         return medication;
     }
 
     static MedicationAdministration fibrin(DocumentParts parts, ProcedureNote doc, TreatedLevel level) {
-        MedicationAdministration given = base(parts, doc, fibrinPart(level), List.of(parts.ref(
-                ProcedureMapper.procedurePart(level))));
+        MedicationAdministration given =
+                base(parts, doc, fibrinPart(level), List.of(parts.ref(ProcedureMapper.procedurePart(level))));
         given.setMedication(parts.ref(medicationPart(level)).setDisplay("Fibrin sealant, lot " + level.productLot()));
         given.addReasonCode(new CodeableConcept(ProcedureCodes.FIBRIN_ADMINISTRATION.copy())
                 .setText("Sealing the annular tear of the " + level.level().code() + " disc"));
-        given.getDosage().setRoute(new CodeableConcept(ProcedureCodes.INTRADISCAL.copy()).setText("Intradiscal"))
+        given.getDosage()
+                .setRoute(new CodeableConcept(ProcedureCodes.INTRADISCAL.copy()).setText("Intradiscal"))
                 .setSite(CandidacyMapper.discSite(level.level()))
                 .setDose(millilitres(level.fibrinVolumeMl()));
-        given.setText(DocumentParts.narrative("Fibrin sealant " + level.fibrinVolumeMl().toPlainString()
-                + " mL into the " + level.level().code() + " disc, lot " + level.productLot(), parts.sourceLine()));
+        given.setText(DocumentParts.narrative(
+                "Fibrin sealant " + level.fibrinVolumeMl().toPlainString() + " mL into the "
+                        + level.level().code() + " disc, lot " + level.productLot(),
+                parts.sourceLine()));
         return given;
     }
 
     /** A drug of the session: sedation agent, antibiotic or contrast (v1.1). */
-    static MedicationAdministration drug(DocumentParts parts, ProcedureNote doc, String part, Administration drug,
-            CodeableConcept purpose, List<Reference> procedures) {
+    static MedicationAdministration drug(
+            DocumentParts parts,
+            ProcedureNote doc,
+            String part,
+            Administration drug,
+            CodeableConcept purpose,
+            List<Reference> procedures) {
         MedicationAdministration given = base(parts, doc, part, procedures);
         given.setMedication(new CodeableConcept().setText(drug.agent()));
         given.addReasonCode(purpose);
@@ -72,24 +81,31 @@ final class SessionMedications {
         }
         MedicationAdministration.MedicationAdministrationDosageComponent dosage = given.getDosage();
         if (drug.route() != null && ProcedureCodes.ROUTES.containsKey(drug.route())) {
-            dosage.setRoute(new CodeableConcept(ProcedureCodes.ROUTES.get(drug.route()).copy()).setText(drug.route()));
+            dosage.setRoute(
+                    new CodeableConcept(ProcedureCodes.ROUTES.get(drug.route()).copy()).setText(drug.route()));
         }
-        dosage.setDose(new Quantity().setValue(drug.dose()).setUnit(drug.unit()).setSystem(Terminology.UCUM)
+        dosage.setDose(new Quantity()
+                .setValue(drug.dose())
+                .setUnit(drug.unit())
+                .setSystem(Terminology.UCUM)
                 .setCode(ucum(drug.unit())));
         given.setText(DocumentParts.narrative(purpose.getText() + ": " + describe(drug), parts.sourceLine()));
         return given;
     }
 
-    static MedicationAdministration contrast(DocumentParts parts, ProcedureNote doc, String part,
-            List<Reference> procedures) {
+    static MedicationAdministration contrast(
+            DocumentParts parts, ProcedureNote doc, String part, List<Reference> procedures) {
         MedicationAdministration given = base(parts, doc, part, procedures);
         given.setMedication(new CodeableConcept().setText(doc.contrast().agent()));
         given.addReasonCode(new CodeableConcept(ProcedureCodes.CONTRAST_MEDIUM.copy())
                 .setText("Contrast to confirm needle position"));
-        given.getDosage().setRoute(new CodeableConcept(ProcedureCodes.INTRADISCAL.copy()).setText("Intradiscal"))
+        given.getDosage()
+                .setRoute(new CodeableConcept(ProcedureCodes.INTRADISCAL.copy()).setText("Intradiscal"))
                 .setDose(millilitres(doc.contrast().volumeMl()));
-        given.setText(DocumentParts.narrative("Contrast: " + doc.contrast().agent() + " "
-                + doc.contrast().volumeMl().toPlainString() + " mL", parts.sourceLine()));
+        given.setText(DocumentParts.narrative(
+                "Contrast: " + doc.contrast().agent() + " "
+                        + doc.contrast().volumeMl().toPlainString() + " mL",
+                parts.sourceLine()));
         return given;
     }
 
@@ -98,14 +114,17 @@ final class SessionMedications {
                 + (drug.route() == null ? "" : " " + drug.route());
     }
 
-    private static MedicationAdministration base(DocumentParts parts, ProcedureNote doc, String part,
-            List<Reference> procedures) {
+    private static MedicationAdministration base(
+            DocumentParts parts, ProcedureNote doc, String part, List<Reference> procedures) {
         MedicationAdministration given = new MedicationAdministration();
         given.addIdentifier(parts.identifier(part));
-        given.setStatus(parts.retracted() ? MedicationAdministration.MedicationAdministrationStatus.ENTEREDINERROR
-                : MedicationAdministration.MedicationAdministrationStatus.COMPLETED);
+        given.setStatus(
+                parts.retracted()
+                        ? MedicationAdministration.MedicationAdministrationStatus.ENTEREDINERROR
+                        : MedicationAdministration.MedicationAdministrationStatus.COMPLETED);
         given.setSubject(parts.patient());
-        given.setEffective(new Period().setStartElement(DocumentParts.dateTime(doc.start()))
+        given.setEffective(new Period()
+                .setStartElement(DocumentParts.dateTime(doc.start()))
                 .setEndElement(DocumentParts.dateTime(doc.end())));
         given.addPerformer().setActor(parts.author());
         procedures.forEach(p -> given.addPartOf(p.copy()));
@@ -113,7 +132,11 @@ final class SessionMedications {
     }
 
     private static Quantity millilitres(BigDecimal volume) {
-        return new Quantity().setValue(volume).setUnit("mL").setSystem(Terminology.UCUM).setCode("mL");
+        return new Quantity()
+                .setValue(volume)
+                .setUnit("mL")
+                .setSystem(Terminology.UCUM)
+                .setCode("mL");
     }
 
     /** The contract's unit names are UCUM codes already, except micrograms. */

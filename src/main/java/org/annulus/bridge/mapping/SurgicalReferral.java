@@ -22,21 +22,22 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 final class SurgicalReferral {
 
-    private SurgicalReferral() {
-    }
+    private SurgicalReferral() {}
 
-    static ServiceRequest of(DocumentParts parts, CandidacyAssessment doc, List<Reference> reasons,
-            List<Reference> supportingInfo) {
+    static ServiceRequest of(
+            DocumentParts parts, CandidacyAssessment doc, List<Reference> reasons, List<Reference> supportingInfo) {
         ServiceRequest request = new ServiceRequest();
         request.getMeta().addProfile(Profiles.SERVICE_REQUEST);
         request.addIdentifier(parts.identifier(CandidacyDecisionMapper.REFERRAL));
-        request.setStatus(parts.retracted() ? ServiceRequest.ServiceRequestStatus.ENTEREDINERROR
-                : ServiceRequest.ServiceRequestStatus.ACTIVE);
+        request.setStatus(
+                parts.retracted()
+                        ? ServiceRequest.ServiceRequestStatus.ENTEREDINERROR
+                        : ServiceRequest.ServiceRequestStatus.ACTIVE);
         request.setIntent(ServiceRequest.ServiceRequestIntent.PLAN);
-        request.addCategory(new CodeableConcept(new Coding("http://snomed.info/sct", "3457005",
-                "Patient referral")).setText("Referral"));
-        request.setCode(new CodeableConcept(Terminology.SPINE_SURGERY_REFERRAL.copy())
-                .setText("Referral to spine surgery"));
+        request.addCategory(new CodeableConcept(new Coding("http://snomed.info/sct", "3457005", "Patient referral"))
+                .setText("Referral"));
+        request.setCode(
+                new CodeableConcept(Terminology.SPINE_SURGERY_REFERRAL.copy()).setText("Referral to spine surgery"));
         request.setSubject(parts.patient());
         request.setAuthoredOnElement(DocumentParts.dateTime(doc.recordedAt()));
         // The referral stands from the assessment on; the document gives no target date, so none is invented.
@@ -51,7 +52,8 @@ final class SurgicalReferral {
             lines.add("Rationale: " + doc.determination().rationale());
             request.addNote().setText(doc.determination().rationale());
         }
-        lines.add("Requested from " + doc.recordedAt().toLocalDate() + " by " + doc.author().name());
+        lines.add("Requested from " + doc.recordedAt().toLocalDate() + " by "
+                + doc.author().name());
         lines.add(parts.sourceLine());
         request.setText(DocumentParts.narrative(lines.toArray(String[]::new)));
         return request;
@@ -64,7 +66,10 @@ final class SurgicalReferral {
         }
         String text = "severe lumbar spinal stenosis";
         if (stenosis != null) {
-            text += " at " + String.join(", ", stenosis.levels().stream().map(DiscLevel::code).toList());
+            text += " at "
+                    + String.join(
+                            ", ",
+                            stenosis.levels().stream().map(DiscLevel::code).toList());
             if (Boolean.TRUE.equals(stenosis.neurogenicClaudication())) {
                 text += " with neurogenic claudication";
             }

@@ -17,14 +17,15 @@ record TearZone(String zone, Side side, String documentTerm) {
         }
         Side side = location.endsWith("-left") ? Side.LEFT : location.endsWith("-right") ? Side.RIGHT : null;
         String base = side == null ? location : location.substring(0, location.lastIndexOf('-'));
-        String zone = switch (base) {
-            case "posterior-central", "central" -> "central";
-            case "posterolateral", "subarticular" -> "subarticular";
-            case "foraminal" -> "foraminal";
-            case "extraforaminal" -> "extraforaminal";
-            case "anterior" -> "anterior";
-            default -> throw new IllegalArgumentException("unknown tear location");
-        };
+        String zone =
+                switch (base) {
+                    case "posterior-central", "central" -> "central";
+                    case "posterolateral", "subarticular" -> "subarticular";
+                    case "foraminal" -> "foraminal";
+                    case "extraforaminal" -> "extraforaminal";
+                    case "anterior" -> "anterior";
+                    default -> throw new IllegalArgumentException("unknown tear location");
+                };
         return Optional.of(new TearZone(zone, side, location));
     }
 

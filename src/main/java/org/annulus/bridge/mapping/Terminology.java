@@ -57,7 +57,8 @@ final class Terminology {
     static final Coding STENOSIS_WITH_CLAUDICATION =
             icd("M48.062", "Spinal stenosis, lumbar region with neurogenic claudication");
 
-    static final Coding PAIN_NRS = new Coding(LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported");
+    static final Coding PAIN_NRS =
+            new Coding(LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported");
 
     // Verified for this project (source in docs/terminology-sources.md): VSAC "Conditions associated
     // with chronic pain" 2.16.840.1.113762.1.4.1021.95 lists both annular tear codes.
@@ -80,7 +81,8 @@ final class Terminology {
 
     // Project concepts: no standard code confirmed (TERMINOLOGY.md marks them "to verify"); defined
     // in fhir-profiles/CodeSystem-annulus-clinical.json.
-    static final Coding DISC_IMAGING_FINDING = annulus("disc-imaging-finding", "Imaging finding of intervertebral disc");
+    static final Coding DISC_IMAGING_FINDING =
+            annulus("disc-imaging-finding", "Imaging finding of intervertebral disc");
     static final Coding FIBRIN_INJECTION = annulus("intra-annular-fibrin-injection", "Intra-annular fibrin injection");
     static final Coding FIBRIN_SEALANT = annulus("fibrin-sealant", "Fibrin sealant");
     static final Coding MODERATE_SEDATION = annulus("moderate-sedation", "Moderate (conscious) sedation");
@@ -108,11 +110,10 @@ final class Terminology {
     static final String DECISION = "http://annulus.org/fhir/CodeSystem/candidacy-decision";
     static final String MILESTONE = "http://annulus.org/fhir/CodeSystem/recovery-milestone";
     static final String COMPLICATION = "http://annulus.org/fhir/CodeSystem/procedure-complication";
-    static final Coding CANDIDACY_DETERMINATION = new Coding(CRITERION, "fibrin-candidacy",
-            "Intra-annular fibrin injection candidacy");
+    static final Coding CANDIDACY_DETERMINATION =
+            new Coding(CRITERION, "fibrin-candidacy", "Intra-annular fibrin injection candidacy");
 
-    private Terminology() {
-    }
+    private Terminology() {}
 
     static Coding snomed(String code, String display) {
         return new Coding(SNOMED, code, display);

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("bridge.visits")
 public record VisitProperties(
-        @Pattern(regexp = "^([A-Za-z][A-Za-z0-9+.\\-]*:\\S+)?$",
+        @Pattern(
+                regexp = "^([A-Za-z][A-Za-z0-9+.\\-]*:\\S+)?$",
                 message = "must be an absolute URI (the EHR's visit identifier system), e.g. urn:oid:1.2.3")
         String identifierSystem) {
 

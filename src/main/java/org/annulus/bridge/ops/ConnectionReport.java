@@ -7,8 +7,7 @@ import org.annulus.bridge.smart.SmartStatus;
 /** The connection check as a person reads it, on the console or in the log. */
 final class ConnectionReport {
 
-    private ConnectionReport() {
-    }
+    private ConnectionReport() {}
 
     static void print(EhrConnection.Report report, PrintStream out) {
         out.println("EHR connection check: " + (report.ok() ? "OK" : "FAILED"));

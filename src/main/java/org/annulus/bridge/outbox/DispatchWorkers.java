@@ -27,8 +27,7 @@ class DispatchWorkers {
             }
 
             @Override
-            public void afterApplicationStart(CamelContext context) {
-            }
+            public void afterApplicationStart(CamelContext context) {}
         };
     }
 }

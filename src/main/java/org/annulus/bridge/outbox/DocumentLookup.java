@@ -23,16 +23,18 @@ public class DocumentLookup {
 
     /** Every stored version of the documents with this clinic id (of any kind), oldest version first. */
     public List<String> versions(String documentId) {
-        return jdbc.sql("select tracking_id from clinical_document where document_id = ? order by kind, doc_version, received_at")
-                .param(documentId).query(String.class).list();
+        return jdbc.sql(
+                        "select tracking_id from clinical_document where document_id = ? order by kind, doc_version, received_at")
+                .param(documentId)
+                .query(String.class)
+                .list();
     }
 
     /** The versions whose sends wrote this EHR resource (or found it there), oldest first. */
     public List<String> writersOf(String resourceType, String serverId) {
         return jdbc.sql("""
                 select w.tracking_id from written_resource w join clinical_document d on d.tracking_id = w.tracking_id
-                where w.resource_type = ? and w.server_id = ? order by w.written_at, d.doc_version""")
-                .params(resourceType, serverId).query(String.class).list();
+                where w.resource_type = ? and w.server_id = ? order by w.written_at, d.doc_version""").params(resourceType, serverId).query(String.class).list();
     }
 
     /**
@@ -42,10 +44,16 @@ public class DocumentLookup {
     public List<String> ofMrn(String mrn) {
         return mrn.contains("|")
                 ? jdbc.sql("select tracking_id from clinical_document where patient_key = ? order by received_at")
-                        .param(mrn).query(String.class).list()
-                : jdbc.sql("select tracking_id, patient_key from clinical_document order by received_at")
-                        .query((rs, n) -> rs.getString(2).endsWith("|" + mrn) ? rs.getString(1) : null).list()
-                        .stream().filter(java.util.Objects::nonNull).toList();
+                        .param(mrn)
+                        .query(String.class)
+                        .list()
+                : jdbc
+                        .sql("select tracking_id, patient_key from clinical_document order by received_at")
+                        .query((rs, n) -> rs.getString(2).endsWith("|" + mrn) ? rs.getString(1) : null)
+                        .list()
+                        .stream()
+                        .filter(java.util.Objects::nonNull)
+                        .toList();
     }
 
     /**
@@ -56,15 +64,21 @@ public class DocumentLookup {
         if (!ehrPatientId.matches("[A-Za-z0-9.-]{1,64}")) {
             throw new IllegalArgumentException("not a FHIR id");
         }
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                 select d.tracking_id from clinical_document d
                 where d.ehr_patient_id in (:id, :ref) or exists (
                     select 1 from document_transition t where t.tracking_id = d.tracking_id and t.to_state = 'SYNCED'
                       and t.reason like :synced)
                 order by d.received_at""")
-                .param("id", ehrPatientId).param("ref", "Patient/" + ehrPatientId)
-                .param("synced", "% for Patient/" + ehrPatientId).query(String.class).list()
-                .stream().distinct().toList();
+                .param("id", ehrPatientId)
+                .param("ref", "Patient/" + ehrPatientId)
+                .param("synced", "% for Patient/" + ehrPatientId)
+                .query(String.class)
+                .list()
+                .stream()
+                .distinct()
+                .toList();
     }
 
     /** What the tracking resource does not tell: the auditor's view of a stored version. */
@@ -73,16 +87,22 @@ public class DocumentLookup {
                 select patient_key, related_document_id, mapped_bundle, raw_purged_at, raw_document, sha256
                 from clinical_document where tracking_id = ?""")
                 .param(trackingId)
-                .query((rs, n) -> new Facts(patientKey(rs.getString(1)), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class), rs.getString(5) == null ? null
-                                : sha256(rs.getString(5)).equals(rs.getString(6))))
+                .query((rs, n) -> new Facts(
+                        patientKey(rs.getString(1)),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class),
+                        rs.getString(5) == null ? null : sha256(rs.getString(5)).equals(rs.getString(6))))
                 .optional();
     }
 
     /** Documents that build on this one (a procedure note on its assessment, a milestone on its note). */
     public List<String> buildingOn(String documentId) {
-        return jdbc.sql("select tracking_id from clinical_document where related_document_id = ? order by kind, document_id, doc_version")
-                .param(documentId).query(String.class).list();
+        return jdbc.sql(
+                        "select tracking_id from clinical_document where related_document_id = ? order by kind, document_id, doc_version")
+                .param(documentId)
+                .query(String.class)
+                .list();
     }
 
     /**
@@ -93,14 +113,18 @@ public class DocumentLookup {
      * @param rawPurgedAt    when retention dropped the raw text, or null
      * @param rawMatchesSha256 whether the stored raw text still hashes to the stored SHA-256; null once purged
      */
-    public record Facts(String patientKey, String relatedDocumentId, String mappedBundle, OffsetDateTime rawPurgedAt,
-            Boolean rawMatchesSha256) {
-    }
+    public record Facts(
+            String patientKey,
+            String relatedDocumentId,
+            String mappedBundle,
+            OffsetDateTime rawPurgedAt,
+            Boolean rawMatchesSha256) {}
 
     private static String sha256(String raw) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
@@ -109,7 +133,8 @@ public class DocumentLookup {
     /** The stored column is the MRN token {@code system|mrn}; auditors get the identifiers' key instead. */
     private static String patientKey(String mrnToken) {
         int bar = mrnToken.lastIndexOf('|');
-        return new PatientIdentity(mrnToken.substring(bar + 1), mrnToken.substring(0, Math.max(bar, 0)), null, null,
-                null, null).identifierKey();
+        return new PatientIdentity(
+                        mrnToken.substring(bar + 1), mrnToken.substring(0, Math.max(bar, 0)), null, null, null, null)
+                .identifierKey();
     }
 }

@@ -31,19 +31,23 @@ class DocumentStore {
     Optional<StoredDocument> findVersion(String kind, String documentId, int version) {
         return jdbc.sql(SELECT + " where kind = ? and document_id = ? and doc_version = ?")
                 .params(kind, documentId, version)
-                .query(DocumentStore::storedDocument).optional();
+                .query(DocumentStore::storedDocument)
+                .optional();
     }
 
     /** The first accepted version of a document: whose patient it is. */
     Optional<StoredDocument> firstVersion(String kind, String documentId) {
         return jdbc.sql(SELECT + " where kind = ? and document_id = ? order by received_at, doc_version limit 1")
                 .params(kind, documentId)
-                .query(DocumentStore::storedDocument).optional();
+                .query(DocumentStore::storedDocument)
+                .optional();
     }
 
     Optional<StoredDocument> find(String trackingId) {
-        return jdbc.sql(SELECT + " where tracking_id = ?").param(trackingId)
-                .query(DocumentStore::storedDocument).optional();
+        return jdbc.sql(SELECT + " where tracking_id = ?")
+                .param(trackingId)
+                .query(DocumentStore::storedDocument)
+                .optional();
     }
 
     String insert(NewDocument doc) {
@@ -54,9 +58,22 @@ class DocumentStore {
                     clinical_time, related_document_id, source, sha256, raw_document, state, attempts, received_at,
                     updated_at, submitter)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""")
-                .params(trackingId, doc.kind().code(), doc.documentId(), doc.version(), doc.docStatus().code(), doc.patientKey(),
-                        doc.clinicalTime(), doc.relatedDocumentId(), doc.source(), doc.sha256(), doc.rawDocument(),
-                        DocumentState.ACCEPTED.name(), now, now, doc.submitter())
+                .params(
+                        trackingId,
+                        doc.kind().code(),
+                        doc.documentId(),
+                        doc.version(),
+                        doc.docStatus().code(),
+                        doc.patientKey(),
+                        doc.clinicalTime(),
+                        doc.relatedDocumentId(),
+                        doc.source(),
+                        doc.sha256(),
+                        doc.rawDocument(),
+                        DocumentState.ACCEPTED.name(),
+                        now,
+                        now,
+                        doc.submitter())
                 .update();
         recordTransition(trackingId, null, DocumentState.ACCEPTED, "accepted via " + doc.source(), now);
         return trackingId;
@@ -90,7 +107,8 @@ class DocumentStore {
                 .param("states", workable)
                 .param("now", now)
                 .param("limit", limit)
-                .query(String.class).list();
+                .query(String.class)
+                .list();
     }
 
     void lease(Collection<String> trackingIds, String owner, OffsetDateTime until) {
@@ -98,7 +116,10 @@ class DocumentStore {
             return;
         }
         jdbc.sql("update clinical_document set lease_owner = :owner, lease_until = :until where tracking_id in (:ids)")
-                .param("owner", owner).param("until", until).param("ids", trackingIds).update();
+                .param("owner", owner)
+                .param("until", until)
+                .param("ids", trackingIds)
+                .update();
     }
 
     /**
@@ -116,14 +137,16 @@ class DocumentStore {
                     lease_owner = case when :keepLease then lease_owner else null end,
                     lease_until = case when :keepLease then lease_until else null end
                 where tracking_id = :id and state = :from""")
-                .param("to", to.name()).param("now", now)
+                .param("to", to.name())
+                .param("now", now)
                 .param("attemptIncrement", change.countsAsAttempt() ? 1 : 0)
                 .param("resetAttempts", change.resetAttempts())
                 .param("nextAttemptAt", change.nextAttemptAt())
                 .param("mappedBundle", change.mappedBundle())
                 .param("outcome", change.outcome())
                 .param("keepLease", change.keepLease())
-                .param("id", trackingId).param("from", from.name())
+                .param("id", trackingId)
+                .param("from", from.name())
                 .update();
         if (updated == 1) {
             recordTransition(trackingId, from, to, reason, now);
@@ -136,14 +159,24 @@ class DocumentStore {
             int changed = jdbc.sql("""
                     update written_resource set resource_type = ?, server_id = ?, server_version = ?, written_at = ?
                     where tracking_id = ? and business_identifier = ?""")
-                    .params(r.resourceType(), r.serverId(), r.serverVersion(), r.writtenAt(), trackingId,
+                    .params(
+                            r.resourceType(),
+                            r.serverId(),
+                            r.serverVersion(),
+                            r.writtenAt(),
+                            trackingId,
                             r.businessIdentifier())
                     .update();
             if (changed == 0) {
                 jdbc.sql("""
                         insert into written_resource (tracking_id, business_identifier, resource_type, server_id,
                             server_version, written_at) values (?, ?, ?, ?, ?, ?)""")
-                        .params(trackingId, r.businessIdentifier(), r.resourceType(), r.serverId(), r.serverVersion(),
+                        .params(
+                                trackingId,
+                                r.businessIdentifier(),
+                                r.resourceType(),
+                                r.serverId(),
+                                r.serverVersion(),
                                 r.writtenAt())
                         .update();
             }
@@ -157,7 +190,9 @@ class DocumentStore {
                 where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
                   and raw_document is not null
                 order by doc_version""")
-                .params(kind, documentId, version).query(String.class).list();
+                .params(kind, documentId, version)
+                .query(String.class)
+                .list();
     }
 
     /**
@@ -170,7 +205,9 @@ class DocumentStore {
                 where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
                   and raw_document is not null
                 order by doc_version""")
-                .params(kind, documentId, version).query(String.class).list();
+                .params(kind, documentId, version)
+                .query(String.class)
+                .list();
     }
 
     /**
@@ -184,7 +221,8 @@ class DocumentStore {
                   and (state = 'SYNCED' or (received_at < ? and state not in ('REJECTED')))
                 order by doc_version desc limit 1""")
                 .params(doc.kind(), doc.documentId(), doc.version(), doc.receivedAt())
-                .query(Integer.class).optional();
+                .query(Integer.class)
+                .optional();
     }
 
     /**
@@ -204,8 +242,11 @@ class DocumentStore {
                                        where e.kind = d.kind and e.document_id = d.document_id
                                          and e.state not in ('REJECTED', 'SUPERSEDED'))
                 order by d.document_id""".formatted(column))
-                .param("kind", kind).param("patient", patientKey).param("value", value)
-                .query(String.class).list();
+                .param("kind", kind)
+                .param("patient", patientKey)
+                .param("value", value)
+                .query(String.class)
+                .list();
     }
 
     /**
@@ -223,8 +264,10 @@ class DocumentStore {
                       select 1 from clinical_document e
                       where e.patient_key = d.patient_key
                         and (e.state not in (:finals) or e.updated_at >= :cutoff or e.received_at >= :cutoff))""")
-                .param("finals", finals).param("cutoff", cutoff)
-                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+                .param("finals", finals)
+                .param("cutoff", cutoff)
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list();
         OffsetDateTime now = now();
         int purged = 0;
         for (String[] row : due) {
@@ -233,8 +276,13 @@ class DocumentStore {
             if (jdbc.sql("""
                     update clinical_document set raw_document = null, raw_purged_at = ?
                     where tracking_id = ? and raw_document is not null""").params(now, row[0]).update() == 1) {
-                recordTransition(row[0], state, state, "raw document purged after the retention period ("
-                        + kept.toDays() + " days); SHA-256 and history kept", now);
+                recordTransition(
+                        row[0],
+                        state,
+                        state,
+                        "raw document purged after the retention period (" + kept.toDays()
+                                + " days); SHA-256 and history kept",
+                        now);
                 purged++;
             }
         }
@@ -242,24 +290,28 @@ class DocumentStore {
     }
 
     /** Final states: nothing more happens to the document unless an operator replays a REJECTED one. */
-    static final java.util.Set<DocumentState> FINAL = java.util.EnumSet.of(DocumentState.SYNCED,
-            DocumentState.REJECTED, DocumentState.SUPERSEDED);
+    static final java.util.Set<DocumentState> FINAL =
+            java.util.EnumSet.of(DocumentState.SYNCED, DocumentState.REJECTED, DocumentState.SUPERSEDED);
 
     void choosePatient(String trackingId, String ehrPatientId) {
         jdbc.sql("update clinical_document set ehr_patient_id = ? where tracking_id = ?")
-                .params(ehrPatientId, trackingId).update();
+                .params(ehrPatientId, trackingId)
+                .update();
     }
 
     List<String> inState(DocumentState state, int limit) {
         return jdbc.sql("select tracking_id from clinical_document where state = ? order by received_at limit ?")
-                .params(state.name(), limit).query(String.class).list();
+                .params(state.name(), limit)
+                .query(String.class)
+                .list();
     }
 
     /** Documents per state, for the depth gauges. */
     java.util.Map<String, Long> countByState() {
         java.util.Map<String, Long> counts = new java.util.HashMap<>();
         jdbc.sql("select state, count(*) from clinical_document group by state")
-                .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2))).list();
+                .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2)))
+                .list();
         return counts;
     }
 
@@ -267,15 +319,19 @@ class DocumentStore {
     Optional<OffsetDateTime> oldestPending() {
         return jdbc.sql("select min(received_at) from clinical_document where state in (:states)")
                 .param("states", DocumentState.WORKABLE.stream().map(Enum::name).toList())
-                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional();
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class))
+                .optional();
     }
 
     List<TrackedDocument.Transition> history(String trackingId) {
-        return jdbc.sql("select from_state, to_state, at, reason from document_transition where tracking_id = ? order by id")
+        return jdbc.sql(
+                        "select from_state, to_state, at, reason from document_transition where tracking_id = ? order by id")
                 .param(trackingId)
                 .query((rs, n) -> new TrackedDocument.Transition(
                         rs.getString(1) == null ? null : DocumentState.valueOf(rs.getString(1)),
-                        DocumentState.valueOf(rs.getString(2)), rs.getObject(3, OffsetDateTime.class), rs.getString(4)))
+                        DocumentState.valueOf(rs.getString(2)),
+                        rs.getObject(3, OffsetDateTime.class),
+                        rs.getString(4)))
                 .list();
     }
 
@@ -284,14 +340,19 @@ class DocumentStore {
                 select resource_type, server_id, server_version, business_identifier, written_at
                 from written_resource where tracking_id = ? order by resource_type, business_identifier""")
                 .param(trackingId)
-                .query((rs, n) -> new TrackedDocument.WrittenResource(rs.getString(1), rs.getString(2),
-                        rs.getString(3), rs.getString(4), rs.getObject(5, OffsetDateTime.class)))
+                .query((rs, n) -> new TrackedDocument.WrittenResource(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class)))
                 .list();
     }
 
-    private void recordTransition(String trackingId, DocumentState from, DocumentState to, String reason,
-            OffsetDateTime at) {
-        jdbc.sql("insert into document_transition (tracking_id, from_state, to_state, reason, at) values (?, ?, ?, ?, ?)")
+    private void recordTransition(
+            String trackingId, DocumentState from, DocumentState to, String reason, OffsetDateTime at) {
+        jdbc.sql(
+                        "insert into document_transition (tracking_id, from_state, to_state, reason, at) values (?, ?, ?, ?, ?)")
                 .params(trackingId, from == null ? null : from.name(), to.name(), truncate(reason), at)
                 .update();
     }
@@ -301,8 +362,13 @@ class DocumentStore {
     }
 
     /** What else changes with a transition. */
-    record Change(boolean countsAsAttempt, OffsetDateTime nextAttemptAt, String mappedBundle, String outcome,
-            boolean keepLease, boolean resetAttempts) {
+    record Change(
+            boolean countsAsAttempt,
+            OffsetDateTime nextAttemptAt,
+            String mappedBundle,
+            String outcome,
+            boolean keepLease,
+            boolean resetAttempts) {
 
         static Change none() {
             return new Change(false, null, null, null, false, false);
@@ -337,20 +403,46 @@ class DocumentStore {
             from clinical_document""";
 
     private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
-        return new StoredDocument(rs.getString("tracking_id"), rs.getString("kind"), rs.getString("document_id"),
-                rs.getInt("doc_version"), rs.getString("doc_status"), rs.getString("patient_key"),
-                rs.getString("source"), rs.getString("sha256"), rs.getString("raw_document"),
-                DocumentState.valueOf(rs.getString("state")), rs.getInt("attempts"),
-                rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getString("mapped_bundle"),
-                rs.getString("outcome"), rs.getObject("received_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("ehr_patient_id"),
+        return new StoredDocument(
+                rs.getString("tracking_id"),
+                rs.getString("kind"),
+                rs.getString("document_id"),
+                rs.getInt("doc_version"),
+                rs.getString("doc_status"),
+                rs.getString("patient_key"),
+                rs.getString("source"),
+                rs.getString("sha256"),
+                rs.getString("raw_document"),
+                DocumentState.valueOf(rs.getString("state")),
+                rs.getInt("attempts"),
+                rs.getObject("next_attempt_at", OffsetDateTime.class),
+                rs.getString("mapped_bundle"),
+                rs.getString("outcome"),
+                rs.getObject("received_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getString("ehr_patient_id"),
                 rs.getString("submitter"));
     }
 
-    record StoredDocument(String trackingId, String kind, String documentId, int version, String docStatus,
-            String patientKey, String source, String sha256, String rawDocument, DocumentState state, int attempts,
-            OffsetDateTime nextAttemptAt, String mappedBundle, String outcome, OffsetDateTime receivedAt,
-            OffsetDateTime updatedAt, String ehrPatientId, String submitter) {
+    record StoredDocument(
+            String trackingId,
+            String kind,
+            String documentId,
+            int version,
+            String docStatus,
+            String patientKey,
+            String source,
+            String sha256,
+            String rawDocument,
+            DocumentState state,
+            int attempts,
+            OffsetDateTime nextAttemptAt,
+            String mappedBundle,
+            String outcome,
+            OffsetDateTime receivedAt,
+            OffsetDateTime updatedAt,
+            String ehrPatientId,
+            String submitter) {
 
         @Override
         public String toString() {

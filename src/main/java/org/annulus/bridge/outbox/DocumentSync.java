@@ -51,8 +51,15 @@ public class DocumentSync {
     private final DocumentReader reader = new DocumentReader();
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
-    DocumentSync(DocumentStore store, TransactionTemplate tx, ClinicalMapper mapper, EhrWriter ehr,
-            ResourceValidator validator, FhirContext fhir, OutboxProperties properties, MeterRegistry meters,
+    DocumentSync(
+            DocumentStore store,
+            TransactionTemplate tx,
+            ClinicalMapper mapper,
+            EhrWriter ehr,
+            ResourceValidator validator,
+            FhirContext fhir,
+            OutboxProperties properties,
+            MeterRegistry meters,
             SyncBundle syncBundle) {
         this.store = store;
         this.tx = tx;
@@ -112,12 +119,16 @@ public class DocumentSync {
     public Work validateAndRecordMapped(Work work) {
         ValidationReport report = validator.validate(work.bundle());
         if (report.hasErrors()) {
-            throw new SyncFailure.ValidationFailed("FHIR validation failed: " + report.errors().size() + " errors",
+            throw new SyncFailure.ValidationFailed(
+                    "FHIR validation failed: " + report.errors().size() + " errors",
                     fhir.newJsonParser().encodeResourceToString(report.toOperationOutcome()));
         }
         List<String> warnings = mapper.warnings(work.document());
-        boolean moved = transition(work.stored(), DocumentState.MAPPED, "mapped to " + work.bundle().getEntry().size()
-                + " FHIR resources" + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings)),
+        boolean moved = transition(
+                work.stored(),
+                DocumentState.MAPPED,
+                "mapped to " + work.bundle().getEntry().size() + " FHIR resources"
+                        + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings)),
                 Change.mapped(fhir.newJsonParser().encodeResourceToString(work.bundle())));
         if (!moved) {
             throw new SyncFailure.Overtaken();
@@ -139,9 +150,15 @@ public class DocumentSync {
     /** Records SUPERSEDED: this version changes nothing in the EHR. */
     public void recordSuperseded(Work work) {
         StoredDocument doc = work.stored();
-        store.supersedingVersion(doc).ifPresent(newer -> transition(doc, DocumentState.SUPERSEDED, "version "
-                + newer + " of this document is already in the EHR or arrived first; version " + doc.version()
-                + " changes nothing", Change.none()));
+        store.supersedingVersion(doc)
+                .ifPresent(newer -> transition(
+                        doc,
+                        DocumentState.SUPERSEDED,
+                        "version "
+                                + newer + " of this document is already in the EHR or arrived first; version "
+                                + doc.version()
+                                + " changes nothing",
+                        Change.none()));
     }
 
     /**
@@ -149,12 +166,16 @@ public class DocumentSync {
      * the recovery plan as of every milestone so far, Provenance; the additions pass the gate too.
      */
     public Work composeSendTime(Work work) {
-        ClinicalDocument document = work.document() != null ? work.document() : reader.read(work.stored().rawDocument());
+        ClinicalDocument document = work.document() != null
+                ? work.document()
+                : reader.read(work.stored().rawDocument());
         SyncBundle.Composed composed = syncBundle.compose(work.stored(), document);
         if (composed.additions().hasErrors()) {
-            throw new SyncFailure.ValidationFailed("FHIR validation failed at send time: "
-                    + composed.additions().errors().size() + " errors",
-                    fhir.newJsonParser().encodeResourceToString(composed.additions().toOperationOutcome()));
+            throw new SyncFailure.ValidationFailed(
+                    "FHIR validation failed at send time: "
+                            + composed.additions().errors().size() + " errors",
+                    fhir.newJsonParser()
+                            .encodeResourceToString(composed.additions().toOperationOutcome()));
         }
         return new Work(work.stored(), document, composed.bundle());
     }
@@ -176,7 +197,9 @@ public class DocumentSync {
      * sorts the answer: written goes on, every other answer is a {@link SyncFailure}.
      */
     public EhrWriteResult.Written writeToEhr(Work work) {
-        EhrWriteResult result = ehr.write(work.bundle(), work.document().patient(),
+        EhrWriteResult result = ehr.write(
+                work.bundle(),
+                work.document().patient(),
                 Optional.ofNullable(work.stored().ehrPatientId()));
         if (result instanceof EhrWriteResult.Written written) {
             return written;
@@ -197,23 +220,37 @@ public class DocumentSync {
         StoredDocument doc = store.find(trackingId).orElseThrow();
         OffsetDateTime now = store.now();
         Boolean moved = tx.execute(status -> {
-            store.recordWritten(doc.trackingId(), written.entries().stream()
-                    .map(e -> new TrackedDocument.WrittenResource(e.resourceType(), e.id(), e.version(),
-                            e.businessIdentifier(), now))
-                    .toList());
-            return store.transition(doc.trackingId(), DocumentState.SENDING, DocumentState.SYNCED,
+            store.recordWritten(
+                    doc.trackingId(),
+                    written.entries().stream()
+                            .map(e -> new TrackedDocument.WrittenResource(
+                                    e.resourceType(), e.id(), e.version(), e.businessIdentifier(), now))
+                            .toList());
+            return store.transition(
+                    doc.trackingId(),
+                    DocumentState.SENDING,
+                    DocumentState.SYNCED,
                     written.entries().size() + " resources in the EHR for Patient/" + written.patientId()
-                            + (written.fallbacks().isEmpty() ? ""
+                            + (written.fallbacks().isEmpty()
+                                    ? ""
                                     : "; written as DocumentReference notes because the EHR does not accept them: "
-                                            + String.join(", ", written.fallbacks())), Change.none());
+                                            + String.join(", ", written.fallbacks())),
+                    Change.none());
         });
         if (!Boolean.TRUE.equals(moved)) {
             return;
         }
-        meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name()).increment();
-        log.info("document {} SENDING -> SYNCED ({} resources)", doc.trackingId(), written.entries().size());
-        Timer.builder("bridge.sync.latency").description("accepted to synced").publishPercentileHistogram()
-                .register(meters).record(Duration.between(doc.receivedAt(), now));
+        meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name())
+                .increment();
+        log.info(
+                "document {} SENDING -> SYNCED ({} resources)",
+                doc.trackingId(),
+                written.entries().size());
+        Timer.builder("bridge.sync.latency")
+                .description("accepted to synced")
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(Duration.between(doc.receivedAt(), now));
     }
 
     boolean transition(StoredDocument doc, DocumentState to, String reason, Change change) {

@@ -33,10 +33,14 @@ class OperatorController {
 
     /** Body: {@code {"patientId": "123"}} (or {@code "Patient/123"}), the EHR's Patient id. */
     @PostMapping("/{trackingId}/patient")
-    ResponseEntity<?> choosePatient(@PathVariable String trackingId, @RequestBody(required = false) Map<String, String> body) {
+    ResponseEntity<?> choosePatient(
+            @PathVariable String trackingId, @RequestBody(required = false) Map<String, String> body) {
         String patientId = body == null ? null : body.get("patientId");
         if (patientId == null || !patientId.matches("(Patient/)?[A-Za-z0-9\\-.]{1,64}")) {
-            return problem(422, OperationOutcome.IssueType.REQUIRED, "$.patientId",
+            return problem(
+                    422,
+                    OperationOutcome.IssueType.REQUIRED,
+                    "$.patientId",
                     "give the EHR Patient id as {\"patientId\": \"...\"}");
         }
         return answer(outbox.choosePatient(trackingId, patientId.replaceFirst("^Patient/", "")), trackingId);
@@ -57,23 +61,24 @@ class OperatorController {
             parked = null;
         }
         if (parked == null || !REPLAYABLE.contains(parked)) {
-            return problem(422, OperationOutcome.IssueType.VALUE, "state",
-                    "state must be one of " + REPLAYABLE);
+            return problem(422, OperationOutcome.IssueType.VALUE, "state", "state must be one of " + REPLAYABLE);
         }
         return ResponseEntity.ok(Map.of("state", parked.name(), "replayed", outbox.replayAll(parked)));
     }
 
     private ResponseEntity<?> answer(OperatorResult result, String trackingId) {
         return switch (result.status()) {
-            case DONE -> ResponseEntity.accepted().body(Map.of("trackingId", trackingId,
-                    "tracking", "/api/v1/documents/" + trackingId));
+            case DONE ->
+                ResponseEntity.accepted()
+                        .body(Map.of("trackingId", trackingId, "tracking", "/api/v1/documents/" + trackingId));
             case NOT_FOUND -> problem(404, OperationOutcome.IssueType.NOTFOUND, null, result.message());
             case WRONG_STATE -> problem(409, OperationOutcome.IssueType.CONFLICT, null, result.message());
         };
     }
 
     private ResponseEntity<String> problem(int status, OperationOutcome.IssueType type, String path, String message) {
-        return ResponseEntity.status(status).contentType(MediaType.parseMediaType(Problem.FHIR_JSON))
+        return ResponseEntity.status(status)
+                .contentType(MediaType.parseMediaType(Problem.FHIR_JSON))
                 .body(new Problem(type, path, message).json(fhir));
     }
 }

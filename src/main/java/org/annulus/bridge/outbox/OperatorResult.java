@@ -3,7 +3,11 @@ package org.annulus.bridge.outbox;
 /** What an operator action on a document did. */
 public record OperatorResult(Status status, String message) {
 
-    public enum Status { DONE, NOT_FOUND, WRONG_STATE }
+    public enum Status {
+        DONE,
+        NOT_FOUND,
+        WRONG_STATE
+    }
 
     static OperatorResult done() {
         return new OperatorResult(Status.DONE, "done");

@@ -28,10 +28,10 @@ public class Outbox {
                     .filter(first -> !first.patientKey().equals(doc.patientKey()))
                     .<AcceptResult>map(first -> new AcceptResult.PatientConflict(first.trackingId()))
                     .orElseGet(() -> store.findVersion(doc.kind().code(), doc.documentId(), doc.version())
-                    .<AcceptResult>map(existing -> existing.sha256().equals(doc.sha256())
-                            ? new AcceptResult.AlreadyAccepted(existing.trackingId())
-                            : new AcceptResult.VersionConflict(existing.trackingId()))
-                    .orElseGet(() -> new AcceptResult.Accepted(store.insert(doc)))));
+                            .<AcceptResult>map(existing -> existing.sha256().equals(doc.sha256())
+                                    ? new AcceptResult.AlreadyAccepted(existing.trackingId())
+                                    : new AcceptResult.VersionConflict(existing.trackingId()))
+                            .orElseGet(() -> new AcceptResult.Accepted(store.insert(doc)))));
         } catch (DuplicateKeyException race) {
             // Two submissions of the same version raced; the unique key let one in. Answer as if sequential.
             return accept(doc);
@@ -43,15 +43,21 @@ public class Outbox {
      * document goes back to MAPPED and is sent to that patient.
      */
     public OperatorResult choosePatient(String trackingId, String ehrPatientId) {
-        return tx.execute(status -> store.find(trackingId).map(doc -> {
-            if (doc.state() != DocumentState.AWAITING_PATIENT_MATCH) {
-                return OperatorResult.wrongState(doc.state());
-            }
-            store.choosePatient(trackingId, ehrPatientId);
-            store.transition(trackingId, doc.state(), DocumentState.MAPPED,
-                    "operator chose EHR Patient/" + ehrPatientId, DocumentStore.Change.replay());
-            return OperatorResult.done();
-        }).orElse(OperatorResult.notFound()));
+        return tx.execute(status -> store.find(trackingId)
+                .map(doc -> {
+                    if (doc.state() != DocumentState.AWAITING_PATIENT_MATCH) {
+                        return OperatorResult.wrongState(doc.state());
+                    }
+                    store.choosePatient(trackingId, ehrPatientId);
+                    store.transition(
+                            trackingId,
+                            doc.state(),
+                            DocumentState.MAPPED,
+                            "operator chose EHR Patient/" + ehrPatientId,
+                            DocumentStore.Change.replay());
+                    return OperatorResult.done();
+                })
+                .orElse(OperatorResult.notFound()));
     }
 
     /**
@@ -59,19 +65,23 @@ public class Outbox {
      * set of attempts; REJECTED is mapped and validated again (after a fix to the profiles, say).
      */
     public OperatorResult replay(String trackingId) {
-        return tx.execute(status -> store.find(trackingId).map(doc -> {
-            DocumentState to = switch (doc.state()) {
-                case DEAD, AWAITING_PATIENT_MATCH -> DocumentState.MAPPED;
-                // a REJECTED document whose raw text was purged (retention) has nothing left to map
-                case REJECTED -> doc.rawDocument() == null ? null : DocumentState.ACCEPTED;
-                default -> null;
-            };
-            if (to == null || (to == DocumentState.MAPPED && doc.mappedBundle() == null)) {
-                return OperatorResult.wrongState(doc.state());
-            }
-            store.transition(trackingId, doc.state(), to, "replayed by an operator", DocumentStore.Change.replay());
-            return OperatorResult.done();
-        }).orElse(OperatorResult.notFound()));
+        return tx.execute(status -> store.find(trackingId)
+                .map(doc -> {
+                    DocumentState to =
+                            switch (doc.state()) {
+                                case DEAD, AWAITING_PATIENT_MATCH -> DocumentState.MAPPED;
+                                // a REJECTED document whose raw text was purged (retention) has nothing left to map
+                                case REJECTED -> doc.rawDocument() == null ? null : DocumentState.ACCEPTED;
+                                default -> null;
+                            };
+                    if (to == null || (to == DocumentState.MAPPED && doc.mappedBundle() == null)) {
+                        return OperatorResult.wrongState(doc.state());
+                    }
+                    store.transition(
+                            trackingId, doc.state(), to, "replayed by an operator", DocumentStore.Change.replay());
+                    return OperatorResult.done();
+                })
+                .orElse(OperatorResult.notFound()));
     }
 
     /** Replays every document in a parked state; returns how many were replayed. */
@@ -86,9 +96,23 @@ public class Outbox {
     }
 
     public Optional<TrackedDocument> find(String trackingId) {
-        return store.find(trackingId).map(d -> new TrackedDocument(d.trackingId(), d.kind(), d.documentId(),
-                d.version(), d.docStatus(), d.source(), d.sha256(), d.state(), d.attempts(), d.nextAttemptAt(),
-                d.receivedAt(), d.updatedAt(), d.outcome(), store.history(d.trackingId()),
-                store.written(d.trackingId()), d.submitter()));
+        return store.find(trackingId)
+                .map(d -> new TrackedDocument(
+                        d.trackingId(),
+                        d.kind(),
+                        d.documentId(),
+                        d.version(),
+                        d.docStatus(),
+                        d.source(),
+                        d.sha256(),
+                        d.state(),
+                        d.attempts(),
+                        d.nextAttemptAt(),
+                        d.receivedAt(),
+                        d.updatedAt(),
+                        d.outcome(),
+                        store.history(d.trackingId()),
+                        store.written(d.trackingId()),
+                        d.submitter()));
     }
 }

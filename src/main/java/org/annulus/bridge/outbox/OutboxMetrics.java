@@ -32,10 +32,13 @@ class OutboxMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         for (DocumentState state : DocumentState.values()) {
             Gauge.builder("bridge.outbox.depth", this, m -> m.current().counts().getOrDefault(state.name(), 0L))
-                    .description("documents in each outbox state").tag("state", state.name()).register(registry);
+                    .description("documents in each outbox state")
+                    .tag("state", state.name())
+                    .register(registry);
         }
         Gauge.builder("bridge.outbox.oldest.pending.age", this, m -> m.current().oldestPendingSeconds())
-                .description("age of the oldest document not yet synced or parked").baseUnit("seconds")
+                .description("age of the oldest document not yet synced or parked")
+                .baseUnit("seconds")
                 .register(registry);
     }
 
@@ -45,12 +48,13 @@ class OutboxMetrics implements MeterBinder {
         if (Duration.between(s.at(), now).compareTo(FRESH) < 0) {
             return s;
         }
-        double age = store.oldestPending().map(t -> (double) Duration.between(t.toInstant(), now).toSeconds()).orElse(0.0);
+        double age = store.oldestPending()
+                .map(t -> (double) Duration.between(t.toInstant(), now).toSeconds())
+                .orElse(0.0);
         Snapshot fresh = new Snapshot(now, store.countByState(), age);
         snapshot.set(fresh);
         return fresh;
     }
 
-    private record Snapshot(Instant at, Map<String, Long> counts, double oldestPendingSeconds) {
-    }
+    private record Snapshot(Instant at, Map<String, Long> counts, double oldestPendingSeconds) {}
 }

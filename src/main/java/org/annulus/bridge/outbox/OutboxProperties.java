@@ -27,5 +27,4 @@ public record OutboxProperties(
         @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("2s") @NotNull Duration backoffBase,
         @DefaultValue("10m") @NotNull Duration backoffMax,
-        @DefaultValue("4") @Min(1) @Max(64) int workers) {
-}
+        @DefaultValue("4") @Min(1) @Max(64) int workers) {}

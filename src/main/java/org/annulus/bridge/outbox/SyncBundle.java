@@ -49,8 +49,11 @@ class SyncBundle {
                 ? mapper.map(((RecoveryMilestone) document).withLegPainSide(baselineSide.get()))
                 : fhir.newJsonParser().parseResource(Bundle.class, stored.mappedBundle());
         if (stored.version() > 1) {
-            mapper.amendmentStatuses(bundle, store.earlierDocuments(stored.kind(), stored.documentId(), stored.version())
-                    .stream().map(raw -> mapper.map(withSide(reader.read(raw), baselineSide))).toList());
+            mapper.amendmentStatuses(
+                    bundle,
+                    store.earlierDocuments(stored.kind(), stored.documentId(), stored.version()).stream()
+                            .map(raw -> mapper.map(withSide(reader.read(raw), baselineSide)))
+                            .toList());
         }
         int mapped = bundle.getEntry().size();
         List<Bundle.BundleEntryComponent> replaced = new ArrayList<>();
@@ -63,8 +66,11 @@ class SyncBundle {
             mapper.recoveryPlan(note, baseline(stored, note), milestones(stored, note))
                     .forEach(entry -> addOrReplace(bundle, mapped, entry, replaced));
         }
-        List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
-        bundle.addEntry(mapper.provenance(document, stored.trackingId(), stored.sha256(), store.now().toInstant(), targets));
+        List<String> targets = bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getFullUrl)
+                .toList();
+        bundle.addEntry(mapper.provenance(
+                document, stored.trackingId(), stored.sha256(), store.now().toInstant(), targets));
         Bundle additions = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         replaced.forEach(e -> additions.addEntry(e.copy()));
         bundle.getEntry().subList(mapped, bundle.getEntry().size()).forEach(e -> additions.addEntry(e.copy()));
@@ -79,23 +85,26 @@ class SyncBundle {
         if (!(document instanceof RecoveryMilestone milestone) || milestone.legPainSide() != null) {
             return Optional.empty();
         }
-        return recoveryPlanNotes(stored, document).stream().findFirst()
+        return recoveryPlanNotes(stored, document).stream()
+                .findFirst()
                 .flatMap(note -> baseline(stored, note))
                 .filter(b -> b.status() != org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR)
-                .flatMap(CandidacyAssessment::leg).map(CandidacyAssessment.LegPain::side);
+                .flatMap(CandidacyAssessment::leg)
+                .map(CandidacyAssessment.LegPain::side);
     }
 
     private static ClinicalDocument withSide(ClinicalDocument document, Optional<Side> side) {
         return side.isPresent() && document instanceof RecoveryMilestone m && m.legPainSide() == null
-                ? m.withLegPainSide(side.get()) : document;
+                ? m.withLegPainSide(side.get())
+                : document;
     }
 
     /**
      * A send-time entry for a resource the mapped bundle already holds (the assessment's sciatica,
      * which the recovery plan puts in remission) replaces it: one resource per identifier per bundle.
      */
-    private void addOrReplace(Bundle bundle, int mapped, Bundle.BundleEntryComponent entry,
-            List<Bundle.BundleEntryComponent> replaced) {
+    private void addOrReplace(
+            Bundle bundle, int mapped, Bundle.BundleEntryComponent entry, List<Bundle.BundleEntryComponent> replaced) {
         Optional<String> id = mapper.businessIdentifier(entry.getResource());
         for (int i = 0; i < mapped && id.isPresent(); i++) {
             if (id.equals(mapper.businessIdentifier(bundle.getEntry().get(i).getResource()))) {
@@ -108,15 +117,16 @@ class SyncBundle {
     }
 
     /** The bundle to send, and the validation of what was added to the mapped bundle at send time. */
-    record Composed(Bundle bundle, ValidationReport additions) {
-    }
+    record Composed(Bundle bundle, ValidationReport additions) {}
 
     private void addRetractions(StoredDocument stored, Bundle bundle) {
         Set<String> current = new HashSet<>();
-        bundle.getEntry().forEach(e -> mapper.businessIdentifier(e.getResource()).ifPresent(current::add));
+        bundle.getEntry()
+                .forEach(e -> mapper.businessIdentifier(e.getResource()).ifPresent(current::add));
         Set<String> retracted = new HashSet<>();
         for (String earlier : store.earlierMappings(stored.kind(), stored.documentId(), stored.version())) {
-            for (Bundle.BundleEntryComponent entry : fhir.newJsonParser().parseResource(Bundle.class, earlier).getEntry()) {
+            for (Bundle.BundleEntryComponent entry :
+                    fhir.newJsonParser().parseResource(Bundle.class, earlier).getEntry()) {
                 Optional<String> id = mapper.businessIdentifier(entry.getResource());
                 if (id.isPresent() && !current.contains(id.get()) && retracted.add(id.get())) {
                     mapper.retraction(entry.getResource()).ifPresent(bundle::addEntry);
@@ -135,7 +145,8 @@ class SyncBundle {
             return List.of(note);
         }
         String column = document instanceof RecoveryMilestone ? "document_id" : "related_document_id";
-        String value = document instanceof RecoveryMilestone milestone ? milestone.procedureDocumentId()
+        String value = document instanceof RecoveryMilestone milestone
+                ? milestone.procedureDocumentId()
                 : document.documentId();
         return store.latestVersions(DocumentKind.PROCEDURE_NOTE.code(), stored.patientKey(), column, value).stream()
                 .map(raw -> (ProcedureNote) reader.read(raw))
@@ -145,15 +156,24 @@ class SyncBundle {
     }
 
     private Optional<CandidacyAssessment> baseline(StoredDocument stored, ProcedureNote note) {
-        return store.latestVersions(DocumentKind.CANDIDACY_ASSESSMENT.code(), stored.patientKey(), "document_id",
-                        note.candidacyDocumentId()).stream()
-                .map(raw -> (CandidacyAssessment) reader.read(raw)).findFirst();
+        return store
+                .latestVersions(
+                        DocumentKind.CANDIDACY_ASSESSMENT.code(),
+                        stored.patientKey(),
+                        "document_id",
+                        note.candidacyDocumentId())
+                .stream()
+                .map(raw -> (CandidacyAssessment) reader.read(raw))
+                .findFirst();
     }
 
     private List<RecoveryMilestone> milestones(StoredDocument stored, ProcedureNote note) {
         List<RecoveryMilestone> milestones = new ArrayList<>();
-        for (String raw : store.latestVersions(DocumentKind.RECOVERY_MILESTONE.code(), stored.patientKey(),
-                "related_document_id", note.documentId())) {
+        for (String raw : store.latestVersions(
+                DocumentKind.RECOVERY_MILESTONE.code(),
+                stored.patientKey(),
+                "related_document_id",
+                note.documentId())) {
             milestones.add((RecoveryMilestone) reader.read(raw));
         }
         return milestones;

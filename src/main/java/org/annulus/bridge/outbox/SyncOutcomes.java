@@ -36,22 +36,23 @@ public class SyncOutcomes {
     }
 
     /** Mapping or validation failed: REJECTED, with the reason as an OperationOutcome. */
-    public void rejected(@ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+    public void rejected(
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
         String outcome = failure instanceof SyncFailure.ValidationFailed v ? v.outcome : outcome(failure.getMessage());
         sync.transition(current(id), DocumentState.REJECTED, failure.getMessage(), Change.withOutcome(outcome));
     }
 
     /** No single EHR patient carries the MRN: an operator chooses (AWAITING_PATIENT_MATCH). */
-    public void awaitPatientMatch(@ExchangeException SyncFailure failure,
-            @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+    public void awaitPatientMatch(
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
         sync.transition(current(id), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
     }
 
     /** A retryable EHR answer or an open breaker: RETRY_SCHEDULED with backoff, DEAD once attempts run out. */
-    public void retryOrGiveUp(@ExchangeException SyncFailure failure,
-            @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        EhrWriteResult.Failed f = failure instanceof SyncFailure.CircuitOpen c ? c.failure
-                : ((SyncFailure.EhrRetryable) failure).failure;
+    public void retryOrGiveUp(
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+        EhrWriteResult.Failed f =
+                failure instanceof SyncFailure.CircuitOpen c ? c.failure : ((SyncFailure.EhrRetryable) failure).failure;
         StoredDocument doc = current(id);
         int attempt = doc.attempts();
         if (attempt >= properties.maxAttempts()) {
@@ -62,13 +63,16 @@ public class SyncOutcomes {
         Duration delay = f.retryAfter() != null
                 ? (f.retryAfter().compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : f.retryAfter())
                 : backoff(attempt);
-        sync.transition(doc, DocumentState.RETRY_SCHEDULED, f.reason() + "; retry in " + delay.toSeconds() + "s",
+        sync.transition(
+                doc,
+                DocumentState.RETRY_SCHEDULED,
+                f.reason() + "; retry in " + delay.toSeconds() + "s",
                 Change.retryAt(store.now().plus(delay), f.outcome()));
     }
 
     /** The EHR refused the write: DEAD (an operator may replay it after a fix). */
-    public void refused(@ExchangeException SyncFailure.EhrRefused failure,
-            @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+    public void refused(
+            @ExchangeException SyncFailure.EhrRefused failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
         dead(current(id), failure.failure, failure.failure.reason() + "; not retryable");
     }
 
@@ -78,7 +82,10 @@ public class SyncOutcomes {
     }
 
     private void dead(StoredDocument doc, EhrWriteResult.Failed f, String reason) {
-        sync.transition(doc, DocumentState.DEAD, reason,
+        sync.transition(
+                doc,
+                DocumentState.DEAD,
+                reason,
                 Change.withOutcome(f.outcome() != null ? f.outcome() : outcome(f.reason())));
     }
 
@@ -88,16 +95,20 @@ public class SyncOutcomes {
 
     /** Exponential backoff with full jitter: spreads retries of many documents after an outage. */
     Duration backoff(int attempt) {
-        long capMillis = Math.min(properties.backoffMax().toMillis(),
-                properties.backoffBase().toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(properties.backoffBase().toMillis(),
-                Math.max(properties.backoffBase().toMillis() + 1, capMillis + 1)));
+        long capMillis = Math.min(
+                properties.backoffMax().toMillis(), properties.backoffBase().toMillis() << Math.min(attempt - 1, 20));
+        return Duration.ofMillis(ThreadLocalRandom.current()
+                .nextLong(
+                        properties.backoffBase().toMillis(),
+                        Math.max(properties.backoffBase().toMillis() + 1, capMillis + 1)));
     }
 
     private String outcome(String diagnostics) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(OperationOutcome.IssueType.PROCESSING).setDiagnostics(diagnostics);
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.PROCESSING)
+                .setDiagnostics(diagnostics);
         return fhir.newJsonParser().encodeResourceToString(outcome);
     }
 }

@@ -59,7 +59,8 @@ final class ConformanceChain {
             counts.merge(fhir.getResourceType(resource), 1, Integer::sum);
         }
 
-        UnknownCodeSystemWarningValidationSupport unknownTerminology = new UnknownCodeSystemWarningValidationSupport(fhir);
+        UnknownCodeSystemWarningValidationSupport unknownTerminology =
+                new UnknownCodeSystemWarningValidationSupport(fhir);
         // SNOMED CT, LOINC, ICD-10-CM and US Core's VSAC / hl7.terminology value sets are not here: a code
         // we cannot check is reported as a warning, never as an error (see VALIDATION.md).
         unknownTerminology.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
@@ -67,7 +68,8 @@ final class ConformanceChain {
         // Order matters: the first support that knows a URL answers; the catch-all for unknown terminology
         // comes last so it never shadows a code system we do have. The chain caches lookups itself
         // (HAPI 8 deprecated the separate CachingValidationSupport for this).
-        ValidationSupportChain chain = new ValidationSupportChain(ValidationSupportChain.CacheConfiguration.defaultValues(),
+        ValidationSupportChain chain = new ValidationSupportChain(
+                ValidationSupportChain.CacheConfiguration.defaultValues(),
                 core,
                 new CommonCodeSystemsTerminologyService(fhir),
                 new InMemoryTerminologyServerValidationSupport(fhir),
@@ -106,7 +108,9 @@ final class ConformanceChain {
 
         void complete(List<IBaseResource> resources) {
             Map<String, StructureDefinition> byUrl = new HashMap<>();
-            resources.stream().filter(StructureDefinition.class::isInstance).map(StructureDefinition.class::cast)
+            resources.stream()
+                    .filter(StructureDefinition.class::isInstance)
+                    .map(StructureDefinition.class::cast)
                     .forEach(sd -> byUrl.put(sd.getUrl(), sd));
             Set<String> done = new HashSet<>();
             byUrl.values().forEach(sd -> complete(sd, byUrl, done));
@@ -125,10 +129,14 @@ final class ConformanceChain {
             }
             PrePopulatedValidationSupport bases = new PrePopulatedValidationSupport(fhir);
             byUrl.values().stream().filter(StructureDefinition::hasSnapshot).forEach(bases::addStructureDefinition);
-            ValidationSupportChain chain = new ValidationSupportChain(ValidationSupportChain.CacheConfiguration.disabled(),
-                    core, new SnapshotGeneratingValidationSupport(fhir), usCore, bases);
-            IBaseResource generated = chain.generateSnapshot(new ValidationSupportContext(chain), sd, sd.getUrl(), null,
-                    sd.getName());
+            ValidationSupportChain chain = new ValidationSupportChain(
+                    ValidationSupportChain.CacheConfiguration.disabled(),
+                    core,
+                    new SnapshotGeneratingValidationSupport(fhir),
+                    usCore,
+                    bases);
+            IBaseResource generated =
+                    chain.generateSnapshot(new ValidationSupportContext(chain), sd, sd.getUrl(), null, sd.getName());
             if (!(generated instanceof StructureDefinition withSnapshot) || !withSnapshot.hasSnapshot()) {
                 throw new IllegalStateException("bridge.profiles.dir: cannot generate the snapshot of " + sd.getUrl()
                         + " (is its baseDefinition " + sd.getBaseDefinition() + " known?)");

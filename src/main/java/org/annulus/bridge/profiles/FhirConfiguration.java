@@ -12,7 +12,8 @@ class FhirConfiguration {
     FhirContext fhirContext() {
         FhirContext fhir = FhirContext.forR4Cached();
         // A Provenance names the version it is about (Condition/123/_history/2); HAPI strips versions by default.
-        fhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths("Provenance.target", "AuditEvent.entity.what");
+        fhir.getParserOptions()
+                .setDontStripVersionsFromReferencesAtPaths("Provenance.target", "AuditEvent.entity.what");
         return fhir;
     }
 }

@@ -46,13 +46,14 @@ final class ProfileDirectory {
 
     private IBaseResource parse(Path file) {
         try {
-            return fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+            return fhir.newJsonParser()
+                    .setParserErrorHandler(new StrictErrorHandler())
                     .parseResource(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException("bridge.profiles.dir: cannot read " + file, e);
         } catch (DataFormatException e) {
-            throw new IllegalStateException("bridge.profiles.dir: " + file + " is not a valid FHIR R4 JSON resource: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "bridge.profiles.dir: " + file + " is not a valid FHIR R4 JSON resource: " + e.getMessage(), e);
         }
     }
 }

@@ -15,5 +15,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("bridge.profiles")
-record ProfilesProperties(@DefaultValue("fhir-profiles") @NotNull Path dir) {
-}
+record ProfilesProperties(
+        @DefaultValue("fhir-profiles") @NotNull Path dir) {}

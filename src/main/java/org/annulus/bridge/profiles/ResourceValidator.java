@@ -36,8 +36,11 @@ public class ResourceValidator {
         this.fhir = fhir;
         ProfileDirectory directory = new ProfileDirectory(fhir, properties.dir());
         ConformanceChain chain = ConformanceChain.assemble(fhir, directory.resources());
-        log.info("FHIR validation: {} US Core 6.1.0 profiles; own conformance resources from {}: {}",
-                chain.usCoreProfiles(), directory.dir().toAbsolutePath().normalize(), chain.own());
+        log.info(
+                "FHIR validation: {} US Core 6.1.0 profiles; own conformance resources from {}: {}",
+                chain.usCoreProfiles(),
+                directory.dir().toAbsolutePath().normalize(),
+                chain.own());
 
         FhirInstanceValidator instance = new FhirInstanceValidator(chain.support());
         // A meta.profile we do not know is our own mistake (a mapper naming a wrong URL), never a warning.
@@ -77,8 +80,8 @@ public class ResourceValidator {
             String where = "Bundle.entry[" + i + "].resource";
             String which = type + (entry.hasFullUrl() ? " " + entry.getFullUrl() : "") + ": ";
             for (ValidationReport.Issue issue : validate(entry.getResource()).issues()) {
-                issues.add(new ValidationReport.Issue(issue.severity(), inEntry(where, type, issue.location()),
-                        which + issue.message()));
+                issues.add(new ValidationReport.Issue(
+                        issue.severity(), inEntry(where, type, issue.location()), which + issue.message()));
             }
         }
         return new ValidationReport(issues);
@@ -89,13 +92,15 @@ public class ResourceValidator {
     void warmUp() {
         long start = System.nanoTime();
         Condition sample = new Condition();
-        sample.setClinicalStatus(new CodeableConcept(new Coding(
-                "http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active")));
+        sample.setClinicalStatus(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active")));
         sample.getCode().setText("warm-up");
         sample.getSubject().setReference("Patient/warm-up");
         ValidationReport report = validate(sample);
-        log.info("FHIR validator warmed up in {} ms ({} issues on the sample)",
-                (System.nanoTime() - start) / 1_000_000, report.issues().size());
+        log.info(
+                "FHIR validator warmed up in {} ms ({} issues on the sample)",
+                (System.nanoTime() - start) / 1_000_000,
+                report.issues().size());
     }
 
     /**

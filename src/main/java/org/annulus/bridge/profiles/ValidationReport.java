@@ -18,7 +18,10 @@ public record ValidationReport(List<Issue> issues) {
     }
 
     public enum Severity {
-        FATAL, ERROR, WARNING, INFORMATION;
+        FATAL,
+        ERROR,
+        WARNING,
+        INFORMATION;
 
         public boolean isError() {
             return this == FATAL || this == ERROR;
@@ -33,8 +36,7 @@ public record ValidationReport(List<Issue> issues) {
      *                 {@code Bundle.entry[2].resource.subject}
      * @param message  the validator's message: names paths, codes and profiles, not patient data
      */
-    public record Issue(Severity severity, String location, String message) {
-    }
+    public record Issue(Severity severity, String location, String message) {}
 
     public boolean hasErrors() {
         return issues.stream().anyMatch(i -> i.severity().isError());
@@ -58,7 +60,9 @@ public record ValidationReport(List<Issue> issues) {
                 .addExpression(i.location()));
         if (!outcome.hasIssue()) {
             // OperationOutcome.issue is 1..*: say explicitly that nothing was found.
-            outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
+            outcome.addIssue()
+                    .setSeverity(IssueSeverity.INFORMATION)
+                    .setCode(IssueType.INFORMATIONAL)
                     .setDiagnostics("no errors or warnings");
         }
         return outcome;

@@ -41,8 +41,7 @@ final class DevTokens {
     static final String ISSUER = "urn:annulus-bridge:sandbox";
 
     /** Client id, its development secret, and the one role it gets. */
-    record DevClient(String clientId, String secret, Role role) {
-    }
+    record DevClient(String clientId, String secret, Role role) {}
 
     static final Map<String, DevClient> CLIENTS = clients(
             new DevClient("demo-clinic", "demo-clinic-secret", Role.INGEST),
@@ -56,7 +55,9 @@ final class DevTokens {
 
     DevTokens(Clock clock, Duration lifetime, String audience) {
         try {
-            this.key = new RSAKeyGenerator(2048).keyID("sandbox-dev-" + UUID.randomUUID()).generate();
+            this.key = new RSAKeyGenerator(2048)
+                    .keyID("sandbox-dev-" + UUID.randomUUID())
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate the sandbox's token signing key", e);
         }
@@ -68,21 +69,32 @@ final class DevTokens {
     /** The token response (RFC 6749 §5.1) for a known client with its secret. */
     Map<String, Object> issue(String clientId, String secret) throws SandboxAuthorizationServer.OAuthError {
         DevClient client = clientId == null ? null : CLIENTS.get(clientId);
-        if (client == null || secret == null || !MessageDigest.isEqual(client.secret().getBytes(StandardCharsets.UTF_8),
-                secret.getBytes(StandardCharsets.UTF_8))) {
-            throw new SandboxAuthorizationServer.OAuthError(401, "invalid_client",
-                    "unknown development client or wrong secret (see README, 'Try it')");
+        if (client == null
+                || secret == null
+                || !MessageDigest.isEqual(
+                        client.secret().getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) {
+            throw new SandboxAuthorizationServer.OAuthError(
+                    401, "invalid_client", "unknown development client or wrong secret (see README, 'Try it')");
         }
         Instant now = clock.instant();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject(client.clientId())
-                .claim("client_id", client.clientId()).claim("azp", client.clientId())
-                .claim("scope", client.role().scope()).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(client.clientId())
+                .claim("client_id", client.clientId())
+                .claim("azp", client.clientId())
+                .claim("scope", client.role().scope())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString());
         if (audience != null && !audience.isBlank()) {
             claims.audience(audience);
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims.build());
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

@@ -23,8 +23,7 @@ final class PatientRecordProvider<T extends Resource> extends StoredResourceProv
     public List<T> search(
             @OptionalParam(name = "_id") TokenAndListParam ids,
             @OptionalParam(name = "identifier") TokenAndListParam identifiers,
-            @OptionalParam(name = "patient", targetTypes = Patient.class)
-                    ReferenceAndListParam patients,
+            @OptionalParam(name = "patient", targetTypes = Patient.class) ReferenceAndListParam patients,
             @OptionalParam(name = "subject") ReferenceAndListParam subjects) {
         return matching(new SearchQuery(ids, identifiers, patients, subjects));
     }

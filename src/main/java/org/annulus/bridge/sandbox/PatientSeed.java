@@ -29,7 +29,8 @@ final class PatientSeed {
     /** Stores the seed patients that the store does not hold yet; returns how many it stored. */
     int plantInto(SandboxStore store) {
         List<Resource> missing = patients().stream()
-                .filter(p -> store.current("Patient", p.getIdElement().getIdPart()).isEmpty())
+                .filter(p ->
+                        store.current("Patient", p.getIdElement().getIdPart()).isEmpty())
                 .map(Resource.class::cast)
                 .toList();
         if (!missing.isEmpty()) {

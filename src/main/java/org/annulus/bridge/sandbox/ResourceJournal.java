@@ -59,7 +59,8 @@ final class ResourceJournal implements Closeable {
                     if (i != lines.size() - 1) {
                         throw new IllegalStateException(
                                 "Sandbox journal " + file + " is damaged at line " + (i + 1)
-                                        + "; move it away to start the sandbox empty", e);
+                                        + "; move it away to start the sandbox empty",
+                                e);
                     }
                     log.warn("Sandbox journal {}: ignoring torn last line {}", file, i + 1);
                 }
@@ -92,8 +93,12 @@ final class ResourceJournal implements Closeable {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            writer = Files.newBufferedWriter(
+                    file,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
         }
         return writer;
     }

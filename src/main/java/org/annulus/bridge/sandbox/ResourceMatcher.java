@@ -49,10 +49,10 @@ final class ResourceMatcher {
         return allOf(query.ids(), id -> tokenMatches(id, resource.getIdElement().getIdPart()))
                 && allOf(query.identifiers(), token -> identifiers(resource).stream()
                         .anyMatch(identifier -> identifierMatches(token, identifier)))
-                && allOfReferences(query.patients(), param -> references(resource, patientElement(resource))
-                        .stream().anyMatch(ref -> referenceMatches(param, ref, "Patient")))
-                && allOfReferences(query.subjects(), param -> references(resource, "subject")
-                        .stream().anyMatch(ref -> referenceMatches(param, ref, null)));
+                && allOfReferences(query.patients(), param -> references(resource, patientElement(resource)).stream()
+                        .anyMatch(ref -> referenceMatches(param, ref, "Patient")))
+                && allOfReferences(query.subjects(), param -> references(resource, "subject").stream()
+                        .anyMatch(ref -> referenceMatches(param, ref, null)));
     }
 
     private static boolean allOf(TokenAndListParam and, Predicate<TokenParam> matches) {
@@ -62,8 +62,8 @@ final class ResourceMatcher {
         return and.getValuesAsQueryTokens().stream()
                 .allMatch(or -> or.getValuesAsQueryTokens().stream().anyMatch(token -> {
                     if (token.getModifier() != null) {
-                        throw new InvalidRequestException("Search modifier :" + token.getModifier().getValue()
-                                + " is not supported by the sandbox EHR");
+                        throw new InvalidRequestException("Search modifier :"
+                                + token.getModifier().getValue() + " is not supported by the sandbox EHR");
                     }
                     return matches.test(token);
                 }));
@@ -76,8 +76,8 @@ final class ResourceMatcher {
         return and.getValuesAsQueryTokens().stream()
                 .allMatch(or -> or.getValuesAsQueryTokens().stream().anyMatch(param -> {
                     if (StringUtils.isNotBlank(param.getChain())) {
-                        throw new InvalidRequestException("Chained search (." + param.getChain()
-                                + ") is not supported by the sandbox EHR");
+                        throw new InvalidRequestException(
+                                "Chained search (." + param.getChain() + ") is not supported by the sandbox EHR");
                     }
                     return matches.test(param);
                 }));
@@ -90,9 +90,10 @@ final class ResourceMatcher {
     /** Token rules of R4 search.html#token: code, system|code, |code (no system), system| (any code). */
     private static boolean identifierMatches(TokenParam token, Identifier identifier) {
         String system = token.getSystem();
-        boolean systemMatches = system == null
-                || (system.isEmpty() ? !identifier.hasSystem() : system.equals(identifier.getSystem()));
-        boolean valueMatches = StringUtils.isEmpty(token.getValue()) ? system != null
+        boolean systemMatches =
+                system == null || (system.isEmpty() ? !identifier.hasSystem() : system.equals(identifier.getSystem()));
+        boolean valueMatches = StringUtils.isEmpty(token.getValue())
+                ? system != null
                 : token.getValue().equals(identifier.getValue());
         return systemMatches && valueMatches;
     }

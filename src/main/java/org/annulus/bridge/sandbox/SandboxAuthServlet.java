@@ -60,8 +60,8 @@ final class SandboxAuthServlet extends HttpServlet {
             if (form.containsKey("client_secret")) {
                 // client_secret_post: a development client asking for a token to call the bridge's API
                 if (!"client_credentials".equals(form.get("grant_type"))) {
-                    throw new SandboxAuthorizationServer.OAuthError(400, "unsupported_grant_type",
-                            "only client_credentials is supported");
+                    throw new SandboxAuthorizationServer.OAuthError(
+                            400, "unsupported_grant_type", "only client_credentials is supported");
                 }
                 Map<String, Object> token = devTokens.issue(form.get("client_id"), form.get("client_secret"));
                 if (wantsPlainText(request)) {
@@ -76,8 +76,8 @@ final class SandboxAuthServlet extends HttpServlet {
                 return;
             }
             String tokenUrl = origin(request) + TOKEN_PATH;
-            String localJwks = "http://127.0.0.1:" + request.getLocalPort() + request.getContextPath()
-                    + "/.well-known/jwks.json";
+            String localJwks =
+                    "http://127.0.0.1:" + request.getLocalPort() + request.getContextPath() + "/.well-known/jwks.json";
             write(response, 200, server.token(form, tokenUrl, localJwks));
         } catch (SandboxAuthorizationServer.OAuthError e) {
             Map<String, Object> error = new LinkedHashMap<>();

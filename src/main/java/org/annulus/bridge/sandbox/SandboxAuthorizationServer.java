@@ -64,8 +64,7 @@ final class SandboxAuthorizationServer {
         }
     }
 
-    private record Issued(String clientId, String scope, Instant expiresAt) {
-    }
+    private record Issued(String clientId, String scope, Instant expiresAt) {}
 
     /**
      * Answers a token request.
@@ -117,8 +116,12 @@ final class SandboxAuthorizationServer {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
             processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT));
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, jwks(localJwksUrl)));
-            DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(tokenUrl,
-                    new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).build(),
+            DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(
+                    tokenUrl,
+                    new JWTClaimsSet.Builder()
+                            .issuer(clientId)
+                            .subject(clientId)
+                            .build(),
                     Set.of("iss", "sub", "aud", "exp", "jti"));
             claimsVerifier.setMaxClockSkew((int) SKEW.toSeconds());
             processor.setJWTClaimsSetVerifier(claimsVerifier);
@@ -143,13 +146,15 @@ final class SandboxAuthorizationServer {
     }
 
     private JWKSource<SecurityContext> jwks(String localJwksUrl) {
-        String url = properties.clientJwksUrl() != null ? properties.clientJwksUrl().toString() : localJwksUrl;
+        String url =
+                properties.clientJwksUrl() != null ? properties.clientJwksUrl().toString() : localJwksUrl;
         return jwksByUrl.computeIfAbsent(url, u -> {
             try {
                 // Cached, and fetched again when an unknown kid shows up: how servers follow key rotation.
                 // nimbus's default HTTP timeouts (0.5 s) are too short for a busy test JVM or a slow client host.
                 return JWKSourceBuilder.create(new URL(u), new DefaultResourceRetriever(5_000, 5_000, 64 * 1024))
-                        .retrying(false).build();
+                        .retrying(false)
+                        .build();
             } catch (MalformedURLException e) {
                 throw new IllegalArgumentException("bridge.sandbox.client-jwks-url is not a URL", e);
             }

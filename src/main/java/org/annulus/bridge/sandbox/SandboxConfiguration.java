@@ -6,6 +6,8 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
 import java.util.List;
+import org.annulus.bridge.security.ApiSecurityProperties;
+import org.annulus.bridge.security.TrustedIssuer;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
@@ -23,12 +25,13 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.annulus.bridge.security.ApiSecurityProperties;
-import org.annulus.bridge.security.TrustedIssuer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -37,9 +40,6 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.boot.web.servlet.ServletRegistrationBean;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Mounts the sandbox EHR at {@code /sandbox/fhir} while it is the EHR ({@link SandboxMode}): no
@@ -55,11 +55,15 @@ class SandboxConfiguration {
 
     @Bean(destroyMethod = "close")
     SandboxStore sandboxStore(SandboxProperties properties, FhirContext fhirContext) {
-        SandboxStore store = new SandboxStore(
-                new ResourceJournal(properties.journalFile(), fhirContext), Clock.systemUTC());
+        SandboxStore store =
+                new SandboxStore(new ResourceJournal(properties.journalFile(), fhirContext), Clock.systemUTC());
         int planted = new PatientSeed(fhirContext).plantInto(store);
-        log.info("Sandbox EHR journal {}: {} patients ({} fictional patients added from {})",
-                properties.journalFile().toAbsolutePath(), store.count("Patient"), planted, PatientSeed.LOCATION);
+        log.info(
+                "Sandbox EHR journal {}: {} patients ({} fictional patients added from {})",
+                properties.journalFile().toAbsolutePath(),
+                store.count("Patient"),
+                planted,
+                PatientSeed.LOCATION);
         return store;
     }
 
@@ -102,30 +106,44 @@ class SandboxConfiguration {
     /** Says in health, as loudly as in the log, that this is a sandbox. */
     @Bean
     HealthIndicator sandboxHealthIndicator() {
-        Health health = Health.up().withDetail("warning", "SANDBOX EHR: fictional patients, not for clinical use;"
-                + " development tokens are issued at " + SandboxAuthServlet.TOKEN_PATH).build();
+        Health health = Health.up()
+                .withDetail(
+                        "warning",
+                        "SANDBOX EHR: fictional patients, not for clinical use;" + " development tokens are issued at "
+                                + SandboxAuthServlet.TOKEN_PATH)
+                .build();
         return () -> health;
     }
 
     /** Discovery document and token endpoint: the sandbox admits the bridge the way a hospital EHR does. */
     @Bean
-    ServletRegistrationBean<SandboxAuthServlet> sandboxAuthServlet(SandboxAuthorizationServer authorizationServer,
-            DevTokens devTokens, SandboxProperties properties) {
+    ServletRegistrationBean<SandboxAuthServlet> sandboxAuthServlet(
+            SandboxAuthorizationServer authorizationServer, DevTokens devTokens, SandboxProperties properties) {
         ServletRegistrationBean<SandboxAuthServlet> registration = new ServletRegistrationBean<>(
-                new SandboxAuthServlet(authorizationServer, devTokens), SandboxAuthServlet.DISCOVERY_PATH,
+                new SandboxAuthServlet(authorizationServer, devTokens),
+                SandboxAuthServlet.DISCOVERY_PATH,
                 SandboxAuthServlet.TOKEN_PATH);
         registration.setName("sandboxAuth");
-        log.info("Sandbox token endpoint at {}: admits client {} by private_key_jwt", SandboxAuthServlet.TOKEN_PATH,
+        log.info(
+                "Sandbox token endpoint at {}: admits client {} by private_key_jwt",
+                SandboxAuthServlet.TOKEN_PATH,
                 properties.clientId());
-        log.warn("SANDBOX development tokens for the bridge's API at {} (client_secret_post): {} (see README, 'Try it');"
-                + " they exist only while the sandbox is the EHR", SandboxAuthServlet.TOKEN_PATH,
-                DevTokens.CLIENTS.values().stream().map(c -> c.clientId() + " = " + c.role().scope()).toList());
+        log.warn(
+                "SANDBOX development tokens for the bridge's API at {} (client_secret_post): {} (see README, 'Try it');"
+                        + " they exist only while the sandbox is the EHR",
+                SandboxAuthServlet.TOKEN_PATH,
+                DevTokens.CLIENTS.values().stream()
+                        .map(c -> c.clientId() + " = " + c.role().scope())
+                        .toList());
         return registration;
     }
 
     @Bean
-    ServletRegistrationBean<RestfulServer> sandboxFhirServlet(SandboxStore store, FhirContext fhirContext,
-            SandboxAuthorizationServer authorizationServer, SandboxProperties properties) {
+    ServletRegistrationBean<RestfulServer> sandboxFhirServlet(
+            SandboxStore store,
+            FhirContext fhirContext,
+            SandboxAuthorizationServer authorizationServer,
+            SandboxProperties properties) {
         List<StoredResourceProvider<?>> providers = List.of(
                 new IdentifiedResourceProvider<>(Patient.class, store, fhirContext),
                 new IdentifiedResourceProvider<>(Practitioner.class, store, fhirContext),
@@ -156,8 +174,10 @@ class SandboxConfiguration {
             log.warn("Sandbox EHR accepts requests without a token (bridge.sandbox.require-token=false)");
         }
 
-        log.warn("SANDBOX EHR at {}: a sandbox with fictional patients and no PHI, not for clinical use;"
-                + " setting bridge.ehr.base-url to a real EHR switches the sandbox off", SandboxEhr.BASE_PATH);
+        log.warn(
+                "SANDBOX EHR at {}: a sandbox with fictional patients and no PHI, not for clinical use;"
+                        + " setting bridge.ehr.base-url to a real EHR switches the sandbox off",
+                SandboxEhr.BASE_PATH);
         ServletRegistrationBean<RestfulServer> registration =
                 new ServletRegistrationBean<>(server, SandboxEhr.BASE_PATH + "/*");
         registration.setName("sandboxFhir");

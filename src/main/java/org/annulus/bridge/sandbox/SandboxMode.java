@@ -19,7 +19,8 @@ final class SandboxMode extends SpringBootCondition {
             return ConditionOutcome.noMatch("bridge.ehr.base-url names a real EHR");
         }
         boolean enabled = context.getEnvironment().getProperty("bridge.sandbox.enabled", Boolean.class, true);
-        return enabled ? ConditionOutcome.match("no bridge.ehr.base-url: the sandbox is the EHR")
+        return enabled
+                ? ConditionOutcome.match("no bridge.ehr.base-url: the sandbox is the EHR")
                 : ConditionOutcome.noMatch("bridge.sandbox.enabled=false");
     }
 }

@@ -116,7 +116,8 @@ final class SandboxStore implements Closeable {
         String versionId = version.getMeta().getVersionId();
         // The JSON form carries the version only in meta; put it back on the id for ETags and vread.
         version.setId(new IdType(type, id, versionId));
-        versionsByTypeAndId.computeIfAbsent(type, t -> new LinkedHashMap<>())
+        versionsByTypeAndId
+                .computeIfAbsent(type, t -> new LinkedHashMap<>())
                 .computeIfAbsent(id, i -> new ArrayList<>())
                 .add(version);
         if (id.chars().allMatch(Character::isDigit) && id.length() < 18) {

@@ -24,8 +24,11 @@ final class SandboxTokenGate {
     static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
     private static final java.util.Set<RestOperationTypeEnum> READS = java.util.EnumSet.of(
-            RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE,
-            RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.HISTORY_INSTANCE,
+            RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD,
+            RestOperationTypeEnum.SEARCH_TYPE,
+            RestOperationTypeEnum.SEARCH_SYSTEM,
+            RestOperationTypeEnum.HISTORY_INSTANCE,
             RestOperationTypeEnum.HISTORY_TYPE);
 
     private final SandboxAuthorizationServer server;
@@ -47,10 +50,10 @@ final class SandboxTokenGate {
         }
         boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
         if (!bearer || !server.accepts(authorization.substring(7).trim())) {
-            AuthenticationException refused = new AuthenticationException(bearer
-                    ? "The access token is invalid or has expired" : "A bearer token is required");
-            refused.addResponseHeader("WWW-Authenticate", bearer
-                    ? "Bearer error=\"invalid_token\"" : "Bearer realm=\"sandbox\"");
+            AuthenticationException refused = new AuthenticationException(
+                    bearer ? "The access token is invalid or has expired" : "A bearer token is required");
+            refused.addResponseHeader(
+                    "WWW-Authenticate", bearer ? "Bearer error=\"invalid_token\"" : "Bearer realm=\"sandbox\"");
             throw refused;
         }
     }
@@ -62,9 +65,13 @@ final class SandboxTokenGate {
         }
         String fhirBase = request.getFhirServerBase();
         String origin = fhirBase.substring(0, fhirBase.length() - SandboxEhr.BASE_PATH.length());
-        CapabilityStatement.CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
-        security.addService(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
-                "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
+        CapabilityStatement.CapabilityStatementRestSecurityComponent security =
+                statement.getRestFirstRep().getSecurity();
+        security.addService(new CodeableConcept()
+                .addCoding(new org.hl7.fhir.r4.model.Coding(
+                        "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                        "SMART-on-FHIR",
+                        "SMART-on-FHIR")));
         Extension oauth = security.addExtension().setUrl(OAUTH_URIS);
         oauth.addExtension("token", new UriType(origin + SandboxAuthServlet.TOKEN_PATH));
     }

@@ -28,8 +28,7 @@ import org.hl7.fhir.r4.model.Resource;
 final class SandboxTransaction {
 
     /** What one entry does: write a resource, or (conditional create that matched) point at one. */
-    private record Step(Resource write, Resource matched, boolean creates) {
-    }
+    private record Step(Resource write, Resource matched, boolean creates) {}
 
     private final SandboxStore store;
     private final Map<String, StoredResourceProvider<?>> providersByType;
@@ -52,7 +51,8 @@ final class SandboxTransaction {
         return store.atomically(() -> {
             Map<String, String> resolvedUrls = new HashMap<>();
             List<Step> steps = plan(request, resolvedUrls);
-            List<Resource> writes = steps.stream().map(Step::write).filter(w -> w != null).toList();
+            List<Resource> writes =
+                    steps.stream().map(Step::write).filter(w -> w != null).toList();
             writes.forEach(write -> rewriteReferences(write, resolvedUrls));
             List<Resource> stored = new ArrayList<>(store.commit(writes));
             return response(steps, stored);
@@ -68,8 +68,8 @@ final class SandboxTransaction {
             Resource target = step.write() != null ? step.write() : step.matched();
             String localUrl = target.fhirType() + "/" + target.getIdElement().getIdPart();
             if (step.write() != null && !written.add(localUrl)) {
-                throw new InvalidRequestException("Entry " + i + " writes " + localUrl
-                        + " a second time in the same transaction");
+                throw new InvalidRequestException(
+                        "Entry " + i + " writes " + localUrl + " a second time in the same transaction");
             }
             if (entry.hasFullUrl()) {
                 resolvedUrls.put(entry.getFullUrl(), localUrl);
@@ -87,28 +87,31 @@ final class SandboxTransaction {
         }
         StoredResourceProvider<?> provider = providersByType.get(resource.fhirType());
         if (provider == null) {
-            throw new InvalidRequestException("Entry " + index + ": the sandbox EHR does not serve "
-                    + resource.fhirType());
+            throw new InvalidRequestException(
+                    "Entry " + index + ": the sandbox EHR does not serve " + resource.fhirType());
         }
         Resource write = resource.copy();
         try {
             return switch (request.getMethod()) {
                 case POST -> planCreate(index, request, write, provider);
                 case PUT -> planUpdate(index, request, write, provider);
-                default -> throw new InvalidRequestException("Entry " + index + ": the sandbox EHR accepts only"
-                        + " POST and PUT in a transaction, not " + request.getMethod().toCode());
+                default ->
+                    throw new InvalidRequestException(
+                            "Entry " + index + ": the sandbox EHR accepts only" + " POST and PUT in a transaction, not "
+                                    + request.getMethod().toCode());
             };
         } catch (PreconditionFailedException failed) {
-            throw new PreconditionFailedException("Entry " + index + ": " + failed.getMessage()
-                    + "; the transaction was not applied");
+            throw new PreconditionFailedException(
+                    "Entry " + index + ": " + failed.getMessage() + "; the transaction was not applied");
         }
     }
 
-    private Step planCreate(int index, BundleEntryRequestComponent request, Resource write,
-            StoredResourceProvider<?> provider) {
+    private Step planCreate(
+            int index, BundleEntryRequestComponent request, Resource write, StoredResourceProvider<?> provider) {
         String urlType = request.getUrl().split("\\?", 2)[0];
         if (!urlType.equals(write.fhirType())) {
-            throw new InvalidRequestException("Entry " + index + ": POST to " + urlType + " with a " + write.fhirType());
+            throw new InvalidRequestException(
+                    "Entry " + index + ": POST to " + urlType + " with a " + write.fhirType());
         }
         Optional<? extends Resource> existing =
                 request.hasIfNoneExist() ? provider.conditionalMatch(request.getIfNoneExist()) : Optional.empty();
@@ -119,8 +122,8 @@ final class SandboxTransaction {
         return new Step(write, null, true);
     }
 
-    private Step planUpdate(int index, BundleEntryRequestComponent request, Resource write,
-            StoredResourceProvider<?> provider) {
+    private Step planUpdate(
+            int index, BundleEntryRequestComponent request, Resource write, StoredResourceProvider<?> provider) {
         if (request.getUrl().contains("?")) {
             return planConditionalUpdate(index, request, write, provider);
         }
@@ -138,13 +141,14 @@ final class SandboxTransaction {
      * Conditional update (http.html#cond-update): no match creates, one match updates it, several
      * matches fail the transaction with 412.
      */
-    private Step planConditionalUpdate(int index, BundleEntryRequestComponent request, Resource write,
-            StoredResourceProvider<?> provider) {
+    private Step planConditionalUpdate(
+            int index, BundleEntryRequestComponent request, Resource write, StoredResourceProvider<?> provider) {
         String urlType = request.getUrl().split("\\?", 2)[0];
         if (!urlType.equals(write.fhirType())) {
             throw new InvalidRequestException("Entry " + index + ": PUT to " + urlType + " with a " + write.fhirType());
         }
-        List<? extends Resource> matches = provider.matching(SearchQuery.fromConditionalUrl(fhirContext, request.getUrl()));
+        List<? extends Resource> matches =
+                provider.matching(SearchQuery.fromConditionalUrl(fhirContext, request.getUrl()));
         if (matches.size() > 1) {
             throw new PreconditionFailedException("conditional update matched " + matches.size() + " resources");
         }
@@ -179,12 +183,13 @@ final class SandboxTransaction {
         String type = conditional.substring(0, conditional.indexOf('?'));
         StoredResourceProvider<?> provider = providersByType.get(type);
         if (provider == null) {
-            throw new InvalidRequestException("Conditional reference to " + type + ", which the sandbox does not serve");
+            throw new InvalidRequestException(
+                    "Conditional reference to " + type + ", which the sandbox does not serve");
         }
         List<? extends Resource> matches = provider.matching(SearchQuery.fromConditionalUrl(fhirContext, conditional));
         if (matches.size() != 1) {
-            throw new PreconditionFailedException("A conditional reference to " + type + " matched "
-                    + matches.size() + " resources instead of one; the transaction was not applied");
+            throw new PreconditionFailedException("A conditional reference to " + type + " matched " + matches.size()
+                    + " resources instead of one; the transaction was not applied");
         }
         return type + "/" + matches.get(0).getIdElement().getIdPart();
     }
@@ -195,7 +200,8 @@ final class SandboxTransaction {
         for (Step step : steps) {
             Resource result = step.write() != null ? stored.get(next++) : step.matched();
             String version = result.getMeta().getVersionId();
-            response.addEntry().getResponse()
+            response.addEntry()
+                    .getResponse()
                     .setStatus(step.creates() ? "201 Created" : "200 OK")
                     .setLocation(result.fhirType() + "/" + result.getIdElement().getIdPart() + "/_history/" + version)
                     .setEtag("W/\"" + version + "\"")

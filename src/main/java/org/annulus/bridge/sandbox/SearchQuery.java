@@ -39,10 +39,11 @@ record SearchQuery(
         for (Map.Entry<String, String[]> param : params.entrySet()) {
             switch (param.getKey()) {
                 case "_id" -> ids = parse(fhirContext, new TokenAndListParam(), "_id", param.getValue());
-                case "identifier" -> identifiers =
-                        parse(fhirContext, new TokenAndListParam(), "identifier", param.getValue());
-                default -> throw new InvalidRequestException("Conditional URL parameter '" + param.getKey()
-                        + "' is not supported by the sandbox EHR; use identifier or _id");
+                case "identifier" ->
+                    identifiers = parse(fhirContext, new TokenAndListParam(), "identifier", param.getValue());
+                default ->
+                    throw new InvalidRequestException("Conditional URL parameter '" + param.getKey()
+                            + "' is not supported by the sandbox EHR; use identifier or _id");
             }
         }
         return new SearchQuery(ids, identifiers, null, null);

@@ -73,9 +73,10 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
      */
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam T resource) {
-        if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
-            throw new InvalidRequestException("Resource id " + resource.getIdElement().getIdPart()
-                    + " does not match the URL id " + id.getIdPart());
+        if (resource.getIdElement().hasIdPart()
+                && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
+            throw new InvalidRequestException("Resource id "
+                    + resource.getIdElement().getIdPart() + " does not match the URL id " + id.getIdPart());
         }
         return store.atomically(() -> {
             Optional<Resource> current = currentAtVersion(id.getIdPart(), id.getVersionIdPart());
@@ -91,8 +92,8 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
     Optional<T> conditionalMatch(String criteria) {
         List<T> matches = matching(SearchQuery.fromConditionalUrl(fhirContext, criteria));
         if (matches.size() > 1) {
-            throw new PreconditionFailedException("Conditional create matched " + matches.size() + " "
-                    + typeName + " resources; the criteria are not selective enough");
+            throw new PreconditionFailedException("Conditional create matched " + matches.size() + " " + typeName
+                    + " resources; the criteria are not selective enough");
         }
         return matches.stream().findFirst();
     }
@@ -105,8 +106,8 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         Optional<Resource> current = store.current(typeName, id);
         String currentVersion = current.map(r -> r.getMeta().getVersionId()).orElse(null);
         if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
-            throw new PreconditionFailedException("If-Match version " + expectedVersion + " of " + typeName + "/"
-                    + id + " is not the current version " + currentVersion);
+            throw new PreconditionFailedException("If-Match version " + expectedVersion + " of " + typeName + "/" + id
+                    + " is not the current version " + currentVersion);
         }
         return current;
     }

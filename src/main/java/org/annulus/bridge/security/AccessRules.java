@@ -61,8 +61,7 @@ final class AccessRules {
             rule(null, "/actuator/**", Role.OPERATE),
             rule(null, "/**", Role.OPERATE));
 
-    private AccessRules() {
-    }
+    private AccessRules() {}
 
     static Optional<Rule> matching(HttpServletRequest request) {
         return RULES.stream().filter(r -> r.matcher().matches(request)).findFirst();

@@ -52,6 +52,7 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
     static final String ISSUER_PROPERTY = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
     /** The stored submitter column's width (V4). */
     static final int MAX_CLIENT_ID = 255;
+
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 
@@ -62,8 +63,9 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
 
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE - 100)
-    SecurityFilterChain apiSecurity(HttpSecurity http, AuthenticationManagerResolver<HttpServletRequest> bearerTokens,
-            Refusals refusals) throws Exception {
+    SecurityFilterChain apiSecurity(
+            HttpSecurity http, AuthenticationManagerResolver<HttpServletRequest> bearerTokens, Refusals refusals)
+            throws Exception {
         http.authorizeHttpRequests(requests -> {
             // The error page renders a status already decided (and authorized) for the original request.
             requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
@@ -77,7 +79,8 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
             }
         });
         http.oauth2ResourceServer(oauth -> oauth.authenticationManagerResolver(bearerTokens)
-                        .authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
+                        .authenticationEntryPoint(refusals)
+                        .accessDeniedHandler(refusals))
                 .exceptionHandling(e -> e.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -109,27 +112,32 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
     @Bean
     OAuth2TokenValidator<Jwt> bridgeTokenValidator(ApiSecurityProperties properties) {
         OAuth2TokenValidator<Jwt> client = jwt -> TokenRoles.clientId(jwt)
-                .filter(id -> id.length() <= MAX_CLIENT_ID).isPresent()
+                        .filter(id -> id.length() <= MAX_CLIENT_ID)
+                        .isPresent()
                 ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                        "invalid_token",
                         "the token names no client (azp, client_id or sub) of at most " + MAX_CLIENT_ID + " characters",
                         null));
         if (!properties.checksAudience()) {
             return client;
         }
-        OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null
-                && jwt.getAudience().contains(properties.audience())
-                ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-                        "the token's aud does not contain " + properties.audience(), null));
+        OAuth2TokenValidator<Jwt> audience =
+                jwt -> jwt.getAudience() != null && jwt.getAudience().contains(properties.audience())
+                        ? OAuth2TokenValidatorResult.success()
+                        : OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                                "invalid_token", "the token's aud does not contain " + properties.audience(), null));
         return new DelegatingOAuth2TokenValidator<>(List.of(client, audience));
     }
 
     @Bean
-    AuthenticationManagerResolver<HttpServletRequest> bearerTokens(ObjectProvider<JwtDecoder> configured,
-            ObjectProvider<TrustedIssuer> trusted, ApiSecurityProperties properties, EhrProperties ehr) {
-        Map<String, AuthenticationManager> byIssuer = trusted.orderedStream().collect(Collectors.toMap(
-                TrustedIssuer::issuer, t -> manager(t.decoder(), t.rolesClaim())));
+    AuthenticationManagerResolver<HttpServletRequest> bearerTokens(
+            ObjectProvider<JwtDecoder> configured,
+            ObjectProvider<TrustedIssuer> trusted,
+            ApiSecurityProperties properties,
+            EhrProperties ehr) {
+        Map<String, AuthenticationManager> byIssuer = trusted.orderedStream()
+                .collect(Collectors.toMap(TrustedIssuer::issuer, t -> manager(t.decoder(), t.rolesClaim())));
         JwtDecoder decoder = configured.getIfAvailable();
         if (decoder == null && byIssuer.isEmpty()) {
             throw new IllegalStateException(ISSUER_PROPERTY + " (or its sibling jwk-set-uri) is required"
@@ -138,8 +146,13 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
                     + " (see README, 'Security')");
         }
         AuthenticationManager other = decoder == null ? null : manager(decoder, properties.rolesClaim());
-        log.info("Bridge API accepts bearer tokens from {}; roles from claim {}", decoder == null ? byIssuer.keySet()
-                : byIssuer.isEmpty() ? "the configured issuer" : "the configured issuer and " + byIssuer.keySet(),
+        log.info(
+                "Bridge API accepts bearer tokens from {}; roles from claim {}",
+                decoder == null
+                        ? byIssuer.keySet()
+                        : byIssuer.isEmpty()
+                                ? "the configured issuer"
+                                : "the configured issuer and " + byIssuer.keySet(),
                 properties.rolesClaim());
         return new JwtIssuerAuthenticationManagerResolver(issuer -> byIssuer.getOrDefault(issuer, other));
     }
@@ -160,7 +173,10 @@ class ApiSecurityConfiguration implements WebMvcConfigurer {
             }
 
             @Override
-            public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+            public Object resolveArgument(
+                    MethodParameter parameter,
+                    ModelAndViewContainer mav,
+                    NativeWebRequest request,
                     WebDataBinderFactory binders) {
                 return Caller.of(SecurityContextHolder.getContext().getAuthentication());
             }

@@ -23,8 +23,12 @@ public record ApiSecurityProperties(
         List<String> allowedHosts) {
 
     public ApiSecurityProperties {
-        allowedHosts = allowedHosts == null ? List.of()
-                : allowedHosts.stream().filter(h -> h != null && !h.isBlank()).map(String::trim).toList();
+        allowedHosts = allowedHosts == null
+                ? List.of()
+                : allowedHosts.stream()
+                        .filter(h -> h != null && !h.isBlank())
+                        .map(String::trim)
+                        .toList();
     }
 
     public boolean checksAudience() {

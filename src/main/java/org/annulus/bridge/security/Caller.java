@@ -31,8 +31,11 @@ public record Caller(String clientId, Set<Role> roles) {
     static Caller of(Authentication authentication) {
         EnumSet<Role> roles = EnumSet.noneOf(Role.class);
         if (authentication != null) {
-            authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).map(Role::ofScope)
-                    .flatMap(java.util.Optional::stream).forEach(roles::add);
+            authentication.getAuthorities().stream()
+                    .map(GrantedAuthority::getAuthority)
+                    .map(Role::ofScope)
+                    .flatMap(java.util.Optional::stream)
+                    .forEach(roles::add);
         }
         return new Caller(authentication == null ? null : authentication.getName(), roles);
     }

@@ -40,7 +40,8 @@ final class Refusals implements AuthenticationEntryPoint, AccessDeniedHandler, R
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException, ServletException {
         bearerEntryPoint.commence(request, response, e);
-        String why = e instanceof OAuth2AuthenticationException oauth && oauth.getError().getDescription() != null
+        String why = e instanceof OAuth2AuthenticationException oauth
+                        && oauth.getError().getDescription() != null
                 ? "the bearer token was refused: " + oauth.getError().getDescription()
                 : "a bearer token is required: send Authorization: Bearer <access token from the bridge's issuer>";
         write(response, HttpServletResponse.SC_UNAUTHORIZED, IssueType.LOGIN, "http.Authorization", why);
@@ -51,11 +52,17 @@ final class Refusals implements AuthenticationEntryPoint, AccessDeniedHandler, R
             throws IOException, ServletException {
         bearerDenied.handle(request, response, e);
         Caller caller = Caller.of(SecurityContextHolder.getContext().getAuthentication());
-        String needed = AccessRules.matching(request).map(r -> r.roles().stream().map(Role::scope).sorted()
-                .collect(Collectors.joining(" or "))).orElse(Role.OPERATE.scope());
-        String held = caller.roles().isEmpty() ? "no bridge role"
+        String needed = AccessRules.matching(request)
+                .map(r -> r.roles().stream().map(Role::scope).sorted().collect(Collectors.joining(" or ")))
+                .orElse(Role.OPERATE.scope());
+        String held = caller.roles().isEmpty()
+                ? "no bridge role"
                 : caller.roles().stream().map(Role::scope).sorted().collect(Collectors.joining(", "));
-        write(response, HttpServletResponse.SC_FORBIDDEN, IssueType.FORBIDDEN, "http.Authorization",
+        write(
+                response,
+                HttpServletResponse.SC_FORBIDDEN,
+                IssueType.FORBIDDEN,
+                "http.Authorization",
                 "this request needs the role " + needed + "; the token grants " + held);
     }
 
@@ -64,7 +71,11 @@ final class Refusals implements AuthenticationEntryPoint, AccessDeniedHandler, R
             throws IOException {
         // StrictHttpFirewall: an untrusted Host ("the domain ... is untrusted"), or a malformed URL or header.
         boolean host = e.getMessage() != null && e.getMessage().contains("domain");
-        write(response, HttpServletResponse.SC_BAD_REQUEST, IssueType.SECURITY, host ? "http.Host" : null,
+        write(
+                response,
+                HttpServletResponse.SC_BAD_REQUEST,
+                IssueType.SECURITY,
+                host ? "http.Host" : null,
                 "request refused: " + e.getMessage());
     }
 

@@ -29,20 +29,29 @@ final class TokenRoles implements Converter<Jwt, AbstractAuthenticationToken> {
 
     @Override
     public AbstractAuthenticationToken convert(Jwt jwt) {
-        List<SimpleGrantedAuthority> authorities = values(jwt.getClaims()).stream().map(Role::ofScope)
-                .flatMap(Optional::stream).distinct().map(r -> new SimpleGrantedAuthority(r.scope())).toList();
+        List<SimpleGrantedAuthority> authorities = values(jwt.getClaims()).stream()
+                .map(Role::ofScope)
+                .flatMap(Optional::stream)
+                .distinct()
+                .map(r -> new SimpleGrantedAuthority(r.scope()))
+                .toList();
         return new JwtAuthenticationToken(jwt, authorities, clientId(jwt).orElse(null));
     }
 
     static Optional<String> clientId(Jwt jwt) {
-        return CLIENT_CLAIMS.stream().map(jwt::getClaimAsString).filter(v -> v != null && !v.isBlank()).findFirst();
+        return CLIENT_CLAIMS.stream()
+                .map(jwt::getClaimAsString)
+                .filter(v -> v != null && !v.isBlank())
+                .findFirst();
     }
 
     /** The claim's values: a space-separated string (OAuth 2.0 {@code scope}) or an array, at a dotted path. */
     private List<String> values(Map<String, Object> claims) {
         Object value = claims.containsKey(rolesClaim) ? claims.get(rolesClaim) : atPath(claims);
         if (value instanceof String s) {
-            return Arrays.stream(s.trim().split("\\s+")).filter(v -> !v.isEmpty()).toList();
+            return Arrays.stream(s.trim().split("\\s+"))
+                    .filter(v -> !v.isEmpty())
+                    .toList();
         }
         if (value instanceof Collection<?> c) {
             List<String> values = new ArrayList<>();

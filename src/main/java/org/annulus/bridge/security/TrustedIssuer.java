@@ -11,5 +11,4 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * @param decoder    verifies their signature, issuer and lifetime
  * @param rolesClaim the claim that carries the roles in its tokens
  */
-public record TrustedIssuer(String issuer, JwtDecoder decoder, String rolesClaim) {
-}
+public record TrustedIssuer(String issuer, JwtDecoder decoder, String rolesClaim) {}

@@ -51,8 +51,12 @@ final class BearerTokenInterceptor {
         IHttpResponse retried = request.execute();
         context.setHttpResponse(retried);
         if (retried.getStatus() == 401) {
-            log.warn("{} {}: {} — {}", request.getHttpVerbName(), session.fhirBaseUrl(),
-                    SmartProblem.NOT_AUTHORIZED_BY_EHR.summary(), SmartProblem.NOT_AUTHORIZED_BY_EHR.hint());
+            log.warn(
+                    "{} {}: {} — {}",
+                    request.getHttpVerbName(),
+                    session.fhirBaseUrl(),
+                    SmartProblem.NOT_AUTHORIZED_BY_EHR.summary(),
+                    SmartProblem.NOT_AUTHORIZED_BY_EHR.hint());
         }
     }
 

@@ -35,7 +35,8 @@ final class ClientAssertionSigner {
         this.keys = keys;
         this.clock = clock;
         try {
-            this.signer = keys.signing() instanceof RSAKey rsa ? new RSASSASigner(rsa)
+            this.signer = keys.signing() instanceof RSAKey rsa
+                    ? new RSASSASigner(rsa)
                     : new ECDSASigner((ECKey) keys.signing());
         } catch (JOSEException e) {
             throw new IllegalArgumentException("bridge.ehr.private-key cannot sign", e);

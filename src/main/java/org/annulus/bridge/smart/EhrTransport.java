@@ -57,7 +57,9 @@ public class EhrTransport {
     /** localhost, 127.0.0.0/8 and ::1, by name only: nothing is resolved. */
     static boolean isLoopback(URI uri) {
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        return host.equals("localhost") || IPV4_LOOPBACK.matcher(host).matches() || host.equals("[::1]")
+        return host.equals("localhost")
+                || IPV4_LOOPBACK.matcher(host).matches()
+                || host.equals("[::1]")
                 || host.equals("::1");
     }
 
@@ -75,7 +77,8 @@ public class EhrTransport {
         boolean sameHost = host.equalsIgnoreCase(fhirBase.getHost());
         boolean listed = properties.tokenHosts().stream().anyMatch(host::equalsIgnoreCase);
         if (!sameHost && !listed) {
-            throw new SmartException(SmartProblem.TOKEN_ENDPOINT_NOT_ALLOWED,
+            throw new SmartException(
+                    SmartProblem.TOKEN_ENDPOINT_NOT_ALLOWED,
                     host + " is neither the FHIR server's host nor in bridge.ehr.transport.token-hosts");
         }
     }
@@ -98,8 +101,10 @@ public class EhrTransport {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("bridge.ehr.transport.trust-store " + p.trustStore() + " cannot be read as "
-                    + p.trustStoreType() + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalStateException(
+                    "bridge.ehr.transport.trust-store " + p.trustStore() + " cannot be read as " + p.trustStoreType()
+                            + " (" + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 }

@@ -17,11 +17,12 @@ final class GrantedScopes {
     private static final Pattern RESOURCE_SCOPE =
             Pattern.compile("(patient|user|system)/([A-Za-z]+|\\*)\\.([a-z*]+)(\\?.*)?");
 
-    private GrantedScopes() {
-    }
+    private GrantedScopes() {}
 
     static List<String> split(String scopes) {
-        return scopes == null || scopes.isBlank() ? List.of() : List.of(scopes.trim().split("\\s+"));
+        return scopes == null || scopes.isBlank()
+                ? List.of()
+                : List.of(scopes.trim().split("\\s+"));
     }
 
     /** The requested scopes that no granted scope covers. */
@@ -51,12 +52,13 @@ final class GrantedScopes {
     }
 
     private static Set<Character> permissions(String p) {
-        String v2 = switch (p) {
-            case "read" -> "rs";
-            case "write" -> "cud";
-            case "*" -> "cruds";
-            default -> p;
-        };
+        String v2 =
+                switch (p) {
+                    case "read" -> "rs";
+                    case "write" -> "cud";
+                    case "*" -> "cruds";
+                    default -> p;
+                };
         Set<Character> letters = new TreeSet<>();
         for (char c : v2.toCharArray()) {
             letters.add(c);

@@ -22,10 +22,13 @@ class JwksController {
         this.authorization = authorization;
     }
 
-    @GetMapping(path = PATH, produces = {"application/jwk-set+json", MediaType.APPLICATION_JSON_VALUE})
+    @GetMapping(
+            path = PATH,
+            produces = {"application/jwk-set+json", MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<Map<String, Object>> jwks() {
         // Short caching: a rotated key must become visible to the EHR soon.
-        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)))
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)))
                 .body(authorization.publishedKeys().toJSONObject(true));
     }
 }

@@ -27,8 +27,7 @@ import javax.crypto.KeyAgreement;
  */
 final class PemPrivateKeys {
 
-    private PemPrivateKeys() {
-    }
+    private PemPrivateKeys() {}
 
     static JWK parse(String pem, String property) {
         if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY")) {
@@ -83,17 +82,22 @@ final class PemPrivateKeys {
     static ECPublicKey publicOf(ECPrivateKey key) throws GeneralSecurityException {
         ECParameterSpec params = key.getParams();
         KeyFactory factory = KeyFactory.getInstance("EC");
-        ECPublicKey generator = (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(params.getGenerator(), params));
+        ECPublicKey generator =
+                (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(params.getGenerator(), params));
         KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
         agreement.init(key);
         agreement.doPhase(generator, true);
         BigInteger x = new BigInteger(1, agreement.generateSecret());
         BigInteger p = ((ECFieldFp) params.getCurve().getField()).getP();
-        BigInteger rhs = x.pow(3).add(params.getCurve().getA().multiply(x)).add(params.getCurve().getB()).mod(p);
+        BigInteger rhs = x.pow(3)
+                .add(params.getCurve().getA().multiply(x))
+                .add(params.getCurve().getB())
+                .mod(p);
         // p ≡ 3 (mod 4) for P-384, so a square root is rhs^((p+1)/4).
         BigInteger y = rhs.modPow(p.add(BigInteger.ONE).shiftRight(2), p);
         for (BigInteger candidate : new BigInteger[] {y, p.subtract(y)}) {
-            ECPublicKey pub = (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(new ECPoint(x, candidate), params));
+            ECPublicKey pub =
+                    (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(new ECPoint(x, candidate), params));
             if (signsFor(key, pub)) {
                 return pub;
             }

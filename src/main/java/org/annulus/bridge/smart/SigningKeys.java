@@ -62,8 +62,8 @@ record SigningKeys(JWK signing, JWKSet published, boolean temporary) {
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalArgumentException(property + ": cannot read " + file.toAbsolutePath()
-                    + " (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(property + ": cannot read " + file.toAbsolutePath() + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
         String keyId = signer != null && signer.hasKeyId() ? signer.keyId() : null;
         if (!text.stripLeading().startsWith("{")) {
@@ -78,8 +78,8 @@ record SigningKeys(JWK signing, JWKSet published, boolean temporary) {
         List<JWK> keys = new ArrayList<>();
         for (JWK key : set.getKeys()) {
             if (!key.isPrivate()) {
-                throw new IllegalArgumentException(property + ": the JWKS must hold private keys (kid "
-                        + key.getKeyID() + " is public only)");
+                throw new IllegalArgumentException(
+                        property + ": the JWKS must hold private keys (kid " + key.getKeyID() + " is public only)");
             }
             keys.add(complete(key, key.getKeyID(), property));
         }
@@ -88,12 +88,14 @@ record SigningKeys(JWK signing, JWKSet published, boolean temporary) {
         }
         if (signer != null && keys.size() > 1) {
             if (keyId == null) {
-                throw new IllegalArgumentException(property + " holds " + keys.size()
-                        + " keys: set bridge.ehr.key-id to the kid that signs");
+                throw new IllegalArgumentException(
+                        property + " holds " + keys.size() + " keys: set bridge.ehr.key-id to the kid that signs");
             }
-            JWK chosen = keys.stream().filter(k -> keyId.equals(k.getKeyID())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("bridge.ehr.key-id " + keyId
-                            + " names no key in " + property));
+            JWK chosen = keys.stream()
+                    .filter(k -> keyId.equals(k.getKeyID()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "bridge.ehr.key-id " + keyId + " names no key in " + property));
             keys.remove(chosen);
             keys.add(0, chosen);
         }
@@ -107,18 +109,22 @@ record SigningKeys(JWK signing, JWKSet published, boolean temporary) {
                 if (rsa.size() < 2048) {
                     throw new IllegalArgumentException(property + ": an RSA key needs at least 2048 bits");
                 }
-                RSAKey.Builder b = new RSAKey.Builder(rsa).algorithm(JWSAlgorithm.RS384).keyUse(KeyUse.SIGNATURE);
-                return b.keyID(keyId != null ? keyId : rsa.computeThumbprint().toString()).build();
+                RSAKey.Builder b =
+                        new RSAKey.Builder(rsa).algorithm(JWSAlgorithm.RS384).keyUse(KeyUse.SIGNATURE);
+                return b.keyID(keyId != null ? keyId : rsa.computeThumbprint().toString())
+                        .build();
             }
             if (key instanceof ECKey ec && Curve.P_384.equals(ec.getCurve())) {
-                ECKey.Builder b = new ECKey.Builder(ec).algorithm(JWSAlgorithm.ES384).keyUse(KeyUse.SIGNATURE);
-                return b.keyID(keyId != null ? keyId : ec.computeThumbprint().toString()).build();
+                ECKey.Builder b =
+                        new ECKey.Builder(ec).algorithm(JWSAlgorithm.ES384).keyUse(KeyUse.SIGNATURE);
+                return b.keyID(keyId != null ? keyId : ec.computeThumbprint().toString())
+                        .build();
             }
         } catch (JOSEException e) {
             throw new IllegalArgumentException(property + ": cannot compute the key thumbprint");
         }
-        throw new IllegalArgumentException(property + ": only RSA (RS384) and EC P-384 (ES384) keys can sign"
-                + " SMART client assertions");
+        throw new IllegalArgumentException(
+                property + ": only RSA (RS384) and EC P-384 (ES384) keys can sign" + " SMART client assertions");
     }
 
     private static JWK generated(SmartProperties properties) {
@@ -133,7 +139,7 @@ record SigningKeys(JWK signing, JWKSet published, boolean temporary) {
     @Override
     public String toString() {
         // Never print key material, not even by accident in a debugger or log line.
-        return "SigningKeys[kid=" + signing.getKeyID() + ", alg=" + signing.getAlgorithm()
-                + ", published=" + published.getKeys().size() + ", temporary=" + temporary + "]";
+        return "SigningKeys[kid=" + signing.getKeyID() + ", alg=" + signing.getAlgorithm() + ", published="
+                + published.getKeys().size() + ", temporary=" + temporary + "]";
     }
 }

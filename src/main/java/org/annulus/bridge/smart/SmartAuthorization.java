@@ -31,21 +31,28 @@ public class SmartAuthorization {
     }
 
     SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport) {
-        this(properties, clock, transport, (java.util.function.Consumer<TokenRequested>) event -> { });
+        this(properties, clock, transport, (java.util.function.Consumer<TokenRequested>) event -> {});
     }
 
     @org.springframework.beans.factory.annotation.Autowired
-    SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport,
+    SmartAuthorization(
+            SmartProperties properties,
+            Clock clock,
+            EhrTransport transport,
             org.springframework.context.ApplicationEventPublisher events) {
         this(properties, clock, transport, (java.util.function.Consumer<TokenRequested>) events::publishEvent);
     }
 
-    private SmartAuthorization(SmartProperties properties, Clock clock, EhrTransport transport,
+    private SmartAuthorization(
+            SmartProperties properties,
+            Clock clock,
+            EhrTransport transport,
             java.util.function.Consumer<TokenRequested> tokenEvents) {
         this.tokenEvents = tokenEvents;
         this.transport = transport;
         if (properties.tokenUrl() != null) {
-            EhrTransport.requireHttps("bridge.ehr.token-url", properties.tokenUrl().toString());
+            EhrTransport.requireHttps(
+                    "bridge.ehr.token-url", properties.tokenUrl().toString());
         }
         this.properties = properties;
         this.clock = clock;
@@ -55,8 +62,12 @@ public class SmartAuthorization {
             throw new IllegalArgumentException("bridge.ehr.scopes is empty: list the scopes to request, e.g."
                     + " 'system/Patient.rs system/Condition.crus'");
         }
-        log.info("SMART client assertions are signed with {} key {}; {} public key(s) at {}", keys.algorithm(),
-                keys.signing().getKeyID(), keys.published().getKeys().size(), JwksController.PATH);
+        log.info(
+                "SMART client assertions are signed with {} key {}; {} public key(s) at {}",
+                keys.algorithm(),
+                keys.signing().getKeyID(),
+                keys.published().getKeys().size(),
+                JwksController.PATH);
         if (keys.temporary()) {
             log.warn("No bridge.ehr.private-key: signing with a temporary key generated at start-up, which only the"
                     + " sandbox EHR accepts");
@@ -76,12 +87,20 @@ public class SmartAuthorization {
                         + " client id the hospital registered for the bridge");
             }
             if (keys.temporary()) {
-                throw new IllegalStateException("bridge.ehr.private-key is required with bridge.ehr.base-url: the"
-                        + " private key whose public half the hospital registered (see README, 'Connecting to your EHR')");
+                throw new IllegalStateException(
+                        "bridge.ehr.private-key is required with bridge.ehr.base-url: the"
+                                + " private key whose public half the hospital registered (see README, 'Connecting to your EHR')");
             }
         }
-        session.set(new SmartSession(target, clientId != null ? clientId : SmartProperties.SANDBOX_CLIENT_ID, scopes,
-                keys, properties.tokenUrl(), clock, properties.refreshBefore(), transport));
+        session.set(new SmartSession(
+                target,
+                clientId != null ? clientId : SmartProperties.SANDBOX_CLIENT_ID,
+                scopes,
+                keys,
+                properties.tokenUrl(),
+                clock,
+                properties.refreshBefore(),
+                transport));
         session.get().reportTo(tokenEvents);
     }
 

@@ -49,7 +49,8 @@ final class SmartDiscovery {
                 throw new SmartException(SmartProblem.UNSUPPORTED_AUTH_METHOD, "it offers " + authMethods);
             }
             if (!algorithms.isEmpty() && !algorithms.contains(algorithm.getName())) {
-                throw new SmartException(SmartProblem.UNSUPPORTED_ALGORITHM,
+                throw new SmartException(
+                        SmartProblem.UNSUPPORTED_ALGORITHM,
                         "our key signs " + algorithm.getName() + ", it accepts " + algorithms);
             }
             return this;
@@ -66,7 +67,9 @@ final class SmartDiscovery {
         Optional<JsonNode> config = getJson(base + "/.well-known/smart-configuration", "application/json", tried);
         if (config.isPresent() && config.get().hasNonNull("token_endpoint")) {
             JsonNode c = config.get();
-            return new TokenEndpoint(URI.create(c.get("token_endpoint").asText()), "smart-configuration",
+            return new TokenEndpoint(
+                    URI.create(c.get("token_endpoint").asText()),
+                    "smart-configuration",
                     strings(c.get("token_endpoint_auth_methods_supported")),
                     strings(c.get("token_endpoint_auth_signing_alg_values_supported")));
         }
@@ -79,8 +82,11 @@ final class SmartDiscovery {
     }
 
     private Optional<JsonNode> getJson(String url, String accept, List<String> tried) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout)
-                .header("Accept", accept).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(readTimeout)
+                .header("Accept", accept)
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

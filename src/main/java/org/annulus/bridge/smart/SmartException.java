@@ -14,8 +14,9 @@ public final class SmartException extends RuntimeException {
     }
 
     SmartException(SmartProblem problem, String detail, Throwable cause) {
-        super(problem.summary() + (detail == null || detail.isBlank() ? "" : ": " + detail)
-                + " — " + problem.hint(), cause);
+        super(
+                problem.summary() + (detail == null || detail.isBlank() ? "" : ": " + detail) + " — " + problem.hint(),
+                cause);
         this.problem = problem;
         this.detail = detail;
     }

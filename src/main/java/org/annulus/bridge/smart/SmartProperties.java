@@ -29,7 +29,10 @@ public record SmartProperties(
         Path privateKey,
         Path previousPrivateKey,
         @DefaultValue("") String keyId,
-        @NotNull @DefaultValue("system/Patient.rs system/Condition.crus system/Observation.crus") String scopes,
+
+        @NotNull @DefaultValue("system/Patient.rs system/Condition.crus system/Observation.crus")
+        String scopes,
+
         URI tokenUrl,
         @NotNull @DefaultValue("60s") Duration refreshBefore) {
 

@@ -30,17 +30,37 @@ final class SmartSession {
     private final TokenCache cache;
     private final AtomicReference<SmartDiscovery.TokenEndpoint> endpoint = new AtomicReference<>();
     private final AtomicReference<String> lastLogged = new AtomicReference<>();
-    private volatile java.util.function.Consumer<TokenRequested> tokenEvents = event -> { };
+    private volatile java.util.function.Consumer<TokenRequested> tokenEvents = event -> {};
     private final Clock clock;
 
-    SmartSession(SmartTarget target, String clientId, List<String> scopes, SigningKeys keys, URI configuredTokenUrl,
-            Clock clock, Duration refreshBefore) {
-        this(target, clientId, scopes, keys, configuredTokenUrl, clock, refreshBefore,
+    SmartSession(
+            SmartTarget target,
+            String clientId,
+            List<String> scopes,
+            SigningKeys keys,
+            URI configuredTokenUrl,
+            Clock clock,
+            Duration refreshBefore) {
+        this(
+                target,
+                clientId,
+                scopes,
+                keys,
+                configuredTokenUrl,
+                clock,
+                refreshBefore,
                 new EhrTransport(EhrTransportProperties.defaults()));
     }
 
-    SmartSession(SmartTarget target, String clientId, List<String> scopes, SigningKeys keys, URI configuredTokenUrl,
-            Clock clock, Duration refreshBefore, EhrTransport transport) {
+    SmartSession(
+            SmartTarget target,
+            String clientId,
+            List<String> scopes,
+            SigningKeys keys,
+            URI configuredTokenUrl,
+            Clock clock,
+            Duration refreshBefore,
+            EhrTransport transport) {
         this.transport = transport;
         this.clock = clock;
         this.target = target;
@@ -48,8 +68,11 @@ final class SmartSession {
         this.scopes = List.copyOf(scopes);
         this.keys = keys;
         this.configuredTokenUrl = configuredTokenUrl;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(target.connectTimeout())
-                .sslContext(transport.sslContext()).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(target.connectTimeout())
+                .sslContext(transport.sslContext())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.discovery = new SmartDiscovery(http, target.readTimeout());
         this.signer = new ClientAssertionSigner(keys, clock);
         this.tokenClient = new TokenClient(http, target.readTimeout(), clock);
@@ -88,11 +111,14 @@ final class SmartSession {
         try {
             found = tokenEndpoint();
             discovered = SmartStatus.Step.ok(found.tokenEndpoint() + " (from " + found.source() + ", "
-                    + (found.advertisesSupport() ? "private_key_jwt and " + keys.algorithm() + " supported"
-                            : "authentication methods not advertised") + ")");
+                    + (found.advertisesSupport()
+                            ? "private_key_jwt and " + keys.algorithm() + " supported"
+                            : "authentication methods not advertised")
+                    + ")");
         } catch (SmartException e) {
             report(e);
-            return new SmartStatus(SmartStatus.Step.failed(e), new SmartStatus.Step(false, "not requested", null, null));
+            return new SmartStatus(
+                    SmartStatus.Step.failed(e), new SmartStatus.Step(false, "not requested", null, null));
         }
         try {
             AccessToken token = cache.token(scopes);
@@ -100,8 +126,10 @@ final class SmartSession {
             if (!missing.isEmpty()) {
                 return new SmartStatus(discovered, SmartStatus.Step.failed(insufficient(missing)));
             }
-            return new SmartStatus(discovered, SmartStatus.Step.ok("client " + clientId + " holds a token valid until "
-                    + token.expiresAt() + ", scopes " + String.join(" ", token.grantedScopes())));
+            return new SmartStatus(
+                    discovered,
+                    SmartStatus.Step.ok("client " + clientId + " holds a token valid until " + token.expiresAt()
+                            + ", scopes " + String.join(" ", token.grantedScopes())));
         } catch (SmartException e) {
             report(e);
             return new SmartStatus(discovered, SmartStatus.Step.failed(e));
@@ -111,20 +139,24 @@ final class SmartSession {
     private AccessToken requestToken(List<String> requested) {
         SmartDiscovery.TokenEndpoint to = tokenEndpoint();
         try {
-            AccessToken token = tokenClient.request(to.tokenEndpoint(), requested,
-                    signer.sign(clientId, to.tokenEndpoint()));
+            AccessToken token =
+                    tokenClient.request(to.tokenEndpoint(), requested, signer.sign(clientId, to.tokenEndpoint()));
             List<String> missing = GrantedScopes.missing(requested, token.grantedScopes());
             if (!missing.isEmpty()) {
                 // The token is still used: the EHR decides what it allows; health shows the gap.
                 report(insufficient(missing));
             }
-            log.info("SMART token obtained from {} for client {}, valid until {}", to.tokenEndpoint(), clientId,
+            log.info(
+                    "SMART token obtained from {} for client {}, valid until {}",
+                    to.tokenEndpoint(),
+                    clientId,
                     token.expiresAt());
-            tokenEvents.accept(new TokenRequested(clientId, to.tokenEndpoint(), requested, true, null, clock.instant()));
+            tokenEvents.accept(
+                    new TokenRequested(clientId, to.tokenEndpoint(), requested, true, null, clock.instant()));
             return token;
         } catch (SmartException e) {
-            tokenEvents.accept(new TokenRequested(clientId, to.tokenEndpoint(), requested, false, e.problem().name(),
-                    clock.instant()));
+            tokenEvents.accept(new TokenRequested(
+                    clientId, to.tokenEndpoint(), requested, false, e.problem().name(), clock.instant()));
             if (e.problem() == SmartProblem.TOKEN_ENDPOINT_UNREACHABLE && configuredTokenUrl == null) {
                 endpoint.compareAndSet(to, null);
             }

@@ -27,8 +27,11 @@ public record SmartStatus(Step discovery, Step token) {
         }
 
         static Step failed(SmartException e) {
-            return new Step(false, e.problem().summary() + (e.detail() == null ? "" : ": " + e.detail()),
-                    e.problem(), e.problem().hint());
+            return new Step(
+                    false,
+                    e.problem().summary() + (e.detail() == null ? "" : ": " + e.detail()),
+                    e.problem(),
+                    e.problem().hint());
         }
     }
 }

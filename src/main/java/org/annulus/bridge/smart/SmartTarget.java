@@ -10,5 +10,4 @@ import java.time.Duration;
  * @param connectTimeout TCP connect timeout for discovery and token requests
  * @param readTimeout    response timeout for discovery and token requests
  */
-public record SmartTarget(String fhirBaseUrl, boolean sandbox, Duration connectTimeout, Duration readTimeout) {
-}
+public record SmartTarget(String fhirBaseUrl, boolean sandbox, Duration connectTimeout, Duration readTimeout) {}

@@ -57,7 +57,8 @@ final class TokenClient {
         form.put("scope", String.join(" ", scopes));
         form.put("client_assertion_type", JWT_BEARER);
         form.put("client_assertion", clientAssertion);
-        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint).timeout(readTimeout)
+        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
+                .timeout(readTimeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
@@ -66,8 +67,10 @@ final class TokenClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SmartException(SmartProblem.TOKEN_ENDPOINT_UNREACHABLE,
-                    tokenEndpoint + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new SmartException(
+                    SmartProblem.TOKEN_ENDPOINT_UNREACHABLE,
+                    tokenEndpoint + " (" + e.getClass().getSimpleName() + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SmartException(SmartProblem.TOKEN_ENDPOINT_UNREACHABLE, "interrupted");
@@ -87,15 +90,19 @@ final class TokenClient {
             throw new SmartException(SmartProblem.TOKEN_REQUEST_FAILED, "the token response is not JSON");
         }
         String value = body.path("access_token").asText("");
-        if (value.isEmpty() || !"bearer".equalsIgnoreCase(body.path("token_type").asText("bearer"))) {
-            throw new SmartException(SmartProblem.TOKEN_REQUEST_FAILED,
-                    "the token response holds no bearer access_token");
+        if (value.isEmpty()
+                || !"bearer".equalsIgnoreCase(body.path("token_type").asText("bearer"))) {
+            throw new SmartException(
+                    SmartProblem.TOKEN_REQUEST_FAILED, "the token response holds no bearer access_token");
         }
         Instant now = clock.instant();
-        Duration lifetime = body.hasNonNull("expires_in") && body.get("expires_in").asLong() > 0
-                ? Duration.ofSeconds(body.get("expires_in").asLong()) : ASSUMED_LIFETIME;
+        Duration lifetime =
+                body.hasNonNull("expires_in") && body.get("expires_in").asLong() > 0
+                        ? Duration.ofSeconds(body.get("expires_in").asLong())
+                        : ASSUMED_LIFETIME;
         // RFC 6749 §5.1: scope may be omitted when it equals the requested scope.
-        List<String> granted = body.hasNonNull("scope") ? GrantedScopes.split(body.get("scope").asText()) : requested;
+        List<String> granted =
+                body.hasNonNull("scope") ? GrantedScopes.split(body.get("scope").asText()) : requested;
         return new AccessToken(value, now, now.plus(lifetime), granted);
     }
 
@@ -113,20 +120,25 @@ final class TokenClient {
         String said = "HTTP " + response.statusCode() + (error.isEmpty() ? "" : ", " + error)
                 + (description.isEmpty() ? "" : ": " + truncate(description));
         if (skew.isPresent() && !error.equals("invalid_scope")) {
-            return new SmartException(SmartProblem.CLOCK_SKEW, "the server's clock differs from ours by "
-                    + skew.get().toSeconds() + " s (" + said + ")");
+            return new SmartException(
+                    SmartProblem.CLOCK_SKEW,
+                    "the server's clock differs from ours by " + skew.get().toSeconds() + " s (" + said + ")");
         }
-        if (TIME_WORDS.matcher(description).matches() && (error.equals("invalid_client") || error.equals("invalid_grant"))) {
+        if (TIME_WORDS.matcher(description).matches()
+                && (error.equals("invalid_client") || error.equals("invalid_grant"))) {
             return new SmartException(SmartProblem.CLOCK_SKEW, said);
         }
-        SmartProblem problem = switch (error) {
-            case "invalid_client" -> SmartProblem.INVALID_CLIENT;
-            case "invalid_scope" -> SmartProblem.INVALID_SCOPE;
-            case "invalid_grant" -> SmartProblem.INVALID_GRANT;
-            case "unauthorized_client" -> SmartProblem.UNAUTHORIZED_CLIENT;
-            default -> response.statusCode() >= 500 || response.statusCode() == 404
-                    ? SmartProblem.TOKEN_ENDPOINT_UNREACHABLE : SmartProblem.TOKEN_REQUEST_FAILED;
-        };
+        SmartProblem problem =
+                switch (error) {
+                    case "invalid_client" -> SmartProblem.INVALID_CLIENT;
+                    case "invalid_scope" -> SmartProblem.INVALID_SCOPE;
+                    case "invalid_grant" -> SmartProblem.INVALID_GRANT;
+                    case "unauthorized_client" -> SmartProblem.UNAUTHORIZED_CLIENT;
+                    default ->
+                        response.statusCode() >= 500 || response.statusCode() == 404
+                                ? SmartProblem.TOKEN_ENDPOINT_UNREACHABLE
+                                : SmartProblem.TOKEN_REQUEST_FAILED;
+                };
         return new SmartException(problem, said);
     }
 
@@ -137,7 +149,8 @@ final class TokenClient {
             return Optional.empty();
         }
         try {
-            Instant theirs = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant theirs = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
             Duration difference = Duration.between(clock.instant(), theirs).abs();
             return difference.compareTo(TOLERATED_SKEW) > 0 ? Optional.of(difference) : Optional.empty();
         } catch (DateTimeParseException unreadable) {

@@ -15,8 +15,8 @@ import java.util.List;
  * @param problem       the failure kind (a {@link SmartProblem} name) when it did not, else null
  * @param at            when the answer came
  */
-public record TokenRequested(String clientId, URI tokenEndpoint, List<String> scopes, boolean success,
-        String problem, Instant at) {
+public record TokenRequested(
+        String clientId, URI tokenEndpoint, List<String> scopes, boolean success, String problem, Instant at) {
 
     public TokenRequested {
         scopes = List.copyOf(scopes);

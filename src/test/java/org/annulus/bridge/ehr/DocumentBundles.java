@@ -27,11 +27,15 @@ final class DocumentBundles {
     static final String OBSERVATION_URN = "urn:uuid:00000000-0000-4000-8000-0000000000b5";
     static final String CAREPLAN_URN = "urn:uuid:00000000-0000-4000-8000-00000000ca9e";
 
-    static final PatientIdentity PATIENT = new PatientIdentity("T-000123", "urn:oid:2.16.840.1.113883.19.5.99999.1",
-            "Testperson", List.of("Alex"), LocalDate.of(1970, 1, 1), "female");
+    static final PatientIdentity PATIENT = new PatientIdentity(
+            "T-000123",
+            "urn:oid:2.16.840.1.113883.19.5.99999.1",
+            "Testperson",
+            List.of("Alex"),
+            LocalDate.of(1970, 1, 1),
+            "female");
 
-    private DocumentBundles() {
-    }
+    private DocumentBundles() {}
 
     /**
      * Condition (POST, conditional create) that cites the Observation after it as evidence,
@@ -59,16 +63,26 @@ final class DocumentBundles {
         plan.setStatus(CarePlan.CarePlanStatus.ACTIVE).setIntent(CarePlan.CarePlanIntent.PLAN);
         plan.setSubject(patientByMrn());
         plan.addAddresses(new Reference(CONDITION_URN));
-        plan.getText().setStatus(Narrative.NarrativeStatus.GENERATED)
+        plan.getText()
+                .setStatus(Narrative.NarrativeStatus.GENERATED)
                 .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Walk 20 minutes daily</p></div>");
-        bundle.addEntry().setFullUrl(CAREPLAN_URN).setResource(plan).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+        bundle.addEntry()
+                .setFullUrl(CAREPLAN_URN)
+                .setResource(plan)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
                 .setUrl("CarePlan?identifier=" + SID + "|" + CAREPLAN_ID);
         return bundle;
     }
 
     private static void create(Bundle bundle, String fullUrl, Resource resource, String businessId) {
-        bundle.addEntry().setFullUrl(fullUrl).setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.POST)
-                .setUrl(resource.fhirType()).setIfNoneExist("identifier=" + SID + "|" + businessId);
+        bundle.addEntry()
+                .setFullUrl(fullUrl)
+                .setResource(resource)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl(resource.fhirType())
+                .setIfNoneExist("identifier=" + SID + "|" + businessId);
     }
 
     private static Identifier identifier(String value) {
@@ -76,7 +90,8 @@ final class DocumentBundles {
     }
 
     private static Reference patientByMrn() {
-        return new Reference().setType("Patient")
+        return new Reference()
+                .setType("Patient")
                 .setIdentifier(new Identifier().setSystem(PATIENT.mrnSystem()).setValue(PATIENT.mrn()));
     }
 }

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EhrConnectionProbeTest {
 
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     @TempDir
     Path keys;
@@ -43,8 +45,11 @@ class EhrConnectionProbeTest {
                  "token_endpoint_auth_signing_alg_values_supported": ["RS384", "ES384"]}
                 """.formatted(wm.baseUrl()))));
         wm.stubFor(get("/fhir/metadata").willReturn(aResponse().withStatus(200)));
-        wm.stubFor(post("/auth/token").willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"invalid_client\"}")));
+        wm.stubFor(post("/auth/token")
+                .willReturn(aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\": \"invalid_client\"}")));
         try (EhrUnderTest bridge = EhrUnderTest.against(wm.baseUrl() + "/fhir", keys)) {
             EhrConnection connection = bridge.connection();
 
@@ -65,12 +70,16 @@ class EhrConnectionProbeTest {
             assertThat(tokenRequests()).as("one probe for the next interval").isEqualTo(2);
 
             connection.check();
-            assertThat(tokenRequests()).as("--check-connection always checks now").isEqualTo(3);
+            assertThat(tokenRequests())
+                    .as("--check-connection always checks now")
+                    .isEqualTo(3);
         }
     }
 
     private static int tokenRequests() {
-        return wm.countRequestsMatching(postRequestedFor(urlPathEqualTo("/auth/token")).build()).getCount();
+        return wm.countRequestsMatching(
+                        postRequestedFor(urlPathEqualTo("/auth/token")).build())
+                .getCount();
     }
 
     private static void concurrently(int callers, Callable<?> call) throws Exception {

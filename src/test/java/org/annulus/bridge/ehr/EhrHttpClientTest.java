@@ -44,18 +44,27 @@ class EhrHttpClientTest {
     static final String PATIENT = "{\"resourceType\":\"Patient\",\"id\":\"%s\"}";
 
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()
-            .dynamicHttpsPort().keystorePath(SERVER.toString()).keystoreType("PKCS12")
-            .keystorePassword(TestCertificates.PASSWORD).keyManagerPassword(TestCertificates.PASSWORD)).build();
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig()
+                    .dynamicPort()
+                    .dynamicHttpsPort()
+                    .keystorePath(SERVER.toString())
+                    .keystoreType("PKCS12")
+                    .keystorePassword(TestCertificates.PASSWORD)
+                    .keyManagerPassword(TestCertificates.PASSWORD))
+            .build();
 
     @Test
     void anEhrCertificateFromTheConfiguredTrustStoreIsTrusted() {
         wm.stubFor(get("/fhir/Patient/p1").willReturn(okJson(PATIENT.formatted("p1"))));
-        EhrTransport trusting = new EhrTransport(new EhrTransportProperties(TRUST, TestCertificates.PASSWORD, "PKCS12",
-                List.of()));
+        EhrTransport trusting =
+                new EhrTransport(new EhrTransportProperties(TRUST, TestCertificates.PASSWORD, "PKCS12", List.of()));
 
         Patient patient = client(trusting, "https://localhost:" + wm.getHttpsPort() + "/fhir")
-                .read().resource(Patient.class).withId("p1").execute();
+                .read()
+                .resource(Patient.class)
+                .withId("p1")
+                .execute();
 
         assertThat(patient.getIdElement().getIdPart()).isEqualTo("p1");
     }
@@ -66,42 +75,58 @@ class EhrHttpClientTest {
         EhrTransport jvmTrust = new EhrTransport(EhrTransportProperties.defaults());
 
         assertThatThrownBy(() -> client(jvmTrust, "https://localhost:" + wm.getHttpsPort() + "/fhir")
-                .read().resource(Patient.class).withId("p1").execute())
-                .satisfies(e -> assertThat(ExceptionUtils.indexOfThrowable(e, SSLHandshakeException.class)).isNotNegative());
+                        .read()
+                        .resource(Patient.class)
+                        .withId("p1")
+                        .execute())
+                .satisfies(e -> assertThat(ExceptionUtils.indexOfThrowable(e, SSLHandshakeException.class))
+                        .isNotNegative());
         assertThat(wm.findAll(anyRequestedFor(urlPathMatching("/fhir/.*")))).isEmpty();
     }
 
     @Test
     void aRedirectToAnotherHostIsNotFollowedAndTheTokenStaysHome() {
         // localhost and 127.0.0.1 are different hosts to a client, though both reach this WireMock.
-        wm.stubFor(get("/fhir/Patient/p2").willReturn(aResponse().withStatus(302)
-                .withHeader("Location", "http://127.0.0.1:" + wm.getPort() + "/elsewhere/Patient/p2")));
+        wm.stubFor(get("/fhir/Patient/p2")
+                .willReturn(aResponse()
+                        .withStatus(302)
+                        .withHeader("Location", "http://127.0.0.1:" + wm.getPort() + "/elsewhere/Patient/p2")));
         wm.stubFor(get("/elsewhere/Patient/p2").willReturn(okJson(PATIENT.formatted("p2"))));
 
         assertThatThrownBy(() -> client(new EhrTransport(EhrTransportProperties.defaults()), http() + "/fhir")
-                .read().resource(Patient.class).withId("p2").execute());
+                .read()
+                .resource(Patient.class)
+                .withId("p2")
+                .execute());
 
-        assertThat(wm.findAll(getRequestedFor(urlEqualTo("/elsewhere/Patient/p2")))).isEmpty();
+        assertThat(wm.findAll(getRequestedFor(urlEqualTo("/elsewhere/Patient/p2"))))
+                .isEmpty();
     }
 
     @Test
     void aRedirectOnTheSameHostIsFollowed() {
-        wm.stubFor(get("/fhir/Patient/p3").willReturn(aResponse().withStatus(302)
-                .withHeader("Location", http() + "/fhir/Patient/p3-moved")));
+        wm.stubFor(get("/fhir/Patient/p3")
+                .willReturn(aResponse().withStatus(302).withHeader("Location", http() + "/fhir/Patient/p3-moved")));
         wm.stubFor(get("/fhir/Patient/p3-moved").willReturn(okJson(PATIENT.formatted("p3-moved"))));
 
         Patient patient = client(new EhrTransport(EhrTransportProperties.defaults()), http() + "/fhir")
-                .read().resource(Patient.class).withId("p3").execute();
+                .read()
+                .resource(Patient.class)
+                .withId("p3")
+                .execute();
 
         assertThat(patient.getIdElement().getIdPart()).isEqualTo("p3-moved");
-        assertThat(wm.findAll(getRequestedFor(urlEqualTo("/fhir/Patient/p3-moved"))).get(0).getHeader("Authorization"))
+        assertThat(wm.findAll(getRequestedFor(urlEqualTo("/fhir/Patient/p3-moved")))
+                        .get(0)
+                        .getHeader("Authorization"))
                 .isEqualTo("Bearer secret-token");
     }
 
     static IGenericClient client(EhrTransport transport, String base) {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        FHIR.getRestfulClientFactory().setHttpClient(EhrHttpClient.create(transport.sslContext(), Duration.ofSeconds(2),
-                Duration.ofSeconds(5)));
+        FHIR.getRestfulClientFactory()
+                .setHttpClient(
+                        EhrHttpClient.create(transport.sslContext(), Duration.ofSeconds(2), Duration.ofSeconds(5)));
         IGenericClient client = FHIR.newRestfulGenericClient(base);
         client.registerInterceptor(new BearerTokenAuthInterceptor("secret-token"));
         return client;

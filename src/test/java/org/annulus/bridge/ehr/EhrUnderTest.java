@@ -1,6 +1,5 @@
 package org.annulus.bridge.ehr;
 
-import org.annulus.bridge.TestClock;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import org.annulus.bridge.TestClock;
 import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.EhrTransportProperties;
 import org.annulus.bridge.smart.SmartAuthorization;
@@ -37,17 +37,19 @@ final class EhrUnderTest implements AutoCloseable {
 
     /** Whole seconds, as HTTP dates have them. */
     final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
     private final AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 
     private EhrUnderTest(String baseUrl, Path privateKey, Duration readTimeout) {
         context.getBeanFactory().registerSingleton("clock", clock);
         TestPropertyValues.of(
-                "bridge.ehr.base-url=" + baseUrl,
-                "bridge.ehr.client-id=bridge-under-test",
-                "bridge.ehr.private-key=" + privateKey,
-                "bridge.ehr.scopes=system/Patient.rs system/Condition.crus",
-                "bridge.ehr.connect-timeout=2s",
-                "bridge.ehr.read-timeout=" + readTimeout.toMillis() + "ms").applyTo(context);
+                        "bridge.ehr.base-url=" + baseUrl,
+                        "bridge.ehr.client-id=bridge-under-test",
+                        "bridge.ehr.private-key=" + privateKey,
+                        "bridge.ehr.scopes=system/Patient.rs system/Condition.crus",
+                        "bridge.ehr.connect-timeout=2s",
+                        "bridge.ehr.read-timeout=" + readTimeout.toMillis() + "ms")
+                .applyTo(context);
         context.register(Beans.class);
         context.refresh();
     }
@@ -74,7 +76,10 @@ final class EhrUnderTest implements AutoCloseable {
     }
 
     double responses(String status) {
-        var counter = context.getBean(MeterRegistry.class).find("bridge.ehr.responses").tag("status", status).counter();
+        var counter = context.getBean(MeterRegistry.class)
+                .find("bridge.ehr.responses")
+                .tag("status", status)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -90,7 +95,8 @@ final class EhrUnderTest implements AutoCloseable {
             generator.initialize(new ECGenParameterSpec("secp384r1"));
             String body = Base64.getMimeEncoder(64, "\n".getBytes())
                     .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-            return Files.writeString(dir.resolve("bridge-key.pem"),
+            return Files.writeString(
+                    dir.resolve("bridge-key.pem"),
                     "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -104,8 +110,16 @@ final class EhrUnderTest implements AutoCloseable {
      * scan covers test classes too, and would add these beans to every full context.
      */
     @EnableConfigurationProperties({EhrProperties.class, SmartProperties.class, EhrTransportProperties.class})
-    @Import({SmartAuthorization.class, EhrTransport.class, EhrEndpoint.class, EhrCapabilities.class, PatientMatch.class,
-            SingleRequestWriter.class, EhrWriter.class, EhrConnection.class})
+    @Import({
+        SmartAuthorization.class,
+        EhrTransport.class,
+        EhrEndpoint.class,
+        EhrCapabilities.class,
+        PatientMatch.class,
+        SingleRequestWriter.class,
+        EhrWriter.class,
+        EhrConnection.class
+    })
     static class Beans {
 
         @Bean
@@ -118,5 +132,4 @@ final class EhrUnderTest implements AutoCloseable {
             return new SimpleMeterRegistry();
         }
     }
-
 }

@@ -42,7 +42,8 @@ class EhrWriterCapabilitiesTest {
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @TempDir
     Path keys;
@@ -67,29 +68,39 @@ class EhrWriterCapabilitiesTest {
     void withoutTransactionsEachEntryIsAConditionalRequestInReferenceOrder() {
         fake.capabilities(false, ALL);
         wm.stubFor(post(FakeEhr.FHIR + "/Observation").willReturn(created("Observation/obs-1/_history/1")));
-        wm.stubFor(post(FakeEhr.FHIR + "/Condition").willReturn(created("Condition/cond-7/_history/3").withStatus(200)));
-        wm.stubFor(put(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan")).withQueryParam("identifier", equalTo(SID + "|" + CAREPLAN_ID))
+        wm.stubFor(post(FakeEhr.FHIR + "/Condition")
+                .willReturn(created("Condition/cond-7/_history/3").withStatus(200)));
+        wm.stubFor(put(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan"))
+                .withQueryParam("identifier", equalTo(SID + "|" + CAREPLAN_ID))
                 .willReturn(created("CarePlan/cp-4/_history/2").withStatus(200)));
 
         EhrWriteResult result = write();
 
         List<LoggedRequest> sent = fake.writes();
-        assertThat(sent).extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
+        assertThat(sent)
+                .extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
                 .containsExactly("POST /fhir/Observation", "POST /fhir/Condition", "PUT /fhir/CarePlan");
         assertThat(sent.get(0).getHeader("If-None-Exist")).isEqualTo("identifier=" + SID + "|" + OBSERVATION_ID);
         assertThat(sent.get(1).getHeader("If-None-Exist")).isEqualTo("identifier=" + SID + "|" + CONDITION_ID);
         assertThat(sent.get(2).containsHeader("If-None-Exist")).isFalse();
-        assertThat(sent.get(1).getBodyAsString()).as("the Condition cites the Observation by its server id")
+        assertThat(sent.get(1).getBodyAsString())
+                .as("the Condition cites the Observation by its server id")
                 .contains("\"reference\":\"Observation/obs-1\"");
-        assertThat(sent.get(2).getBodyAsString()).as("the CarePlan addresses the Condition by its server id")
+        assertThat(sent.get(2).getBodyAsString())
+                .as("the CarePlan addresses the Condition by its server id")
                 .contains("\"reference\":\"Condition/cond-7\"");
         assertThat(sent).allSatisfy(r -> assertThat(r.getBodyAsString())
-                .contains("\"reference\":\"Patient/p1\"").doesNotContain("urn:uuid"));
+                .contains("\"reference\":\"Patient/p1\"")
+                .doesNotContain("urn:uuid"));
         wm.verify(0, FakeEhr.transactionsSent());
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> assertThat(written.entries())
-                .extracting(EhrWriteResult.WrittenEntry::resourceType, EhrWriteResult.WrittenEntry::id,
-                        EhrWriteResult.WrittenEntry::version, EhrWriteResult.WrittenEntry::businessIdentifier)
-                .containsExactly(tuple("Condition", "cond-7", "3", SID + "|" + CONDITION_ID),
+                .extracting(
+                        EhrWriteResult.WrittenEntry::resourceType,
+                        EhrWriteResult.WrittenEntry::id,
+                        EhrWriteResult.WrittenEntry::version,
+                        EhrWriteResult.WrittenEntry::businessIdentifier)
+                .containsExactly(
+                        tuple("Condition", "cond-7", "3", SID + "|" + CONDITION_ID),
                         tuple("Observation", "obs-1", "1", SID + "|" + OBSERVATION_ID),
                         tuple("CarePlan", "cp-4", "2", SID + "|" + CAREPLAN_ID)));
     }
@@ -109,7 +120,8 @@ class EhrWriterCapabilitiesTest {
         EhrWriteResult result = write();
 
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> assertThat(written.entries())
-                .filteredOn(e -> e.resourceType().equals("CarePlan")).singleElement()
+                .filteredOn(e -> e.resourceType().equals("CarePlan"))
+                .singleElement()
                 .satisfies(e -> {
                     assertThat(e.id()).isEqualTo("cp-4");
                     assertThat(e.version()).isEqualTo("2");
@@ -127,7 +139,9 @@ class EhrWriterCapabilitiesTest {
             assertThat(failed.retryable()).isTrue();
             assertThat(failed.reason()).contains("unusable");
         });
-        assertThat(fake.writes()).as("nothing is sent on top of an entry whose id is unknown").hasSize(1);
+        assertThat(fake.writes())
+                .as("nothing is sent on top of an entry whose id is unknown")
+                .hasSize(1);
     }
 
     @Test
@@ -137,15 +151,20 @@ class EhrWriterCapabilitiesTest {
 
         EhrWriteResult result = write();
 
-        Bundle sent = ehr.fhir().newJsonParser().parseResource(Bundle.class, fake.writes().get(0).getBodyAsString());
-        assertThat(sent.getEntry()).extracting(e -> e.getResource().fhirType())
+        Bundle sent = ehr.fhir()
+                .newJsonParser()
+                .parseResource(Bundle.class, fake.writes().get(0).getBodyAsString());
+        assertThat(sent.getEntry())
+                .extracting(e -> e.getResource().fhirType())
                 .containsExactly("Condition", "Observation", "DocumentReference");
         Bundle.BundleEntryComponent note = sent.getEntry().get(2);
         assertThat(note.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
-        assertThat(note.getRequest().getUrl()).isEqualTo("DocumentReference?identifier=" + SID + "|" + CAREPLAN_ID + "/as-note");
+        assertThat(note.getRequest().getUrl())
+                .isEqualTo("DocumentReference?identifier=" + SID + "|" + CAREPLAN_ID + "/as-note");
         DocumentReference doc = (DocumentReference) note.getResource();
         assertThat(doc.getSubject().getReference()).isEqualTo("Patient/p1");
-        assertThat(new String(doc.getContentFirstRep().getAttachment().getData())).contains("Walk 20 minutes daily");
+        assertThat(new String(doc.getContentFirstRep().getAttachment().getData()))
+                .contains("Walk 20 minutes daily");
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> {
             assertThat(written.fallbacks()).containsExactly("CarePlan");
             assertThat(written.entries().get(2).resourceType()).isEqualTo("DocumentReference");
@@ -164,12 +183,14 @@ class EhrWriterCapabilitiesTest {
 
         EhrWriteResult result = write();
 
-        assertThat(fake.writes()).extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
+        assertThat(fake.writes())
+                .extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
                 .containsExactly("POST /fhir/Observation", "POST /fhir/Condition", "PUT /fhir/DocumentReference");
         wm.verify(0, putRequestedFor(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan")));
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> {
             assertThat(written.fallbacks()).containsExactly("CarePlan");
-            assertThat(written.entries()).extracting(EhrWriteResult.WrittenEntry::id)
+            assertThat(written.entries())
+                    .extracting(EhrWriteResult.WrittenEntry::id)
                     .containsExactly("cond-7", "obs-1", "note-2");
         });
     }

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.annulus.bridge.ehr.DocumentBundles.PATIENT;
@@ -38,7 +37,8 @@ class EhrWriterFaultsTest {
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @TempDir
     Path keys;
@@ -67,7 +67,8 @@ class EhrWriterFaultsTest {
 
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> {
             assertThat(written.patientId()).isEqualTo("p1");
-            assertThat(written.entries()).extracting(EhrWriteResult.WrittenEntry::id)
+            assertThat(written.entries())
+                    .extracting(EhrWriteResult.WrittenEntry::id)
                     .containsExactly("srv-0", "srv-1", "srv-2");
             assertThat(written.fallbacks()).isEmpty();
         });
@@ -92,8 +93,8 @@ class EhrWriterFaultsTest {
     @Test
     void retryAfterAsHttpDateBecomesTheTimeUntilThatDate() {
         // RFC 9110 §10.2.3: Retry-After = HTTP-date / delay-seconds; the date is an IMF-fixdate.
-        String inTwoMinutes = DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(ehr.clock.instant().plusSeconds(120).atOffset(ZoneOffset.UTC));
+        String inTwoMinutes = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ehr.clock.instant().plusSeconds(120).atOffset(ZoneOffset.UTC));
         fake.transactionAnswers(aResponse().withStatus(503).withHeader("Retry-After", inTwoMinutes));
 
         EhrWriteResult result = write();
@@ -107,12 +108,13 @@ class EhrWriterFaultsTest {
 
     @Test
     void retryAfterDateInThePastMeansRetryNow() {
-        String past = DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(ehr.clock.instant().minusSeconds(30).atOffset(ZoneOffset.UTC));
+        String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ehr.clock.instant().minusSeconds(30).atOffset(ZoneOffset.UTC));
         fake.transactionAnswers(aResponse().withStatus(429).withHeader("Retry-After", past));
 
-        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.Failed.class,
-                failed -> assertThat(failed.retryAfter()).isEqualTo(Duration.ZERO));
+        assertThat(write())
+                .isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> assertThat(failed.retryAfter())
+                        .isEqualTo(Duration.ZERO));
     }
 
     @Test
@@ -182,8 +184,8 @@ class EhrWriterFaultsTest {
         fake.transactionAnswers(fake.fhirJson(200, FakeEhr.transactionResponse(bundle)));
         EhrWriteResult next = write();
 
-        assertThat(probe).isInstanceOfSatisfying(EhrWriteResult.Failed.class,
-                failed -> assertThat(failed.reason()).startsWith("SMART authorization failed"));
+        assertThat(probe).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> assertThat(failed.reason())
+                .startsWith("SMART authorization failed"));
         assertThat(next).isInstanceOf(EhrWriteResult.Written.class);
     }
 
@@ -191,7 +193,8 @@ class EhrWriterFaultsTest {
     void readTimeoutIsARetryableNotReachable() {
         ehr.close();
         ehr = EhrUnderTest.against(wm.baseUrl() + FakeEhr.FHIR, keys, Duration.ofMillis(500));
-        fake.transactionAnswers(fake.fhirJson(200, FakeEhr.transactionResponse(bundle)).withFixedDelay(2_000));
+        fake.transactionAnswers(
+                fake.fhirJson(200, FakeEhr.transactionResponse(bundle)).withFixedDelay(2_000));
 
         EhrWriteResult result = write();
 
@@ -218,7 +221,9 @@ class EhrWriterFaultsTest {
 
     @Test
     void garbageWithStatus200IsARetryableUnusableResponse() {
-        fake.transactionAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
+        fake.transactionAnswers(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/fhir+json")
                 .withBody("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[{\"resp"));
 
         assertUnusableResponse(write());
@@ -227,7 +232,9 @@ class EhrWriterFaultsTest {
     @Test
     void anHtmlPageWithStatus200IsARetryableUnusableResponse() {
         // A proxy's maintenance page, say.
-        fake.transactionAnswers(aResponse().withStatus(200).withHeader("Content-Type", "text/html")
+        fake.transactionAnswers(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "text/html")
                 .withBody("<html><body>Down for maintenance</body></html>"));
 
         assertUnusableResponse(write());
@@ -262,31 +269,33 @@ class EhrWriterFaultsTest {
 
     @Test
     void preconditionFailedIsParkedWithTheServersOutcome() {
-        fake.transactionAnswers(fake.fhirJson(412, FakeEhr.outcome(OperationOutcome.IssueType.DUPLICATE,
-                "Multiple resources match this search")));
+        fake.transactionAnswers(fake.fhirJson(
+                412, FakeEhr.outcome(OperationOutcome.IssueType.DUPLICATE, "Multiple resources match this search")));
 
         EhrWriteResult result = write();
 
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> {
             assertThat(failed.retryable()).isFalse();
             assertThat(failed.httpStatus()).isEqualTo(412);
-            assertThat(failed.outcome()).contains("\"resourceType\":\"OperationOutcome\"")
-                    .contains("\"code\":\"duplicate\"").contains("Multiple resources match this search");
+            assertThat(failed.outcome())
+                    .contains("\"resourceType\":\"OperationOutcome\"")
+                    .contains("\"code\":\"duplicate\"")
+                    .contains("Multiple resources match this search");
         });
     }
 
     @Test
     void badRequestIsParkedWithTheServersOutcome() {
-        fake.transactionAnswers(fake.fhirJson(400, FakeEhr.outcome(OperationOutcome.IssueType.INVALID,
-                "Observation.code: minimum required = 1")));
+        fake.transactionAnswers(fake.fhirJson(
+                400, FakeEhr.outcome(OperationOutcome.IssueType.INVALID, "Observation.code: minimum required = 1")));
 
         assertParkedWithOutcome(write(), 400, "Observation.code: minimum required = 1");
     }
 
     @Test
     void unprocessableEntityIsParkedWithTheServersOutcome() {
-        fake.transactionAnswers(fake.fhirJson(422, FakeEhr.outcome(OperationOutcome.IssueType.BUSINESSRULE,
-                "Profile us-core-condition not met")));
+        fake.transactionAnswers(fake.fhirJson(
+                422, FakeEhr.outcome(OperationOutcome.IssueType.BUSINESSRULE, "Profile us-core-condition not met")));
 
         assertParkedWithOutcome(write(), 422, "Profile us-core-condition not met");
     }
@@ -296,21 +305,30 @@ class EhrWriterFaultsTest {
         fake.transactionAnswers(fake.fhirJson(422, FakeEhr.outcome(OperationOutcome.IssueType.BUSINESSRULE, "no")));
 
         for (int i = 0; i < 12; i++) {
-            assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.Failed.class,
-                    failed -> assertThat(failed.httpStatus()).isEqualTo(422));
+            assertThat(write())
+                    .isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> assertThat(failed.httpStatus())
+                            .isEqualTo(422));
         }
         wm.verify(12, FakeEhr.transactionsSent());
     }
 
     @Test
     void aRefusedTokenIsRenewedOnceAndTheWriteRetried() {
-        wm.stubFor(post(FakeEhr.TOKEN).inScenario("tokens").whenScenarioStateIs(STARTED).willSetStateTo("second")
+        wm.stubFor(post(FakeEhr.TOKEN)
+                .inScenario("tokens")
+                .whenScenarioStateIs(STARTED)
+                .willSetStateTo("second")
                 .willReturn(okJson("{\"access_token\":\"tok-1\",\"token_type\":\"bearer\",\"expires_in\":300}")));
-        wm.stubFor(post(FakeEhr.TOKEN).inScenario("tokens").whenScenarioStateIs("second")
+        wm.stubFor(post(FakeEhr.TOKEN)
+                .inScenario("tokens")
+                .whenScenarioStateIs("second")
                 .willReturn(okJson("{\"access_token\":\"tok-2\",\"token_type\":\"bearer\",\"expires_in\":300}")));
-        wm.stubFor(FakeEhr.transaction().withHeader("Authorization", equalTo("Bearer tok-1"))
-                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
-        wm.stubFor(FakeEhr.transaction().withHeader("Authorization", equalTo("Bearer tok-2"))
+        wm.stubFor(FakeEhr.transaction()
+                .withHeader("Authorization", equalTo("Bearer tok-1"))
+                .willReturn(
+                        aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+        wm.stubFor(FakeEhr.transaction()
+                .withHeader("Authorization", equalTo("Bearer tok-2"))
                 .willReturn(fake.fhirJson(200, FakeEhr.transactionResponse(bundle))));
 
         EhrWriteResult result = write();
@@ -319,7 +337,8 @@ class EhrWriterFaultsTest {
         wm.verify(2, postRequestedFor(urlEqualTo(FakeEhr.TOKEN)));
         wm.verify(1, FakeEhr.transactionsSent().withHeader("Authorization", equalTo("Bearer tok-1")));
         wm.verify(1, FakeEhr.transactionsSent().withHeader("Authorization", equalTo("Bearer tok-2")));
-        wm.verify(getRequestedFor(urlPathEqualTo(FakeEhr.FHIR + "/Patient")).withHeader("Authorization", equalTo("Bearer tok-1")));
+        wm.verify(getRequestedFor(urlPathEqualTo(FakeEhr.FHIR + "/Patient"))
+                .withHeader("Authorization", equalTo("Bearer tok-1")));
     }
 
     private EhrWriteResult write() {
@@ -328,7 +347,9 @@ class EhrWriterFaultsTest {
 
     private static void assertUnusableResponse(EhrWriteResult result) {
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> {
-            assertThat(failed.retryable()).as("a resend is safe: every write is conditional").isTrue();
+            assertThat(failed.retryable())
+                    .as("a resend is safe: every write is conditional")
+                    .isTrue();
             assertThat(failed.reason()).contains("unusable");
         });
     }
@@ -337,7 +358,9 @@ class EhrWriterFaultsTest {
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> {
             assertThat(failed.retryable()).isFalse();
             assertThat(failed.httpStatus()).isEqualTo(status);
-            assertThat(failed.outcome()).contains("\"resourceType\":\"OperationOutcome\"").contains(diagnostics);
+            assertThat(failed.outcome())
+                    .contains("\"resourceType\":\"OperationOutcome\"")
+                    .contains(diagnostics);
         });
     }
 }

@@ -22,7 +22,8 @@ class EhrWriterPatientMatchTest {
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @TempDir
     Path keys;
@@ -81,8 +82,9 @@ class EhrWriterPatientMatchTest {
         Patient older = patient("p1", PATIENT.family(), LocalDate.of(1950, 5, 5));
         fake.patientSearchAnswers(PATIENT, fake.fhirJson(200, searchset(older)));
 
-        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.NoPatientMatch.class,
-                none -> assertThat(none.reason()).contains("birth date"));
+        assertThat(write())
+                .isInstanceOfSatisfying(EhrWriteResult.NoPatientMatch.class, none -> assertThat(none.reason())
+                        .contains("birth date"));
         wm.verify(0, FakeEhr.transactionsSent());
     }
 
@@ -97,8 +99,9 @@ class EhrWriterPatientMatchTest {
         found.getEntry().get(0).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
         fake.patientSearchAnswers(PATIENT, fake.fhirJson(200, found));
 
-        assertThat(write()).isInstanceOfSatisfying(EhrWriteResult.Written.class,
-                written -> assertThat(written.patientId()).isEqualTo("p1"));
+        assertThat(write())
+                .isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> assertThat(written.patientId())
+                        .isEqualTo("p1"));
     }
 
     @Test
@@ -124,8 +127,8 @@ class EhrWriterPatientMatchTest {
         fake.patientsWithMrn(PATIENT, PATIENT.family());
         wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
                         com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(FakeEhr.FHIR + "/Encounter"))
-                .willReturn(fake.fhirJson(404, FakeEhr.outcome(OperationOutcome.IssueType.NOTSUPPORTED,
-                        "Encounter is not supported"))));
+                .willReturn(fake.fhirJson(
+                        404, FakeEhr.outcome(OperationOutcome.IssueType.NOTSUPPORTED, "Encounter is not supported"))));
         withVisit("V-78");
 
         assertThat(write()).isInstanceOf(EhrWriteResult.Written.class);
@@ -136,11 +139,15 @@ class EhrWriterPatientMatchTest {
 
     /** What the mapping writes for a document with a visit when hospital IT configured the visit system. */
     private void withVisit(String number) {
-        bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+        bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
                 .filter(org.hl7.fhir.r4.model.Observation.class::isInstance)
                 .map(org.hl7.fhir.r4.model.Observation.class::cast)
-                .forEach(o -> o.setEncounter(new org.hl7.fhir.r4.model.Reference().setType("Encounter")
-                        .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(VISITS).setValue(number))));
+                .forEach(o -> o.setEncounter(new org.hl7.fhir.r4.model.Reference()
+                        .setType("Encounter")
+                        .setIdentifier(new org.hl7.fhir.r4.model.Identifier()
+                                .setSystem(VISITS)
+                                .setValue(number))));
     }
 
     private String sentTransaction() {

@@ -54,14 +54,15 @@ final class FakeEhr {
 
     /** Discovery, a token endpoint that hands out five-minute tokens, and a CapabilityStatement with transactions. */
     FakeEhr smartAndTransactions() {
-        wm.stubFor(get(FHIR + "/.well-known/smart-configuration").willReturn(okJson("""
+        wm.stubFor(
+                get(FHIR + "/.well-known/smart-configuration").willReturn(okJson("""
                 {"token_endpoint": "%s",
                  "token_endpoint_auth_methods_supported": ["private_key_jwt"],
                  "token_endpoint_auth_signing_alg_values_supported": ["RS384", "ES384"],
                  "grant_types_supported": ["client_credentials"]}
                 """.formatted(wm.baseUrl() + TOKEN))));
-        wm.stubFor(post(TOKEN).willReturn(okJson(
-                "{\"access_token\":\"tok-1\",\"token_type\":\"bearer\",\"expires_in\":300}")));
+        wm.stubFor(post(TOKEN)
+                .willReturn(okJson("{\"access_token\":\"tok-1\",\"token_type\":\"bearer\",\"expires_in\":300}")));
         capabilities(true, Set.of("Condition", "Observation", "CarePlan", "DocumentReference", "Provenance"));
         return this;
     }
@@ -69,16 +70,23 @@ final class FakeEhr {
     /** The CapabilityStatement: transaction or not; create, update and search for the writable types. */
     void capabilities(boolean transaction, Set<String> writable) {
         CapabilityStatement statement = new CapabilityStatement();
-        statement.setStatus(Enumerations.PublicationStatus.ACTIVE).setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+        statement
+                .setStatus(Enumerations.PublicationStatus.ACTIVE)
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
                 .setFhirVersion(Enumerations.FHIRVersion._4_0_1);
-        CapabilityStatement.CapabilityStatementRestComponent rest = statement.addRest()
-                .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        CapabilityStatement.CapabilityStatementRestComponent rest =
+                statement.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         if (transaction) {
             rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         }
         rest.addResource(resource("Patient", TypeRestfulInteraction.READ, TypeRestfulInteraction.SEARCHTYPE));
-        writable.stream().sorted().forEach(type -> rest.addResource(resource(type, TypeRestfulInteraction.CREATE,
-                TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.SEARCHTYPE)));
+        writable.stream()
+                .sorted()
+                .forEach(type -> rest.addResource(resource(
+                        type,
+                        TypeRestfulInteraction.CREATE,
+                        TypeRestfulInteraction.UPDATE,
+                        TypeRestfulInteraction.SEARCHTYPE)));
         // A type the EHR shows but takes no writes of, the way EHRs list CarePlan or Procedure as read-only.
         for (String readOnly : List.of("CarePlan", "Procedure")) {
             if (!writable.contains(readOnly)) {
@@ -88,8 +96,10 @@ final class FakeEhr {
         wm.stubFor(get(FHIR + "/metadata").willReturn(fhirJson(200, statement)));
     }
 
-    private static CapabilityStatementRestResourceComponent resource(String type, TypeRestfulInteraction... interactions) {
-        CapabilityStatementRestResourceComponent resource = new CapabilityStatementRestResourceComponent().setType(type);
+    private static CapabilityStatementRestResourceComponent resource(
+            String type, TypeRestfulInteraction... interactions) {
+        CapabilityStatementRestResourceComponent resource =
+                new CapabilityStatementRestResourceComponent().setType(type);
         for (TypeRestfulInteraction interaction : interactions) {
             resource.addInteraction().setCode(interaction);
         }
@@ -105,8 +115,11 @@ final class FakeEhr {
             patient.addIdentifier().setSystem(identity.mrnSystem()).setValue(identity.mrn());
             patient.addName(new HumanName().setFamily(families[i]).setGiven(List.of()));
             patient.setBirthDate(java.sql.Date.valueOf(identity.birthDate()));
-            found.addEntry().setFullUrl(baseUrl() + "/Patient/p" + (i + 1)).setResource(patient)
-                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            found.addEntry()
+                    .setFullUrl(baseUrl() + "/Patient/p" + (i + 1))
+                    .setResource(patient)
+                    .getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH);
         }
         patientSearchAnswers(identity, fhirJson(200, found));
     }
@@ -143,13 +156,18 @@ final class FakeEhr {
     }
 
     ResponseDefinitionBuilder fhirJson(int status, IBaseResource resource) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/fhir+json;charset=utf-8")
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/fhir+json;charset=utf-8")
                 .withBody(fhir.newJsonParser().encodeResourceToString(resource));
     }
 
     static OperationOutcome outcome(OperationOutcome.IssueType code, String diagnostics) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(code)
+                .setDiagnostics(diagnostics);
         return outcome;
     }
 
@@ -158,7 +176,8 @@ final class FakeEhr {
         // WireMock lists the newest first.
         List<LoggedRequest> writes = new ArrayList<>(wm.getAllServeEvents().stream()
                 .map(e -> e.getRequest())
-                .filter(r -> r.getUrl().startsWith(FHIR) && !r.getMethod().getName().equals("GET"))
+                .filter(r ->
+                        r.getUrl().startsWith(FHIR) && !r.getMethod().getName().equals("GET"))
                 .toList());
         Collections.reverse(writes);
         return writes;

@@ -1,6 +1,5 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +14,7 @@ import java.util.stream.Stream;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.mapping.ClinicalMapper;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.junit.jupiter.api.Test;
@@ -37,12 +37,16 @@ class ContractVersionsTest {
     static Stream<Object[]> documents() throws IOException {
         List<Object[]> all = new ArrayList<>();
         List<Path> files = new ArrayList<>();
-        for (Path dir : List.of(Path.of("test-fixtures", "input"), Path.of("test-fixtures", "golden"),
+        for (Path dir : List.of(
+                Path.of("test-fixtures", "input"),
+                Path.of("test-fixtures", "golden"),
                 Path.of("..", "shared", "examples"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> list = Files.list(dir)) {
-                    list.filter(f -> f.toString().endsWith(".json") && !f.toString().endsWith(".expected.json"))
-                            .sorted().forEach(files::add);
+                    list.filter(f -> f.toString().endsWith(".json")
+                                    && !f.toString().endsWith(".expected.json"))
+                            .sorted()
+                            .forEach(files::add);
                 }
             }
         }
@@ -60,7 +64,8 @@ class ContractVersionsTest {
     }
 
     static Stream<Object[]> v1Documents() throws IOException {
-        return documents().filter(d -> "1".equals(((JsonNode) d[1]).path("schemaVersion").asText()));
+        return documents()
+                .filter(d -> "1".equals(((JsonNode) d[1]).path("schemaVersion").asText()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,25 +92,30 @@ class ContractVersionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"2", "1.0", "v1", ""})
     void unknownSchemaVersionIsRefusedAtSchemaVersion(String version) throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
         doc.put("schemaVersion", version);
 
-        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path, Problem::type)
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                .extracting(Problem::path, Problem::type)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("$.schemaVersion", IssueType.VALUE));
     }
 
     @Test
     void numericSchemaVersionIsRefusedAtSchemaVersion() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
         doc.put("schemaVersion", 1);
 
-        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                .extracting(Problem::path)
                 .containsExactly("$.schemaVersion");
     }
 
     @Test
     void missingSchemaVersionIsNamed() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
         doc.remove("schemaVersion");
 
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
@@ -126,7 +136,8 @@ class ContractVersionsTest {
     }
 
     static ObjectNode v11(String golden) throws IOException {
-        return (ObjectNode) JSON.readTree(Path.of("test-fixtures/golden/" + golden + ".input.json").toFile());
+        return (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/golden/" + golden + ".input.json").toFile());
     }
 
     @Test
@@ -136,7 +147,8 @@ class ContractVersionsTest {
 
         ((ObjectNode) doc.get("legPain")).put("pattern", "dermatomal");
 
-        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                .extracting(Problem::path)
                 .containsExactly("$.legPain.dermatomes");
     }
 
@@ -150,7 +162,8 @@ class ContractVersionsTest {
         ObjectNode neither = axial.deepCopy();
         neither.remove("axialPainOnly");
 
-        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, withLeg)).extracting(Problem::path)
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, withLeg))
+                .extracting(Problem::path)
                 .contains("$.legPain");
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, neither))
                 .contains(new Problem(IssueType.REQUIRED, "$.legPain", "required field is missing"));
@@ -161,21 +174,37 @@ class ContractVersionsTest {
         ObjectNode doc = v11("candidacy-v1-1-exam-findings");
         doc.put("schemaVersion", "1");
 
-        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
-                .contains("$.exam", "$.redFlags", "$.contraindications", "$.consent", "$.determination.criteria",
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                .extracting(Problem::path)
+                .contains(
+                        "$.exam",
+                        "$.redFlags",
+                        "$.contraindications",
+                        "$.consent",
+                        "$.determination.criteria",
                         "$.legPain.attributedToDisc");
     }
 
     @Test
     void fardonZonesAndTheV1TearLocationsAreBothAccepted() throws IOException {
         ObjectNode doc = v11("candidacy-v1-1-tear-zones");
-        for (String zone : List.of("central", "subarticular-left", "subarticular-right", "foraminal-right",
-                "extraforaminal-left", "anterior", "posterior-central", "posterolateral-right")) {
+        for (String zone : List.of(
+                "central",
+                "subarticular-left",
+                "subarticular-right",
+                "foraminal-right",
+                "extraforaminal-left",
+                "anterior",
+                "posterior-central",
+                "posterolateral-right")) {
             ((ObjectNode) doc.get("imaging").get(0).get("findings").get(1)).put("tearLocation", zone);
-            assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).as(zone).isEmpty();
+            assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                    .as(zone)
+                    .isEmpty();
         }
         ((ObjectNode) doc.get("imaging").get(0).get("findings").get(1)).put("tearLocation", "lateral");
-        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc)).extracting(Problem::path)
+        assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
+                .extracting(Problem::path)
                 .containsExactly("$.imaging[0].findings[1].tearLocation");
     }
 }

@@ -1,6 +1,5 @@
 package org.annulus.bridge.intake;
 
-import org.annulus.bridge.outcome.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +31,8 @@ class DocumentSchemasTest {
 
         JsonNode doc = JSON.readTree(example.toFile());
 
-        assertThat(schemas.check(DocumentKind.fromCode(kind).orElseThrow(), doc)).isEmpty();
+        assertThat(schemas.check(DocumentKind.fromCode(kind).orElseThrow(), doc))
+                .isEmpty();
     }
 
     @Test
@@ -39,7 +40,8 @@ class DocumentSchemasTest {
         try (Stream<Path> files = Files.list(Path.of("test-fixtures", "input"))) {
             for (Path file : files.toList()) {
                 JsonNode doc = JSON.readTree(file.toFile());
-                DocumentKind kind = DocumentKind.fromCode(doc.get("kind").asText()).orElseThrow();
+                DocumentKind kind =
+                        DocumentKind.fromCode(doc.get("kind").asText()).orElseThrow();
                 assertThat(schemas.check(kind, doc)).as(file.toString()).isEmpty();
             }
         }
@@ -48,10 +50,13 @@ class DocumentSchemasTest {
     @Test
     void everyGoldenInputPasses() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("test-fixtures", "golden"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".input.json")).toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".input.json")).toList()) {
                 JsonNode input = JSON.readTree(file.toFile());
-                for (JsonNode doc : input.isArray() ? input : JSON.createArrayNode().add(input)) {
-                    DocumentKind kind = DocumentKind.fromCode(doc.get("kind").asText()).orElseThrow();
+                for (JsonNode doc :
+                        input.isArray() ? input : JSON.createArrayNode().add(input)) {
+                    DocumentKind kind =
+                            DocumentKind.fromCode(doc.get("kind").asText()).orElseThrow();
                     assertThat(schemas.check(kind, doc)).as(file.toString()).isEmpty();
                 }
             }
@@ -60,18 +65,21 @@ class DocumentSchemasTest {
 
     @Test
     void unknownNestedFieldIsNamedByPath() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/procedure-single-level.json").toFile());
+        ObjectNode doc = (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/input/procedure-single-level.json").toFile());
         ((ObjectNode) doc.get("levels").get(0)).put("colour", "red");
 
         List<Problem> problems = schemas.check(DocumentKind.PROCEDURE_NOTE, doc);
 
-        assertThat(problems).containsExactly(new Problem(IssueType.STRUCTURE, "$.levels[0].colour",
-                "unknown field: not part of contract v1"));
+        assertThat(problems)
+                .containsExactly(new Problem(
+                        IssueType.STRUCTURE, "$.levels[0].colour", "unknown field: not part of contract v1"));
     }
 
     @Test
     void missingRequiredFieldIsNamedByPath() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/milestone-normal-activity.json").toFile());
+        ObjectNode doc = (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/input/milestone-normal-activity.json").toFile());
         ((ObjectNode) doc.get("author")).remove("npi");
 
         assertThat(schemas.check(DocumentKind.RECOVERY_MILESTONE, doc))
@@ -80,11 +88,13 @@ class DocumentSchemasTest {
 
     @Test
     void outOfRangeValueIsNamedByPath() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
         doc.put("backPainNrs", 12);
 
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
-                .extracting(Problem::path).containsExactly("$.backPainNrs");
+                .extracting(Problem::path)
+                .containsExactly("$.backPainNrs");
     }
 
     /**
@@ -101,20 +111,28 @@ class DocumentSchemasTest {
         int relatedId = column(migrations, "related_document_id");
         int patientKey = column(migrations, "patient_key"); // holds mrnSystem|mrn
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/schemas"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".schema.json")).toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".schema.json")).toList()) {
                 JsonNode schema = JSON.readTree(file.toFile());
                 JsonNode defs = schema.get("$defs");
-                assertThat(maxLength(defs.get("documentId"))).as(file + " documentId").isLessThanOrEqualTo(documentId);
+                assertThat(maxLength(defs.get("documentId")))
+                        .as(file + " documentId")
+                        .isLessThanOrEqualTo(documentId);
                 for (String link : List.of("candidacyDocumentId", "procedureDocumentId")) {
                     if (schema.at("/properties/" + link).has("$ref")) {
-                        assertThat(documentId).as(file + " " + link + " is a documentId").isLessThanOrEqualTo(relatedId);
+                        assertThat(documentId)
+                                .as(file + " " + link + " is a documentId")
+                                .isLessThanOrEqualTo(relatedId);
                     }
                 }
                 JsonNode patient = defs.at("/patient/properties");
-                assertThat(patient.at("/mrnSystem/maxLength").asInt(Integer.MAX_VALUE) + 1
-                        + patient.at("/mrn/maxLength").asInt(Integer.MAX_VALUE)).as(file + " mrnSystem|mrn")
+                assertThat(patient.at("/mrnSystem/maxLength").asInt(Integer.MAX_VALUE)
+                                + 1
+                                + patient.at("/mrn/maxLength").asInt(Integer.MAX_VALUE))
+                        .as(file + " mrnSystem|mrn")
                         .isLessThanOrEqualTo(patientKey);
-                assertThat(schema.at("/properties/version/maximum").asLong(Long.MAX_VALUE)).as(file + " version")
+                assertThat(schema.at("/properties/version/maximum").asLong(Long.MAX_VALUE))
+                        .as(file + " version")
                         .isLessThanOrEqualTo(Integer.MAX_VALUE);
             }
         }
@@ -134,7 +152,9 @@ class DocumentSchemasTest {
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\^\\[[^\\]]+\\]\\[[^\\]]+\\]\\{0,(\\d+)\\}\\$$")
                 .matcher(def.path("pattern").asText());
-        assertThat(m.matches()).as("documentId has maxLength or a bounded pattern: " + def).isTrue();
+        assertThat(m.matches())
+                .as("documentId has maxLength or a bounded pattern: " + def)
+                .isTrue();
         return 1 + Integer.parseInt(m.group(1));
     }
 

@@ -68,8 +68,8 @@ class FileDropIntakeTest {
 
     FileDropIntake instance() {
         IntakeProperties properties = new IntakeProperties(inbox, LIMIT, Duration.ofMinutes(5), MAX_ATTEMPTS);
-        DocumentIntake intake = new DocumentIntake(new DocumentSchemas(), outbox, properties, new SimpleMeterRegistry(),
-                Clock.systemUTC());
+        DocumentIntake intake = new DocumentIntake(
+                new DocumentSchemas(), outbox, properties, new SimpleMeterRegistry(), Clock.systemUTC());
         return new FileDropIntake(intake, intake::accept, properties, FHIR, clock);
     }
 
@@ -98,7 +98,9 @@ class FileDropIntakeTest {
         Optional<Path> to = instance().accept("link.json");
 
         assertThat(to).get().asString().contains("rejected");
-        assertThat(Files.isSymbolicLink(to.get())).as("the link itself moved, not its target").isTrue();
+        assertThat(Files.isSymbolicLink(to.get()))
+                .as("the link itself moved, not its target")
+                .isTrue();
         assertThat(secret).exists();
         assertThat(reasonExpression()).isEqualTo("$");
         verify(outbox, never()).accept(any());
@@ -108,7 +110,8 @@ class FileDropIntakeTest {
     @Timeout(20)
     void aNamedPipeIsRefusedWithoutReadingIt() throws Exception {
         Path fifo = inbox.resolve("pipe.json");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
 
         Optional<Path> to = instance().accept("pipe.json"); // reading a pipe with no writer would block
 
@@ -140,7 +143,9 @@ class FileDropIntakeTest {
 
         for (int i = 1; i < MAX_ATTEMPTS; i++) {
             assertThatThrownBy(() -> intake.accept("poison.json")).isInstanceOf(IllegalStateException.class);
-            assertThat(inbox.resolve("poison.json")).as("back in the inbox after try " + i).exists();
+            assertThat(inbox.resolve("poison.json"))
+                    .as("back in the inbox after try " + i)
+                    .exists();
         }
         Optional<Path> to = intake.accept("poison.json");
 
@@ -174,11 +179,19 @@ class FileDropIntakeTest {
                 String name = "race-" + i + ".json";
                 drop(name, document);
                 CountDownLatch start = new CountDownLatch(1);
-                Future<Optional<Path>> a = pool.submit(() -> { start.await(); return first.accept(name); });
-                Future<Optional<Path>> b = pool.submit(() -> { start.await(); return second.accept(name); });
+                Future<Optional<Path>> a = pool.submit(() -> {
+                    start.await();
+                    return first.accept(name);
+                });
+                Future<Optional<Path>> b = pool.submit(() -> {
+                    start.await();
+                    return second.accept(name);
+                });
                 start.countDown();
-                assertThat(Stream.of(a.get(10, TimeUnit.SECONDS), b.get(10, TimeUnit.SECONDS)).filter(Optional::isPresent))
-                        .as(name + " taken exactly once").hasSize(1);
+                assertThat(Stream.of(a.get(10, TimeUnit.SECONDS), b.get(10, TimeUnit.SECONDS))
+                                .filter(Optional::isPresent))
+                        .as(name + " taken exactly once")
+                        .hasSize(1);
             }
         } finally {
             pool.shutdownNow();
@@ -195,16 +208,19 @@ class FileDropIntakeTest {
 
         instance().accept("nothing-here.json");
 
-        assertThat(inbox.resolve("orphan.20261201T094000000.json")).as("claimed 20 minutes ago").exists();
+        assertThat(inbox.resolve("orphan.20261201T094000000.json"))
+                .as("claimed 20 minutes ago")
+                .exists();
         assertThat(inbox.resolve("claimed").resolve("recent.20261201T095800000.json.cafebabe"))
-                .as("claimed 2 minutes ago: its instance may still be working").exists();
+                .as("claimed 2 minutes ago: its instance may still be working")
+                .exists();
     }
 
     @Test
     void anOversizedBodyIsNeverReadWhole() throws IOException {
         IntakeProperties properties = new IntakeProperties(inbox, LIMIT, Duration.ofMinutes(5), MAX_ATTEMPTS);
-        DocumentIntake intake = new DocumentIntake(new DocumentSchemas(), outbox, properties, new SimpleMeterRegistry(),
-                Clock.systemUTC());
+        DocumentIntake intake = new DocumentIntake(
+                new DocumentSchemas(), outbox, properties, new SimpleMeterRegistry(), Clock.systemUTC());
         AtomicInteger read = new AtomicInteger();
         InputStream endless = new InputStream() {
             @Override
@@ -218,7 +234,8 @@ class FileDropIntakeTest {
 
         assertThat(body).hasSize(LIMIT + 1);
         assertThat(read.get()).isLessThanOrEqualTo(LIMIT + 1);
-        assertThat(((IntakeResult.Refused) intake.accept(body, "api")).httpStatus()).isEqualTo(413);
+        assertThat(((IntakeResult.Refused) intake.accept(body, "api")).httpStatus())
+                .isEqualTo(413);
         assertThat(intake.readBounded(new ByteArrayInputStream(new byte[10]))).hasSize(10);
     }
 
@@ -229,7 +246,10 @@ class FileDropIntakeTest {
     }
 
     JsonNode reason() throws IOException {
-        Path reason = listing("rejected").stream().filter(p -> p.toString().endsWith(".reason.json")).findFirst().orElseThrow();
+        Path reason = listing("rejected").stream()
+                .filter(p -> p.toString().endsWith(".reason.json"))
+                .findFirst()
+                .orElseThrow();
         return JSON.readTree(reason.toFile());
     }
 

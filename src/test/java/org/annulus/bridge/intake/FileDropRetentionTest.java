@@ -30,8 +30,11 @@ class FileDropRetentionTest {
         Path recent = file("processed/PN-3.20260801T100000000.json", Duration.ofDays(89));
         Path waiting = file("CA-4.json", Duration.ofDays(200));
 
-        int purged = new FileDropRetention(new IntakeProperties(inbox, 1048576, Duration.ofMinutes(5), 5),
-                new RetentionProperties(Duration.ofDays(90), "0 30 3 * * *"), Clock.fixed(NOW, ZoneOffset.UTC)).purge();
+        int purged = new FileDropRetention(
+                        new IntakeProperties(inbox, 1048576, Duration.ofMinutes(5), 5),
+                        new RetentionProperties(Duration.ofDays(90), "0 30 3 * * *"),
+                        Clock.fixed(NOW, ZoneOffset.UTC))
+                .purge();
 
         assertThat(purged).isEqualTo(3);
         assertThat(oldProcessed).doesNotExist();
@@ -43,8 +46,11 @@ class FileDropRetentionTest {
 
     @Test
     void noCopyFoldersYetIsNothingToDo() {
-        assertThat(new FileDropRetention(new IntakeProperties(inbox.resolve("none"), 1048576, Duration.ofMinutes(5), 5),
-                new RetentionProperties(Duration.ofDays(90), "0 30 3 * * *"), Clock.fixed(NOW, ZoneOffset.UTC)).purge())
+        assertThat(new FileDropRetention(
+                                new IntakeProperties(inbox.resolve("none"), 1048576, Duration.ofMinutes(5), 5),
+                                new RetentionProperties(Duration.ofDays(90), "0 30 3 * * *"),
+                                Clock.fixed(NOW, ZoneOffset.UTC))
+                        .purge())
                 .isZero();
     }
 

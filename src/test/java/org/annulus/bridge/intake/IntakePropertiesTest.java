@@ -15,8 +15,7 @@ class IntakePropertiesTest {
 
     @Configuration
     @EnableConfigurationProperties({IntakeProperties.class, BrokerIntakeProperties.class})
-    static class Bound {
-    }
+    static class Bound {}
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -33,15 +32,20 @@ class IntakePropertiesTest {
 
     @Test
     void aSkewOverAnHourStopsStartUpNamingTheProperty() {
-        runner.withPropertyValues("bridge.intake.clock-skew=2h").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("clockSkew"));
+        runner.withPropertyValues("bridge.intake.clock-skew=2h")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("clockSkew"));
     }
 
     @Test
     void aNegativeSkewOrZeroTriesStopStartUp() {
-        runner.withPropertyValues("bridge.intake.clock-skew=-1s").run(context -> assertThat(context).hasFailed());
-        runner.withPropertyValues("bridge.intake.file-max-attempts=0").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("fileMaxAttempts"));
+        runner.withPropertyValues("bridge.intake.clock-skew=-1s")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("bridge.intake.file-max-attempts=0").run(context -> assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("fileMaxAttempts"));
     }
 
     @Test
@@ -56,11 +60,17 @@ class IntakePropertiesTest {
 
     @Test
     void aRejectedQueueEqualToTheQueueOrAReservedNameStopsStartUp() {
-        runner.withPropertyValues("bridge.intake.broker.rejected-queue=annulus.documents").run(context ->
-                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("rejected-queue must differ"));
-        runner.withPropertyValues("bridge.intake.broker.queue=amq.documents").run(context ->
-                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("queue"));
-        runner.withPropertyValues("bridge.intake.broker.attempts=0").run(context ->
-                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("attempts"));
+        runner.withPropertyValues("bridge.intake.broker.rejected-queue=annulus.documents")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("rejected-queue must differ"));
+        runner.withPropertyValues("bridge.intake.broker.queue=amq.documents")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("queue"));
+        runner.withPropertyValues("bridge.intake.broker.attempts=0")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("attempts"));
     }
 }

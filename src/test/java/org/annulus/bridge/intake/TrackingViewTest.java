@@ -13,23 +13,48 @@ class TrackingViewTest {
 
     static final OffsetDateTime AT = OffsetDateTime.parse("2026-03-02T10:15:00-05:00");
 
-    final TrackedDocument document = new TrackedDocument("t-1", "candidacy-assessment", "CA-1", 1, "final", "rest",
-            "0".repeat(64), DocumentState.SYNCED, 2, null, AT, AT, "{\"resourceType\":\"OperationOutcome\"}",
-            List.of(new TrackedDocument.Transition(DocumentState.SENDING, DocumentState.AWAITING_PATIENT_MATCH, AT,
+    final TrackedDocument document = new TrackedDocument(
+            "t-1",
+            "candidacy-assessment",
+            "CA-1",
+            1,
+            "final",
+            "rest",
+            "0".repeat(64),
+            DocumentState.SYNCED,
+            2,
+            null,
+            AT,
+            AT,
+            "{\"resourceType\":\"OperationOutcome\"}",
+            List.of(
+                    new TrackedDocument.Transition(
+                            DocumentState.SENDING,
+                            DocumentState.AWAITING_PATIENT_MATCH,
+                            AT,
                             "2 EHR patients carry the MRN; candidates: sbx-p1, sbx-p2"),
-                    new TrackedDocument.Transition(DocumentState.AWAITING_PATIENT_MATCH, DocumentState.MAPPED, AT,
+                    new TrackedDocument.Transition(
+                            DocumentState.AWAITING_PATIENT_MATCH,
+                            DocumentState.MAPPED,
+                            AT,
                             "operator chose EHR Patient/sbx-p2"),
-                    new TrackedDocument.Transition(DocumentState.SENDING, DocumentState.SYNCED, AT,
+                    new TrackedDocument.Transition(
+                            DocumentState.SENDING,
+                            DocumentState.SYNCED,
+                            AT,
                             "9 resources in the EHR for Patient/sbx-p2 (transaction)")),
-            List.of(), "demo-clinic");
+            List.of(),
+            "demo-clinic");
 
     @Test
     void aSubmittingClinicSeesNoEhrPatientIdAndNoOutcome() {
         TrackingView view = TrackingView.of(document, false);
 
         assertThat(view.outcome()).isNull();
-        assertThat(view.history()).extracting(TrackedDocument.Transition::reason)
-                .containsExactly("2 EHR patients carry the MRN; candidates: shown to operators",
+        assertThat(view.history())
+                .extracting(TrackedDocument.Transition::reason)
+                .containsExactly(
+                        "2 EHR patients carry the MRN; candidates: shown to operators",
                         "operator chose EHR Patient/(id shown to operators)",
                         "9 resources in the EHR for Patient/(id shown to operators) (transaction)")
                 .noneMatch(r -> r.contains("sbx-p"));
@@ -40,7 +65,9 @@ class TrackingViewTest {
         TrackingView view = TrackingView.of(document, true);
 
         assertThat(view.outcome()).isNotNull();
-        assertThat(view.history()).extracting(TrackedDocument.Transition::reason)
-                .anyMatch(r -> r.contains("candidates: sbx-p1, sbx-p2")).anyMatch(r -> r.contains("Patient/sbx-p2"));
+        assertThat(view.history())
+                .extracting(TrackedDocument.Transition::reason)
+                .anyMatch(r -> r.contains("candidates: sbx-p1, sbx-p2"))
+                .anyMatch(r -> r.contains("Patient/sbx-p2"));
     }
 }

@@ -32,12 +32,17 @@ class AmendmentStatusTest {
         Map<String, String> statuses = statuses(v2);
         assertThat(statuses).containsEntry("observation-odi", "amended");
         // the consult note states the ODI and the rationale, so it changed with them
-        assertThat(statuses).hasEntrySatisfying("documentreference-consult-note", s -> assertThat(s).isEqualTo("amended"));
-        assertThat(statuses.entrySet()).filteredOn(e -> !e.getKey().equals("observation-odi")
-                        && !e.getKey().contains("determination") && !e.getKey().contains("candidacy")
+        assertThat(statuses).hasEntrySatisfying("documentreference-consult-note", s -> assertThat(s)
+                .isEqualTo("amended"));
+        assertThat(statuses.entrySet())
+                .filteredOn(e -> !e.getKey().equals("observation-odi")
+                        && !e.getKey().contains("determination")
+                        && !e.getKey().contains("candidacy")
                         && !e.getKey().contains("note"))
                 .allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo("final"));
-        assertThat(statuses).containsEntry("observation-leg-pain", "final").containsEntry("observation-back-pain", "final");
+        assertThat(statuses)
+                .containsEntry("observation-leg-pain", "final")
+                .containsEntry("observation-back-pain", "final");
     }
 
     @Test
@@ -52,13 +57,17 @@ class AmendmentStatusTest {
         Bundle v2 = mapper.amendmentStatuses(map(second), List.of(v1));
         Bundle v3 = mapper.amendmentStatuses(map(third), List.of(v1, map(second)));
 
-        assertThat(statuses(v2)).containsEntry("observation-leg-pain", "amended")
-                .containsEntry("observation-back-pain", "final").containsEntry("observation-odi", "final")
+        assertThat(statuses(v2))
+                .containsEntry("observation-leg-pain", "amended")
+                .containsEntry("observation-back-pain", "final")
+                .containsEntry("observation-odi", "final")
                 .containsEntry("observation-milestone", "final")
                 // the note states the scores, so it changed with them
                 .containsEntry(ProgressNote.PART, "amended");
-        assertThat(statuses(v3)).containsEntry("observation-leg-pain", "amended")
-                .containsEntry("observation-back-pain", "amended").containsEntry("observation-odi", "final")
+        assertThat(statuses(v3))
+                .containsEntry("observation-leg-pain", "amended")
+                .containsEntry("observation-back-pain", "amended")
+                .containsEntry("observation-odi", "final")
                 .containsEntry("observation-milestone", "final");
     }
 
@@ -86,22 +95,32 @@ class AmendmentStatusTest {
     void aLevelDroppedByAnAmendmentRetractsItsFibrinProductToo() throws IOException {
         Bundle v1 = map(golden("procedure-two-levels"));
 
-        List<String> retracted = v1.getEntry().stream().map(e -> mapper.retraction(e.getResource()))
-                .flatMap(java.util.Optional::stream).map(e -> e.getResource().fhirType() + " "
-                        + statusOf(e.getResource())).toList();
+        List<String> retracted = v1.getEntry().stream()
+                .map(e -> mapper.retraction(e.getResource()))
+                .flatMap(java.util.Optional::stream)
+                .map(e -> e.getResource().fhirType() + " " + statusOf(e.getResource()))
+                .toList();
 
-        assertThat(retracted).contains("Medication entered-in-error", "MedicationAdministration entered-in-error",
-                "Procedure entered-in-error");
+        assertThat(retracted)
+                .contains(
+                        "Medication entered-in-error",
+                        "MedicationAdministration entered-in-error",
+                        "Procedure entered-in-error");
     }
 
     private static String statusOf(Resource r) {
-        return r instanceof org.hl7.fhir.r4.model.Medication m ? m.getStatus().toCode()
-                : r instanceof org.hl7.fhir.r4.model.MedicationAdministration a ? a.getStatus().toCode()
-                : r instanceof org.hl7.fhir.r4.model.Procedure p ? p.getStatus().toCode() : "?";
+        return r instanceof org.hl7.fhir.r4.model.Medication m
+                ? m.getStatus().toCode()
+                : r instanceof org.hl7.fhir.r4.model.MedicationAdministration a
+                        ? a.getStatus().toCode()
+                        : r instanceof org.hl7.fhir.r4.model.Procedure p
+                                ? p.getStatus().toCode()
+                                : "?";
     }
 
     private ObjectNode golden(String name) throws IOException {
-        return (ObjectNode) JSON.readTree(Path.of("test-fixtures/golden", name + ".input.json").toFile());
+        return (ObjectNode) JSON.readTree(
+                Path.of("test-fixtures/golden", name + ".input.json").toFile());
     }
 
     private static ObjectNode amended(ObjectNode doc, int version) {

@@ -26,7 +26,8 @@ class CandidacyJudgementTest {
     final DocumentReader reader = new DocumentReader();
 
     ObjectNode golden(String name) throws IOException {
-        return (ObjectNode) GoldenMappingTest.JSON.readTree(GoldenMappingTest.GOLDEN.resolve(name + ".input.json").toFile());
+        return (ObjectNode) GoldenMappingTest.JSON.readTree(
+                GoldenMappingTest.GOLDEN.resolve(name + ".input.json").toFile());
     }
 
     CandidacyAssessment read(ObjectNode json) {
@@ -34,7 +35,9 @@ class CandidacyJudgementTest {
     }
 
     static <T extends Resource> Optional<T> find(Bundle bundle, Class<T> type, String identifierPart) {
-        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
+        return bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(type::isInstance)
                 .map(type::cast)
                 .filter(r -> identifier(r).endsWith("/" + identifierPart))
                 .findFirst();
@@ -47,19 +50,22 @@ class CandidacyJudgementTest {
     static List<String> criteria(Observation determination) {
         return determination.getComponent().stream()
                 .filter(c -> c.getCode().getCodingFirstRep().getSystem().endsWith("candidacy-criterion"))
-                .map(c -> c.getCode().getCodingFirstRep().getCode()).toList();
+                .map(c -> c.getCode().getCodingFirstRep().getCode())
+                .toList();
     }
 
     @Test
     void aV1DocumentRecordsOnlyTheExclusionsItStatesAndNoComputedCriterion() throws IOException {
         Bundle bundle = mapper.map(read(golden("candidacy-unilateral-left")));
 
-        Observation determination = find(bundle, Observation.class, CandidacyDecisionMapper.DETERMINATION).orElseThrow();
+        Observation determination = find(bundle, Observation.class, CandidacyDecisionMapper.DETERMINATION)
+                .orElseThrow();
 
-        assertThat(criteria(determination)).containsExactly("stenosis-with-progressive-deficit", "facet-joint-pain",
-                "sacroiliac-joint-pain");
+        assertThat(criteria(determination))
+                .containsExactly("stenosis-with-progressive-deficit", "facet-joint-pain", "sacroiliac-joint-pain");
         assertThat(determination.getText().getDivAsString()).contains("not stated one by one");
-        assertThat(determination.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("candidate");
+        assertThat(determination.getValueCodeableConcept().getCodingFirstRep().getCode())
+                .isEqualTo("candidate");
     }
 
     @Test
@@ -71,11 +77,15 @@ class CandidacyJudgementTest {
         Observation determination = find(mapper.map(doc), Observation.class, CandidacyDecisionMapper.DETERMINATION)
                 .orElseThrow();
 
-        assertThat(determination.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("candidate");
-        assertThat(determination.getComponent()).filteredOn(c -> c.getCode().getCodingFirstRep().getCode()
-                .equals("disc-height-preserved")).singleElement()
-                .satisfies(c -> assertThat(c.getValueBooleanType().booleanValue()).isFalse());
-        assertThat(mapper.warnings(doc)).containsExactly("decision is candidate while criterion disc-height-preserved is false");
+        assertThat(determination.getValueCodeableConcept().getCodingFirstRep().getCode())
+                .isEqualTo("candidate");
+        assertThat(determination.getComponent())
+                .filteredOn(c -> c.getCode().getCodingFirstRep().getCode().equals("disc-height-preserved"))
+                .singleElement()
+                .satisfies(
+                        c -> assertThat(c.getValueBooleanType().booleanValue()).isFalse());
+        assertThat(mapper.warnings(doc))
+                .containsExactly("decision is candidate while criterion disc-height-preserved is false");
     }
 
     @Test
@@ -87,16 +97,24 @@ class CandidacyJudgementTest {
 
         CandidacyAssessment doc = read(json);
 
-        assertThat(mapper.warnings(doc)).containsExactly(
-                "no torn or target level (L3-L4) matches the leg-pain dermatomes (S1)");
-        assertThat(find(mapper.map(doc), Condition.class, CandidacyMapper.SCIATICA).orElseThrow().getCode().getCoding())
-                .extracting(c -> c.getCode()).contains("M51.16");
+        assertThat(mapper.warnings(doc))
+                .containsExactly("no torn or target level (L3-L4) matches the leg-pain dermatomes (S1)");
+        assertThat(find(mapper.map(doc), Condition.class, CandidacyMapper.SCIATICA)
+                        .orElseThrow()
+                        .getCode()
+                        .getCoding())
+                .extracting(c -> c.getCode())
+                .contains("M51.16");
     }
 
     @Test
     void consistentAssessmentsGiveNoWarnings() throws IOException {
-        for (String name : List.of("candidacy-unilateral-left", "candidacy-two-levels", "candidacy-v1-1-exam-findings",
-                "candidacy-v1-1-tear-zones", "candidacy-not-candidate-facet")) {
+        for (String name : List.of(
+                "candidacy-unilateral-left",
+                "candidacy-two-levels",
+                "candidacy-v1-1-exam-findings",
+                "candidacy-v1-1-tear-zones",
+                "candidacy-not-candidate-facet")) {
             assertThat(mapper.warnings(read(golden(name)))).as(name).isEmpty();
         }
     }
@@ -107,16 +125,21 @@ class CandidacyJudgementTest {
         ((ObjectNode) json.get("contraindications")).put("fibrinSealantAllergy", true);
 
         assertThat(mapper.warnings(read(json)))
-                .containsExactly("decision is candidate while criterion contraindication-fibrin-sealant-allergy is true");
+                .containsExactly(
+                        "decision is candidate while criterion contraindication-fibrin-sealant-allergy is true");
     }
 
     @Test
     void v1AttributionIsDerivedFromTheDecisionAndSaysSo() throws IOException {
-        Condition diagnosis = find(mapper.map(read(golden("candidacy-unilateral-left"))), Condition.class,
-                CandidacyMapper.SCIATICA).orElseThrow();
+        Condition diagnosis = find(
+                        mapper.map(read(golden("candidacy-unilateral-left"))),
+                        Condition.class,
+                        CandidacyMapper.SCIATICA)
+                .orElseThrow();
 
         assertThat(diagnosis.getNoteFirstRep().getText()).contains("derived from the decision 'candidate'");
-        assertThat(diagnosis.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/condition-dueTo")).isNotNull();
+        assertThat(diagnosis.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/condition-dueTo"))
+                .isNotNull();
     }
 
     @Test
@@ -128,41 +151,63 @@ class CandidacyJudgementTest {
 
         Bundle bundle = mapper.map(read(json));
 
-        assertThat(find(bundle, Condition.class, CandidacyMapper.SCIATICA).orElseThrow().getCode().getCoding())
-                .extracting(c -> c.getCode()).containsExactly("23056005", "M51.15");
+        assertThat(find(bundle, Condition.class, CandidacyMapper.SCIATICA)
+                        .orElseThrow()
+                        .getCode()
+                        .getCoding())
+                .extracting(c -> c.getCode())
+                .containsExactly("23056005", "M51.15");
         assertThat(find(bundle, Condition.class, CandidacyMapper.tearPart(org.annulus.bridge.document.DiscLevel.T12_L1))
-                .orElseThrow().getCode().getCoding()).extracting(c -> c.getSystem()).containsOnly("http://snomed.info/sct");
+                        .orElseThrow()
+                        .getCode()
+                        .getCoding())
+                .extracting(c -> c.getSystem())
+                .containsOnly("http://snomed.info/sct");
     }
 
     @Test
     void referredAndAxialPainAreNotRecordedAsSciatica() throws IOException {
-        for (String name : List.of("candidacy-v1-1-non-dermatomal-facet", "candidacy-v1-1-axial-pain-only",
+        for (String name : List.of(
+                "candidacy-v1-1-non-dermatomal-facet",
+                "candidacy-v1-1-axial-pain-only",
                 "candidacy-not-candidate-facet")) {
-            assertThat(find(mapper.map(read(golden(name))), Condition.class, CandidacyMapper.SCIATICA)).as(name).isEmpty();
+            assertThat(find(mapper.map(read(golden(name))), Condition.class, CandidacyMapper.SCIATICA))
+                    .as(name)
+                    .isEmpty();
         }
-        assertThat(find(mapper.map(read(golden("candidacy-v1-1-axial-pain-only"))), Observation.class,
-                Observations.LEG_PAIN)).isEmpty();
+        assertThat(find(
+                        mapper.map(read(golden("candidacy-v1-1-axial-pain-only"))),
+                        Observation.class,
+                        Observations.LEG_PAIN))
+                .isEmpty();
     }
 
     @Test
     void odiIsAFunctionalStatusScore() throws IOException {
-        Observation odi = find(mapper.map(read(golden("candidacy-unilateral-left"))), Observation.class, Observations.ODI)
+        Observation odi = find(
+                        mapper.map(read(golden("candidacy-unilateral-left"))), Observation.class, Observations.ODI)
                 .orElseThrow();
 
-        assertThat(odi.getCategory()).flatExtracting(c -> c.getCoding()).extracting(c -> c.getCode())
+        assertThat(odi.getCategory())
+                .flatExtracting(c -> c.getCoding())
+                .extracting(c -> c.getCode())
                 .contains("survey", "functional-status");
         assertThat(odi.getValueQuantity().getCode()).isEqualTo("{score}");
     }
 
     @Test
     void surgicalReferralIsAPlanWithReasonsAndSupportingInformation() throws IOException {
-        ServiceRequest referral = find(mapper.map(read(golden("candidacy-refer-surgical"))), ServiceRequest.class,
-                CandidacyDecisionMapper.REFERRAL).orElseThrow();
+        ServiceRequest referral = find(
+                        mapper.map(read(golden("candidacy-refer-surgical"))),
+                        ServiceRequest.class,
+                        CandidacyDecisionMapper.REFERRAL)
+                .orElseThrow();
 
         assertThat(referral.getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PLAN);
         assertThat(referral.getReasonReference()).isNotEmpty();
         assertThat(referral.getSupportingInfo()).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(referral.getOccurrencePeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-02T10:15:00-05:00");
+        assertThat(referral.getOccurrencePeriod().getStartElement().getValueAsString())
+                .isEqualTo("2026-03-02T10:15:00-05:00");
         assertThat(referral.getText().getDivAsString()).contains("L3-L4, L4-L5", "neurogenic claudication");
     }
 }

@@ -45,8 +45,8 @@ public final class CodedRules {
     private static final String RIGHT_LEG = "62175007";
     private static final String LOWER_LIMB = "61685007";
     private static final String LATERALITY = "272741003";
-    private static final Map<String, Side> QUALIFIER = Map.of("7771000", Side.LEFT, "24028007", Side.RIGHT,
-            "51440002", Side.BILATERAL);
+    private static final Map<String, Side> QUALIFIER =
+            Map.of("7771000", Side.LEFT, "24028007", Side.RIGHT, "51440002", Side.BILATERAL);
     private static final Pattern DISC_LEVEL = Pattern.compile("\\b(T12-L1|L[1-5]-L[2-5]|L5-S1)\\b");
 
     /**
@@ -54,16 +54,19 @@ public final class CodedRules {
      * side and level are checked separately, where known.
      */
     static final Map<String, List<List<String>>> NOTE_TERMS = Map.of(
-            "11488-4", List.of(
-                    List.of("annular tear", "sciatica", "leg pain", "back pain"),
-                    List.of("decision: candidate", "decision: not a candidate", "decision: refer")),
+            "11488-4",
+                    List.of(
+                            List.of("annular tear", "sciatica", "leg pain", "back pain"),
+                            List.of("decision: candidate", "decision: not a candidate", "decision: refer")),
             // the follow-up's progress note: findings, adverse events (or none), plan
             "11506-3", List.of(List.of("leg pain"), List.of("adverse events:"), List.of("plan:")));
 
     record Excludes1(String a, String b, String note, String source) {
 
         boolean matches(String code, String pattern) {
-            return pattern.endsWith("-") ? code.startsWith(pattern.substring(0, pattern.length() - 1)) : code.equals(pattern);
+            return pattern.endsWith("-")
+                    ? code.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : code.equals(pattern);
         }
 
         boolean violatedBy(Set<String> codes) {
@@ -71,8 +74,7 @@ public final class CodedRules {
         }
     }
 
-    private CodedRules() {
-    }
+    private CodedRules() {}
 
     static List<Excludes1> excludes1() {
         try {
@@ -131,22 +133,29 @@ public final class CodedRules {
         List<String> found = new ArrayList<>();
         Map<String, Resource> byUrl = new java.util.HashMap<>();
         bundle.getEntry().forEach(e -> byUrl.put(e.getFullUrl(), e.getResource()));
-        Set<String> conditionCodes = resources(bundle).stream().filter(Condition.class::isInstance)
-                .map(Condition.class::cast).flatMap(c -> c.getCode().getCoding().stream())
-                .filter(c -> COMPLICATION.equals(c.getSystem())).map(Coding::getCode).collect(Collectors.toSet());
+        Set<String> conditionCodes = resources(bundle).stream()
+                .filter(Condition.class::isInstance)
+                .map(Condition.class::cast)
+                .flatMap(c -> c.getCode().getCoding().stream())
+                .filter(c -> COMPLICATION.equals(c.getSystem()))
+                .map(Coding::getCode)
+                .collect(Collectors.toSet());
         for (Resource r : resources(bundle)) {
             if (r instanceof org.hl7.fhir.r4.model.Procedure p) {
                 if (p.getComplicationDetail().size() != p.getComplication().size()) {
                     found.add("Procedure with " + p.getComplication().size() + " complications links "
                             + p.getComplicationDetail().size() + " Conditions");
                 }
-                // A literal (urn:uuid) link must resolve in the bundle; a logical one names another document's Condition.
-                p.getComplicationDetail().stream().filter(ref -> ref.hasReference()
-                                && !(byUrl.get(ref.getReference()) instanceof Condition))
-                        .forEach(ref -> found.add("complicationDetail " + ref.getReference() + " is not a Condition of the bundle"));
+                // A literal (urn:uuid) link must resolve in the bundle; a logical one names another document's
+                // Condition.
+                p.getComplicationDetail().stream()
+                        .filter(ref -> ref.hasReference() && !(byUrl.get(ref.getReference()) instanceof Condition))
+                        .forEach(ref -> found.add(
+                                "complicationDetail " + ref.getReference() + " is not a Condition of the bundle"));
             }
             if (r instanceof Observation o) {
-                o.getComponent().stream().flatMap(k -> k.getCode().getCoding().stream())
+                o.getComponent().stream()
+                        .flatMap(k -> k.getCode().getCoding().stream())
                         .filter(c -> COMPLICATION.equals(c.getSystem()) && !conditionCodes.contains(c.getCode()))
                         .forEach(c -> found.add("adverse event " + c.getCode() + " has no Condition"));
             }
@@ -158,11 +167,16 @@ public final class CodedRules {
         Set<String> codes = new HashSet<>();
         for (Resource r : resources(bundle)) {
             if (r instanceof Condition c && !enteredInError(c)) {
-                c.getCode().getCoding().stream().filter(x -> ICD.equals(x.getSystem())).map(Coding::getCode).forEach(codes::add);
+                c.getCode().getCoding().stream()
+                        .filter(x -> ICD.equals(x.getSystem()))
+                        .map(Coding::getCode)
+                        .forEach(codes::add);
             }
         }
-        return excludes1().stream().filter(e -> e.violatedBy(codes))
-                .map(e -> "Excludes1 " + e.a() + " with " + e.b() + " among " + new java.util.TreeSet<>(codes) + ": " + e.note())
+        return excludes1().stream()
+                .filter(e -> e.violatedBy(codes))
+                .map(e -> "Excludes1 " + e.a() + " with " + e.b() + " among " + new java.util.TreeSet<>(codes) + ": "
+                        + e.note())
                 .toList();
     }
 
@@ -170,8 +184,10 @@ public final class CodedRules {
         List<String> found = new ArrayList<>();
         for (Resource r : resources(bundle)) {
             if (r instanceof Condition c) {
-                Set<String> icd = c.getCode().getCoding().stream().filter(x -> ICD.equals(x.getSystem()))
-                        .map(Coding::getCode).collect(Collectors.toSet());
+                Set<String> icd = c.getCode().getCoding().stream()
+                        .filter(x -> ICD.equals(x.getSystem()))
+                        .map(Coding::getCode)
+                        .collect(Collectors.toSet());
                 Optional<Side> site = side(c.getBodySite(), List.of());
                 if (icd.contains("M54.31") && site.filter(s -> s != Side.LEFT).isEmpty()) {
                     found.add("Condition coded M54.31 (right) without a right lower-limb body site");
@@ -181,10 +197,11 @@ public final class CodedRules {
                 }
                 boolean sciatica = c.getCode().getCoding().stream().anyMatch(x -> "23056005".equals(x.getCode()));
                 if (sciatica && side.isPresent() && !site.equals(side)) {
-                    found.add("sciatica Condition laterality " + site.map(Enum::name).orElse("missing") + ", document says "
-                            + side.get());
+                    found.add("sciatica Condition laterality "
+                            + site.map(Enum::name).orElse("missing") + ", document says " + side.get());
                 }
-                c.getBodySite().stream().filter(CodedRules::bareQualifier)
+                c.getBodySite().stream()
+                        .filter(CodedRules::bareQualifier)
                         .forEach(b -> found.add("Condition bodySite is a bare laterality qualifier"));
             }
             if (r instanceof Observation o && o.hasBodySite()) {
@@ -192,17 +209,22 @@ public final class CodedRules {
                     found.add("Observation bodySite is a bare laterality qualifier");
                 }
                 boolean leg = isLeg(o.getBodySite());
-                Optional<Side> site = side(List.of(o.getBodySite()), o.getComponent().stream()
-                        .filter(k -> k.getCode().getCoding().stream().anyMatch(x -> LATERALITY.equals(x.getCode())))
-                        .map(k -> k.getValueCodeableConcept()).toList());
+                Optional<Side> site = side(
+                        List.of(o.getBodySite()),
+                        o.getComponent().stream()
+                                .filter(k ->
+                                        k.getCode().getCoding().stream().anyMatch(x -> LATERALITY.equals(x.getCode())))
+                                .map(k -> k.getValueCodeableConcept())
+                                .toList());
                 // A milestone (v1) does not state the side; extend knownSide when the follow-up does.
                 if (leg && site.isEmpty() && side.isPresent()) {
-                    found.add("Observation on a leg without a side: " + o.getCode().getText());
+                    found.add("Observation on a leg without a side: "
+                            + o.getCode().getText());
                 }
                 boolean legPain = o.getCode().getCoding().stream().anyMatch(x -> "72514-3".equals(x.getCode())) && leg;
                 if (legPain && side.isPresent() && !site.equals(side)) {
-                    found.add("leg pain Observation laterality " + site.map(Enum::name).orElse("missing")
-                            + ", document says " + side.get());
+                    found.add("leg pain Observation laterality "
+                            + site.map(Enum::name).orElse("missing") + ", document says " + side.get());
                 }
             }
         }
@@ -216,7 +238,8 @@ public final class CodedRules {
                 continue;
             }
             String type = note.getType().getCodingFirstRep().getCode();
-            String text = note.getContent().stream().filter(c -> c.getAttachment().hasData())
+            String text = note.getContent().stream()
+                    .filter(c -> c.getAttachment().hasData())
                     .map(c -> new String(c.getAttachment().getData(), StandardCharsets.UTF_8))
                     .collect(Collectors.joining("\n"));
             String narrative = note.hasText() ? note.getText().getDivAsString() : "";
@@ -232,11 +255,16 @@ public final class CodedRules {
             }
             side.ifPresent(s -> {
                 if (!lower.contains(s.name().toLowerCase())) {
-                    found.add("note " + type + " does not name the side " + s.name().toLowerCase());
+                    found.add("note " + type + " does not name the side "
+                            + s.name().toLowerCase());
                 }
             });
-            boolean levelsInBundle = resources(bundle).stream().anyMatch(x -> x instanceof Observation o && o.hasBodySite()
-                    && o.getBodySite().getCoding().stream().anyMatch(c -> c.getDisplay() != null && c.getDisplay().endsWith(" disc")));
+            boolean levelsInBundle = resources(bundle).stream()
+                    .anyMatch(x -> x instanceof Observation o
+                            && o.hasBodySite()
+                            && o.getBodySite().getCoding().stream()
+                                    .anyMatch(c -> c.getDisplay() != null
+                                            && c.getDisplay().endsWith(" disc")));
             if (levelsInBundle && !DISC_LEVEL.matcher(text).find()) {
                 found.add("note " + type + " names no disc level");
             }
@@ -249,11 +277,13 @@ public final class CodedRules {
     }
 
     private static boolean bareQualifier(CodeableConcept site) {
-        return site.getCoding().stream().anyMatch(x -> SNOMED.equals(x.getSystem()) && QUALIFIER.containsKey(x.getCode()));
+        return site.getCoding().stream()
+                .anyMatch(x -> SNOMED.equals(x.getSystem()) && QUALIFIER.containsKey(x.getCode()));
     }
 
     private static boolean isLeg(CodeableConcept site) {
-        return site.getCoding().stream().anyMatch(x -> List.of(LEFT_LEG, RIGHT_LEG, LOWER_LIMB).contains(x.getCode()))
+        return site.getCoding().stream()
+                        .anyMatch(x -> List.of(LEFT_LEG, RIGHT_LEG, LOWER_LIMB).contains(x.getCode()))
                 || site.getText() != null && site.getText().toLowerCase().contains("leg");
     }
 
@@ -272,11 +302,14 @@ public final class CodedRules {
                 right |= s == Side.RIGHT || s == Side.BILATERAL;
             }
         }
-        return left && right ? Optional.of(Side.BILATERAL) : left ? Optional.of(Side.LEFT)
-                : right ? Optional.of(Side.RIGHT) : Optional.empty();
+        return left && right
+                ? Optional.of(Side.BILATERAL)
+                : left ? Optional.of(Side.LEFT) : right ? Optional.of(Side.RIGHT) : Optional.empty();
     }
 
     private static List<Resource> resources(Bundle bundle) {
-        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
+        return bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .toList();
     }
 }

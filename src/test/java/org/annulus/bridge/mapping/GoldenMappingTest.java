@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
@@ -36,7 +36,8 @@ class GoldenMappingTest {
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> files = Files.list(GOLDEN)) {
-            return files.map(p -> p.getFileName().toString())
+            return files
+                    .map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".input.json"))
                     .map(n -> n.substring(0, n.length() - ".input.json".length()))
                     .sorted()
@@ -58,9 +59,19 @@ class GoldenMappingTest {
         input.forEach(d -> docs.add(reader.read(d)));
         Bundle plan = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         mapper.recoveryPlan(
-                docs.stream().filter(ProcedureNote.class::isInstance).map(ProcedureNote.class::cast).findFirst().orElseThrow(),
-                docs.stream().filter(CandidacyAssessment.class::isInstance).map(CandidacyAssessment.class::cast).findFirst(),
-                docs.stream().filter(RecoveryMilestone.class::isInstance).map(RecoveryMilestone.class::cast).toList())
+                        docs.stream()
+                                .filter(ProcedureNote.class::isInstance)
+                                .map(ProcedureNote.class::cast)
+                                .findFirst()
+                                .orElseThrow(),
+                        docs.stream()
+                                .filter(CandidacyAssessment.class::isInstance)
+                                .map(CandidacyAssessment.class::cast)
+                                .findFirst(),
+                        docs.stream()
+                                .filter(RecoveryMilestone.class::isInstance)
+                                .map(RecoveryMilestone.class::cast)
+                                .toList())
                 .forEach(plan::addEntry);
         return plan;
     }
@@ -76,7 +87,9 @@ class GoldenMappingTest {
             Files.writeString(expected, actual + "\n");
         }
 
-        assertThat(expected).as("golden file for " + name + " (run with -Dgolden.update=true to create it)").exists();
+        assertThat(expected)
+                .as("golden file for " + name + " (run with -Dgolden.update=true to create it)")
+                .exists();
         JsonNode want = JSON.readTree(expected.toFile());
         JsonNode got = JSON.readTree(actual);
         assertThat(got.toPrettyString()).as("mapping of " + name).isEqualTo(want.toPrettyString());

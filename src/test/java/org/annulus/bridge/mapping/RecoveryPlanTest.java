@@ -32,7 +32,8 @@ class RecoveryPlanTest {
     List<RecoveryMilestone> milestones = new ArrayList<>();
 
     RecoveryPlanTest() throws IOException {
-        JsonNode docs = JSON.readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json").toFile());
+        JsonNode docs = JSON.readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
+                .toFile());
         note = (ProcedureNote) reader.read(docs.get(0));
         baseline = (CandidacyAssessment) reader.read(docs.get(1));
         for (int i = 2; i < docs.size(); i++) {
@@ -47,8 +48,10 @@ class RecoveryPlanTest {
         Collections.reverse(reversed);
         List<RecoveryMilestone> shuffled = List.of(milestones.get(1), milestones.get(2), milestones.get(0));
 
-        assertThat(encode(mapper.recoveryPlan(note, Optional.of(baseline), reversed))).isEqualTo(inOrder);
-        assertThat(encode(mapper.recoveryPlan(note, Optional.of(baseline), shuffled))).isEqualTo(inOrder);
+        assertThat(encode(mapper.recoveryPlan(note, Optional.of(baseline), reversed)))
+                .isEqualTo(inOrder);
+        assertThat(encode(mapper.recoveryPlan(note, Optional.of(baseline), shuffled)))
+                .isEqualTo(inOrder);
     }
 
     @Test
@@ -56,9 +59,14 @@ class RecoveryPlanTest {
         List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline), milestones);
 
         CarePlan carePlan = (CarePlan) plan.get(0).getResource();
-        assertThat(carePlan.getActivity()).extracting(a -> a.getDetail().getStatus().toCode())
-                .containsExactly("completed", "scheduled", "completed", "scheduled", "completed", "scheduled", "scheduled");
-        assertThat(plan).extracting(e -> e.getResource()).filteredOn(Goal.class::isInstance).map(Goal.class::cast)
+        assertThat(carePlan.getActivity())
+                .extracting(a -> a.getDetail().getStatus().toCode())
+                .containsExactly(
+                        "completed", "scheduled", "completed", "scheduled", "completed", "scheduled", "scheduled");
+        assertThat(plan)
+                .extracting(e -> e.getResource())
+                .filteredOn(Goal.class::isInstance)
+                .map(Goal.class::cast)
                 .extracting(g -> g.getAchievementStatus().getCodingFirstRep().getCode())
                 // normal activity reached; leg pain 7 -> 2 by day 91; ODI 46 -> 18 by day 91
                 .containsExactly("achieved", "achieved", "achieved");
@@ -70,7 +78,8 @@ class RecoveryPlanTest {
 
         CarePlan carePlan = (CarePlan) plan.get(0).getResource();
         assertThat(carePlan.getStatus()).isEqualTo(CarePlan.CarePlanStatus.ACTIVE);
-        assertThat(carePlan.getActivity()).allMatch(a -> a.getDetail().getStatus() == CarePlan.CarePlanActivityStatus.SCHEDULED);
+        assertThat(carePlan.getActivity())
+                .allMatch(a -> a.getDetail().getStatus() == CarePlan.CarePlanActivityStatus.SCHEDULED);
         assertThat(carePlan.getInstantiatesCanonical().get(0).getValue())
                 .isEqualTo("http://annulus.org/fhir/PlanDefinition/fibrin-recovery");
         assertThat(plan).allMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.PUT);
@@ -80,15 +89,35 @@ class RecoveryPlanTest {
     void aRetractedMilestoneNoLongerCounts() {
         List<RecoveryMilestone> withRetraction = new ArrayList<>(milestones);
         RecoveryMilestone normal = milestones.get(1);
-        withRetraction.set(1, new RecoveryMilestone(normal.kind(), normal.schemaVersion(), normal.documentId(), 2,
-                org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR, normal.procedureDocumentId(),
-                normal.patient(), normal.author(), normal.recordedAt(), normal.milestone(), normal.daysSinceProcedure(),
-                normal.legPainNrs(), normal.backPainNrs(), normal.odi(), normal.adverseEvents(), normal.note(),
-                normal.visit(), normal.legPainSide(), normal.pgic()));
+        withRetraction.set(
+                1,
+                new RecoveryMilestone(
+                        normal.kind(),
+                        normal.schemaVersion(),
+                        normal.documentId(),
+                        2,
+                        org.annulus.bridge.document.DocumentStatus.ENTERED_IN_ERROR,
+                        normal.procedureDocumentId(),
+                        normal.patient(),
+                        normal.author(),
+                        normal.recordedAt(),
+                        normal.milestone(),
+                        normal.daysSinceProcedure(),
+                        normal.legPainNrs(),
+                        normal.backPainNrs(),
+                        normal.odi(),
+                        normal.adverseEvents(),
+                        normal.note(),
+                        normal.visit(),
+                        normal.legPainSide(),
+                        normal.pgic()));
 
-        CarePlan carePlan = (CarePlan) mapper.recoveryPlan(note, Optional.of(baseline), withRetraction).get(0).getResource();
+        CarePlan carePlan = (CarePlan) mapper.recoveryPlan(note, Optional.of(baseline), withRetraction)
+                .get(0)
+                .getResource();
 
-        assertThat(carePlan.getActivity().get(2).getDetail().getStatus()).isEqualTo(CarePlan.CarePlanActivityStatus.SCHEDULED);
+        assertThat(carePlan.getActivity().get(2).getDetail().getStatus())
+                .isEqualTo(CarePlan.CarePlanActivityStatus.SCHEDULED);
     }
 
     @Test
@@ -98,15 +127,25 @@ class RecoveryPlanTest {
 
         List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline), withFullBenefit);
 
-        Condition sciatica = plan.stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(Condition.class::isInstance).map(Condition.class::cast).findFirst().orElseThrow();
-        assertThat(sciatica.getIdentifierFirstRep().getValue()).isEqualTo(DocumentParts.identifierValue(baseline, "candidacy-assessment", "CA-2026-000123", "condition-sciatica"));
+        Condition sciatica = plan.stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(Condition.class::isInstance)
+                .map(Condition.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(sciatica.getIdentifierFirstRep().getValue())
+                .isEqualTo(DocumentParts.identifierValue(
+                        baseline, "candidacy-assessment", "CA-2026-000123", "condition-sciatica"));
         assertThat(sciatica.getClinicalStatus().getCodingFirstRep().getCode()).isEqualTo("remission");
         assertThat(sciatica.getAbatementDateTimeType().getValueAsString()).isEqualTo("2026-08-17T09:00:00-05:00");
         assertThat(sciatica.getText().getDiv().allText()).contains("In remission since 2026-08-17");
-        assertThat(plan).filteredOn(e -> e.getResource() instanceof Condition).singleElement()
+        assertThat(plan)
+                .filteredOn(e -> e.getResource() instanceof Condition)
+                .singleElement()
                 .satisfies(e -> assertThat(e.getRequest().getUrl())
-                        .endsWith("|" + DocumentParts.identifierValue(baseline, "candidacy-assessment", "CA-2026-000123", "condition-sciatica")));
+                        .endsWith("|"
+                                + DocumentParts.identifierValue(
+                                        baseline, "candidacy-assessment", "CA-2026-000123", "condition-sciatica")));
     }
 
     @Test
@@ -121,61 +160,114 @@ class RecoveryPlanTest {
     @Test
     void aGoalNotMetWhenThePlanCompletesIsNotAchievedAndNoLongerActive() {
         // Leg pain 7 at baseline, still 6 at the six-month visit: the pain goal was not met.
-        List<RecoveryMilestone> unmet = List.of(milestones.get(0),
+        List<RecoveryMilestone> unmet = List.of(
+                milestones.get(0),
                 milestone("RM-2026-000341", "follow-up-6-months", 182, 6, "2026-09-18T09:00:00-05:00"));
 
         List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline), unmet);
 
         assertThat(((CarePlan) plan.get(0).getResource()).getStatus()).isEqualTo(CarePlan.CarePlanStatus.COMPLETED);
-        Goal pain = plan.stream().map(Bundle.BundleEntryComponent::getResource).filter(Goal.class::isInstance)
-                .map(Goal.class::cast).filter(g -> g.getIdentifierFirstRep().getValue().endsWith("goal-pain-improvement"))
-                .findFirst().orElseThrow();
+        Goal pain = plan.stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(Goal.class::isInstance)
+                .map(Goal.class::cast)
+                .filter(g -> g.getIdentifierFirstRep().getValue().endsWith("goal-pain-improvement"))
+                .findFirst()
+                .orElseThrow();
         assertThat(pain.getAchievementStatus().getCodingFirstRep().getCode()).isEqualTo("not-achieved");
         assertThat(pain.getLifecycleStatus()).isEqualTo(Goal.GoalLifecycleStatus.COMPLETED);
-        assertThat(plan).extracting(Bundle.BundleEntryComponent::getResource).filteredOn(Goal.class::isInstance)
-                .map(Goal.class::cast).allSatisfy(g -> assertThat(g.getLifecycleStatus())
-                        .isEqualTo(Goal.GoalLifecycleStatus.COMPLETED));
+        assertThat(plan)
+                .extracting(Bundle.BundleEntryComponent::getResource)
+                .filteredOn(Goal.class::isInstance)
+                .map(Goal.class::cast)
+                .allSatisfy(g -> assertThat(g.getLifecycleStatus()).isEqualTo(Goal.GoalLifecycleStatus.COMPLETED));
     }
 
     @Test
     void whileThePlanRunsAnUnmetGoalStaysActive() {
-        List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline),
+        List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(
+                note,
+                Optional.of(baseline),
                 List.of(milestone("RM-2026-000351", "follow-up-6-weeks", 43, 6, "2026-05-02T09:00:00-05:00")));
 
-        assertThat(plan).extracting(Bundle.BundleEntryComponent::getResource).filteredOn(Goal.class::isInstance)
-                .map(Goal.class::cast).allSatisfy(g -> assertThat(g.getLifecycleStatus())
-                        .isEqualTo(Goal.GoalLifecycleStatus.ACTIVE));
+        assertThat(plan)
+                .extracting(Bundle.BundleEntryComponent::getResource)
+                .filteredOn(Goal.class::isInstance)
+                .map(Goal.class::cast)
+                .allSatisfy(g -> assertThat(g.getLifecycleStatus()).isEqualTo(Goal.GoalLifecycleStatus.ACTIVE));
     }
 
     @Test
     void anAdverseEventAtAFollowUpIsLinkedFromTheProcedure() {
         RecoveryMilestone m = milestones.get(2);
-        RecoveryMilestone withDiscitis = new RecoveryMilestone(m.kind(), m.schemaVersion(), m.documentId(), 1, m.status(),
-                m.procedureDocumentId(), m.patient(), m.author(), m.recordedAt(), m.milestone(), m.daysSinceProcedure(),
-                m.legPainNrs(), m.backPainNrs(), m.odi(), List.of(new org.annulus.bridge.document.ClinicalEvent("discitis",
-                        "Early discitis on MRI", "moderate")), null, null, null, null);
+        RecoveryMilestone withDiscitis = new RecoveryMilestone(
+                m.kind(),
+                m.schemaVersion(),
+                m.documentId(),
+                1,
+                m.status(),
+                m.procedureDocumentId(),
+                m.patient(),
+                m.author(),
+                m.recordedAt(),
+                m.milestone(),
+                m.daysSinceProcedure(),
+                m.legPainNrs(),
+                m.backPainNrs(),
+                m.odi(),
+                List.of(new org.annulus.bridge.document.ClinicalEvent("discitis", "Early discitis on MRI", "moderate")),
+                null,
+                null,
+                null,
+                null);
 
-        List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline),
-                List.of(milestones.get(0), withDiscitis));
+        List<Bundle.BundleEntryComponent> plan =
+                mapper.recoveryPlan(note, Optional.of(baseline), List.of(milestones.get(0), withDiscitis));
 
-        org.hl7.fhir.r4.model.Procedure procedure = plan.stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(org.hl7.fhir.r4.model.Procedure.class::isInstance).map(org.hl7.fhir.r4.model.Procedure.class::cast)
-                .findFirst().orElseThrow();
-        assertThat(procedure.getComplicationDetail()).extracting(r -> r.getIdentifier().getValue())
-                .containsExactly(DocumentParts.identifierValue(m, "recovery-milestone", m.documentId(), "condition-complication-discitis"));
+        org.hl7.fhir.r4.model.Procedure procedure = plan.stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(org.hl7.fhir.r4.model.Procedure.class::isInstance)
+                .map(org.hl7.fhir.r4.model.Procedure.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(procedure.getComplicationDetail())
+                .extracting(r -> r.getIdentifier().getValue())
+                .containsExactly(DocumentParts.identifierValue(
+                        m, "recovery-milestone", m.documentId(), "condition-complication-discitis"));
         assertThat(procedure.getComplicationDetail()).noneMatch(r -> r.hasReference());
         assertThat(procedure.getUsedReference()).allMatch(r -> !r.hasReference() && r.hasIdentifier());
-        assertThat(CodedRules.complicationViolations(new Bundle().addEntry(plan.stream()
-                .filter(e -> e.getResource() == procedure).findFirst().orElseThrow()))).isEmpty();
+        assertThat(CodedRules.complicationViolations(new Bundle()
+                        .addEntry(plan.stream()
+                                .filter(e -> e.getResource() == procedure)
+                                .findFirst()
+                                .orElseThrow())))
+                .isEmpty();
         assertThat(mapper.recoveryPlan(note, Optional.of(baseline), milestones))
                 .noneMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Procedure);
     }
 
     private RecoveryMilestone milestone(String id, String milestone, int day, int legPain, String at) {
         RecoveryMilestone m = milestones.get(2);
-        return new RecoveryMilestone(m.kind(), m.schemaVersion(), id, 1, m.status(), m.procedureDocumentId(),
-                m.patient(), m.author(), java.time.OffsetDateTime.parse(at), milestone, day, legPain, m.backPainNrs(),
-                m.odi(), List.of(), null, null, null, null);
+        return new RecoveryMilestone(
+                m.kind(),
+                m.schemaVersion(),
+                id,
+                1,
+                m.status(),
+                m.procedureDocumentId(),
+                m.patient(),
+                m.author(),
+                java.time.OffsetDateTime.parse(at),
+                milestone,
+                day,
+                legPain,
+                m.backPainNrs(),
+                m.odi(),
+                List.of(),
+                null,
+                null,
+                null,
+                null);
     }
 
     private static String encode(List<Bundle.BundleEntryComponent> entries) {

@@ -17,18 +17,23 @@ class RecoveryProtocolTest {
     final PlanDefinition published;
 
     RecoveryProtocolTest() throws IOException {
-        published = FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class,
-                Files.readString(Path.of("fhir-profiles/PlanDefinition-fibrin-recovery.json")));
+        published = FhirContext.forR4Cached()
+                .newJsonParser()
+                .parseResource(
+                        PlanDefinition.class,
+                        Files.readString(Path.of("fhir-profiles/PlanDefinition-fibrin-recovery.json")));
     }
 
     @Test
     void activitiesMatchThePublishedPlanDefinition() {
         assertThat(published.getUrl()).isEqualTo(RecoveryProtocol.PLAN_DEFINITION);
         List<String> publishedActions = published.getAction().stream()
-                .map(a -> a.getId() + " " + a.getCodeFirstRep().getCodingFirstRep().getSystem() + "|"
+                .map(a -> a.getId() + " "
+                        + a.getCodeFirstRep().getCodingFirstRep().getSystem() + "|"
                         + a.getCodeFirstRep().getCodingFirstRep().getCode() + " days "
                         + ((Range) a.getTiming()).getLow().getValue().intValue() + "-"
-                        + ((Range) a.getTiming()).getHigh().getValue().intValue() + " " + a.getGoalId().get(0).getValue())
+                        + ((Range) a.getTiming()).getHigh().getValue().intValue() + " "
+                        + a.getGoalId().get(0).getValue())
                 .toList();
         List<String> protocol = RecoveryProtocol.ACTIVITIES.stream()
                 .map(a -> a.key() + " " + a.code().getSystem() + "|" + a.code().getCode() + " days " + a.fromDay() + "-"
@@ -41,8 +46,9 @@ class RecoveryProtocolTest {
     @Test
     void goalsMatchThePublishedPlanDefinition() {
         List<String> publishedGoals = published.getGoal().stream()
-                .map(g -> g.getId() + " " + g.getDescription().getCodingFirstRep().getCode() + " due "
-                        + g.getTargetFirstRep().getDue().getValue().intValue())
+                .map(g ->
+                        g.getId() + " " + g.getDescription().getCodingFirstRep().getCode() + " due "
+                                + g.getTargetFirstRep().getDue().getValue().intValue())
                 .toList();
         List<String> protocol = RecoveryProtocol.GOALS.stream()
                 .map(g -> g.key() + " " + g.code().getCode() + " due " + g.dueDay())

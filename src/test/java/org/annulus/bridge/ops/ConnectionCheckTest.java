@@ -21,22 +21,31 @@ class ConnectionCheckTest {
     final EhrConnection connection = mock(EhrConnection.class);
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
     final AtomicInteger exitStatus = new AtomicInteger(-1);
-    final ConnectionCheck check = new ConnectionCheck(connection, new StaticApplicationContext(), exitStatus::set,
+    final ConnectionCheck check = new ConnectionCheck(
+            connection,
+            new StaticApplicationContext(),
+            exitStatus::set,
             new PrintStream(console, true, StandardCharsets.UTF_8));
 
     @Test
     void failedCheckPrintsWhatToCheckAndExitsNonZero() throws Exception {
         SmartStatus.Step ok = new SmartStatus.Step(true, "reachable, GET /metadata answered HTTP 200", null, null);
-        SmartStatus.Step refused = new SmartStatus.Step(false, "refused: HTTP 401, invalid_client",
-                SmartProblem.INVALID_CLIENT, SmartProblem.INVALID_CLIENT.hint());
-        when(connection.check()).thenReturn(new EhrConnection.Report("https://ehr.example.org/fhir", ok,
-                new SmartStatus(ok, refused)));
+        SmartStatus.Step refused = new SmartStatus.Step(
+                false,
+                "refused: HTTP 401, invalid_client",
+                SmartProblem.INVALID_CLIENT,
+                SmartProblem.INVALID_CLIENT.hint());
+        when(connection.check())
+                .thenReturn(new EhrConnection.Report("https://ehr.example.org/fhir", ok, new SmartStatus(ok, refused)));
 
         check.run(new DefaultApplicationArguments("--check-connection"));
 
         assertThat(exitStatus).hasValue(1);
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("EHR connection check: FAILED")
-                .contains("https://ehr.example.org/fhir").contains("invalid_client").contains("bridge.ehr.client-id");
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("EHR connection check: FAILED")
+                .contains("https://ehr.example.org/fhir")
+                .contains("invalid_client")
+                .contains("bridge.ehr.client-id");
     }
 
     @Test

@@ -54,24 +54,38 @@ class IngestMutualTlsTest {
         bridgeTrust = certs.trustStore("clinics", clinic);
         clientTrust = certs.trustStore("trust-bridge", bridge);
         Map<String, String> readme = Map.of(
-                "server.ssl.enabled", "true",
-                "server.ssl.key-store", bridge.toString(),
-                "server.ssl.key-store-type", "PKCS12",
-                "server.ssl.key-store-password", TestCertificates.PASSWORD,
-                "server.ssl.trust-store", bridgeTrust.toString(),
-                "server.ssl.trust-store-type", "PKCS12",
-                "server.ssl.trust-store-password", TestCertificates.PASSWORD,
-                "server.ssl.client-auth", "need");
-        Ssl ssl = new Binder(new MapConfigurationPropertySource(readme)).bind("server.ssl", Ssl.class).get();
+                "server.ssl.enabled",
+                "true",
+                "server.ssl.key-store",
+                bridge.toString(),
+                "server.ssl.key-store-type",
+                "PKCS12",
+                "server.ssl.key-store-password",
+                TestCertificates.PASSWORD,
+                "server.ssl.trust-store",
+                bridgeTrust.toString(),
+                "server.ssl.trust-store-type",
+                "PKCS12",
+                "server.ssl.trust-store-password",
+                TestCertificates.PASSWORD,
+                "server.ssl.client-auth",
+                "need");
+        Ssl ssl = new Binder(new MapConfigurationPropertySource(readme))
+                .bind("server.ssl", Ssl.class)
+                .get();
         TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory(0);
         factory.setSsl(ssl);
-        server = factory.getWebServer(context -> context.addServlet("documents", new jakarta.servlet.http.HttpServlet() {
-            @Override
-            protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
-                    throws IOException {
-                resp.getWriter().write("accepted");
-            }
-        }).addMapping("/api/v1/documents"));
+        server =
+                factory.getWebServer(context -> context.addServlet("documents", new jakarta.servlet.http.HttpServlet() {
+                            @Override
+                            protected void doGet(
+                                    jakarta.servlet.http.HttpServletRequest req,
+                                    jakarta.servlet.http.HttpServletResponse resp)
+                                    throws IOException {
+                                resp.getWriter().write("accepted");
+                            }
+                        })
+                        .addMapping("/api/v1/documents"));
         server.start();
     }
 
@@ -100,8 +114,10 @@ class IngestMutualTlsTest {
 
     static HttpResponse<String> call(SSLContext tls) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.getPort() + "/api/v1/documents"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + server.getPort() + "/api/v1/documents"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Trusts the bridge's certificate; presents {@code clientKeys} if given. */

@@ -1,7 +1,5 @@
 package org.annulus.bridge.outbox;
 
-import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -18,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentStatus;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +43,16 @@ class ConcurrentClaimTest {
 
     @BeforeAll
     static void migrate() {
-        dataSource = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
-                System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"), "");
-        Flyway.configure().dataSource(dataSource).schemas(SCHEMA).cleanDisabled(false).load().clean();
+        dataSource = new DriverManagerDataSource(
+                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
+                System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
+                "");
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(SCHEMA)
+                .cleanDisabled(false)
+                .load()
+                .clean();
         Flyway.configure().dataSource(dataSource).schemas(SCHEMA).load().migrate();
         store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC());
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -53,7 +60,12 @@ class ConcurrentClaimTest {
 
     @AfterAll
     static void drop() {
-        Flyway.configure().dataSource(dataSource).schemas(SCHEMA).cleanDisabled(false).load().clean();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(SCHEMA)
+                .cleanDisabled(false)
+                .load()
+                .clean();
     }
 
     @Test
@@ -61,8 +73,17 @@ class ConcurrentClaimTest {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 3, 1, 9, 0, 0, 0, ZoneOffset.UTC);
         for (int n = 0; n < PER_PATIENT; n++) {
             for (int p = 0; p < PATIENTS; p++) {
-                store.insert(new NewDocument(DocumentKind.CANDIDACY_ASSESSMENT, "CA-" + p + "-" + n, 1, DocumentStatus.FINAL, "sys|" + p,
-                        t0.plusHours(n), null, "api", "0".repeat(64), "{}"));
+                store.insert(new NewDocument(
+                        DocumentKind.CANDIDACY_ASSESSMENT,
+                        "CA-" + p + "-" + n,
+                        1,
+                        DocumentStatus.FINAL,
+                        "sys|" + p,
+                        t0.plusHours(n),
+                        null,
+                        "api",
+                        "0".repeat(64),
+                        "{}"));
             }
         }
         Map<String, Integer> claims = new ConcurrentHashMap<>();
@@ -89,7 +110,8 @@ class ConcurrentClaimTest {
                         }
                         // Released before the commit that lets the next one be claimed: no false alarms.
                         inFlightByPatient.remove(doc.patientKey());
-                        store.transition(id, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", DocumentStore.Change.none());
+                        store.transition(
+                                id, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", DocumentStore.Change.none());
                     }
                 }
                 return null;
@@ -110,10 +132,28 @@ class ConcurrentClaimTest {
     @Test
     void aPatientsLaterDocumentWaitsForTheEarlierOne() {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 4, 1, 9, 0, 0, 0, ZoneOffset.UTC);
-        String later = store.insert(new NewDocument(DocumentKind.RECOVERY_MILESTONE, "RM-order-2", 1, DocumentStatus.FINAL, "sys|order",
-                t0.plusDays(10), null, "api", "0".repeat(64), "{}"));
-        String earlier = store.insert(new NewDocument(DocumentKind.RECOVERY_MILESTONE, "RM-order-1", 1, DocumentStatus.FINAL, "sys|order",
-                t0, null, "api", "0".repeat(64), "{}"));
+        String later = store.insert(new NewDocument(
+                DocumentKind.RECOVERY_MILESTONE,
+                "RM-order-2",
+                1,
+                DocumentStatus.FINAL,
+                "sys|order",
+                t0.plusDays(10),
+                null,
+                "api",
+                "0".repeat(64),
+                "{}"));
+        String earlier = store.insert(new NewDocument(
+                DocumentKind.RECOVERY_MILESTONE,
+                "RM-order-1",
+                1,
+                DocumentStatus.FINAL,
+                "sys|order",
+                t0,
+                null,
+                "api",
+                "0".repeat(64),
+                "{}"));
 
         List<String> first = tx.execute(s -> store.lockDue(50));
 

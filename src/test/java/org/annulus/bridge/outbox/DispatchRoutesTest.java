@@ -55,8 +55,10 @@ class DispatchRoutesTest {
         registry.add("bridge.routes-dir", DispatchRoutesTest::editedRoutes);
         registry.add("bridge.intake.inbox", () -> WORK.resolve("inbox").toString());
         registry.add("bridge.sandbox.data-dir", () -> WORK.resolve("sandbox").toString());
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:bridge-routes;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:mem:bridge-routes;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         registry.add("bridge.outbox.max-attempts", () -> "2");
     }
 
@@ -67,7 +69,8 @@ class DispatchRoutesTest {
             Files.createDirectories(dir);
             try (Stream<Path> files = Files.list(Path.of("camel-routes"))) {
                 for (Path file : files.toList()) {
-                    Files.copy(file, dir.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                            file, dir.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             Path intake = dir.resolve("intake.yaml");
@@ -75,8 +78,11 @@ class DispatchRoutesTest {
             String routes = Files.readString(intake);
             assertThat(routes).contains(anchor);
             int at = routes.indexOf(anchor) + anchor.length();
-            Files.writeString(intake, routes.substring(0, at)
-                    + README_WIRE_TAP.replace("/var/lib/annulus/archive", ARCHIVE.toString()) + routes.substring(at));
+            Files.writeString(
+                    intake,
+                    routes.substring(0, at)
+                            + README_WIRE_TAP.replace("/var/lib/annulus/archive", ARCHIVE.toString())
+                            + routes.substring(at));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,10 +91,13 @@ class DispatchRoutesTest {
 
     @Autowired
     CamelContext camel;
+
     @Autowired
     ProducerTemplate producer;
+
     @Autowired
     IntakeChannel intake;
+
     @Autowired
     Outbox outbox;
 
@@ -112,7 +121,7 @@ class DispatchRoutesTest {
         ehr = camel.getEndpoint("mock:ehr", MockEndpoint.class);
         MockEndpoint.resetMocks(camel);
         for (MockEndpoint mock : List.of(mapping, validation, ehr)) {
-            mock.whenAnyExchangeReceived(exchange -> { });
+            mock.whenAnyExchangeReceived(exchange -> {});
         }
     }
 
@@ -132,13 +141,18 @@ class DispatchRoutesTest {
         var doc = Fixtures.fresh("candidacy-unilateral-left");
         doc.remove("kind");
 
-        IntakeResult result = producer.requestBodyAndHeader("direct:intake",
-                Fixtures.json(doc).getBytes(StandardCharsets.UTF_8), IntakeChannel.SOURCE, "api", IntakeResult.class);
+        IntakeResult result = producer.requestBodyAndHeader(
+                "direct:intake",
+                Fixtures.json(doc).getBytes(StandardCharsets.UTF_8),
+                IntakeChannel.SOURCE,
+                "api",
+                IntakeResult.class);
 
         assertThat(result).isInstanceOf(IntakeResult.Refused.class);
         IntakeResult.Refused refused = (IntakeResult.Refused) result;
         assertThat(refused.httpStatus()).isEqualTo(422);
-        assertThat(refused.outcome().getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("$.kind");
+        assertThat(refused.outcome().getIssueFirstRep().getExpression().get(0).getValue())
+                .isEqualTo("$.kind");
         assertThat(mapping.getReceivedCounter()).isZero();
     }
 
@@ -159,7 +173,8 @@ class DispatchRoutesTest {
     @Test
     void aValidationFailureEndsRejectedWithTheReport() {
         String id = accepted();
-        validation.whenAnyExchangeReceived(fail(new SyncFailure.ValidationFailed("FHIR validation failed: 1 errors",
+        validation.whenAnyExchangeReceived(fail(new SyncFailure.ValidationFailed(
+                "FHIR validation failed: 1 errors",
                 "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\"}]}")));
 
         sync(id);
@@ -193,8 +208,12 @@ class DispatchRoutesTest {
     @Test
     void anOpenCircuitBreakerSchedulesARetry() {
         String id = accepted();
-        ehr.whenAnyExchangeReceived(fail(new SyncFailure.CircuitOpen(new EhrWriteResult.Failed(true, null,
-                "EHR failing repeatedly: not called while the circuit breaker is open", null, Duration.ofSeconds(30)))));
+        ehr.whenAnyExchangeReceived(fail(new SyncFailure.CircuitOpen(new EhrWriteResult.Failed(
+                true,
+                null,
+                "EHR failing repeatedly: not called while the circuit breaker is open",
+                null,
+                Duration.ofSeconds(30)))));
 
         sync(id);
 
@@ -205,8 +224,8 @@ class DispatchRoutesTest {
     @Test
     void aNonRetryableEhrAnswerEndsDead() {
         String id = accepted();
-        ehr.whenAnyExchangeReceived(fail(new SyncFailure.EhrRefused(new EhrWriteResult.Failed(false, 422,
-                "EHR answered HTTP 422", "{\"resourceType\":\"OperationOutcome\"}", null))));
+        ehr.whenAnyExchangeReceived(fail(new SyncFailure.EhrRefused(new EhrWriteResult.Failed(
+                false, 422, "EHR answered HTTP 422", "{\"resourceType\":\"OperationOutcome\"}", null))));
 
         sync(id);
 
@@ -218,7 +237,8 @@ class DispatchRoutesTest {
     @Test
     void noPatientMatchAwaitsAnOperator() {
         String id = accepted();
-        ehr.whenAnyExchangeReceived(fail(new SyncFailure.NoPatientMatch("2 EHR patients have this MRN; candidates: a, b")));
+        ehr.whenAnyExchangeReceived(
+                fail(new SyncFailure.NoPatientMatch("2 EHR patients have this MRN; candidates: a, b")));
 
         sync(id);
 
@@ -232,7 +252,8 @@ class DispatchRoutesTest {
 
         assertThat(intake.submit(body, "api", null)).isInstanceOf(IntakeResult.Accepted.class);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(archived()).contains(body));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(archived()).contains(body));
     }
 
     private List<byte[]> archived() throws IOException {
@@ -240,19 +261,23 @@ class DispatchRoutesTest {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(ARCHIVE)) {
-            return files.filter(Files::isRegularFile).map(f -> {
-                try {
-                    return Files.readAllBytes(f);
-                } catch (IOException e) {
-                    return new byte[0];
-                }
-            }).toList();
+            return files.filter(Files::isRegularFile)
+                    .map(f -> {
+                        try {
+                            return Files.readAllBytes(f);
+                        } catch (IOException e) {
+                            return new byte[0];
+                        }
+                    })
+                    .toList();
         }
     }
 
     private String accepted() {
-        IntakeResult result = intake.submit(Fixtures.json(Fixtures.fresh("candidacy-unilateral-left"))
-                .getBytes(StandardCharsets.UTF_8), "api", null);
+        IntakeResult result = intake.submit(
+                Fixtures.json(Fixtures.fresh("candidacy-unilateral-left")).getBytes(StandardCharsets.UTF_8),
+                "api",
+                null);
         assertThat(result).isInstanceOf(IntakeResult.Accepted.class);
         return ((IntakeResult.Accepted) result).trackingId();
     }
@@ -262,11 +287,14 @@ class DispatchRoutesTest {
     }
 
     private List<String> states(String trackingId) {
-        return outbox.find(trackingId).orElseThrow().history().stream().map(h -> h.to().name()).toList();
+        return outbox.find(trackingId).orElseThrow().history().stream()
+                .map(h -> h.to().name())
+                .toList();
     }
 
     private String last(String trackingId) {
-        List<TrackedDocument.Transition> history = outbox.find(trackingId).orElseThrow().history();
+        List<TrackedDocument.Transition> history =
+                outbox.find(trackingId).orElseThrow().history();
         return history.get(history.size() - 1).reason();
     }
 

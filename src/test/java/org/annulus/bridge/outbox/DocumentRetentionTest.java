@@ -1,8 +1,5 @@
 package org.annulus.bridge.outbox;
 
-import org.annulus.bridge.TestClock;
-import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -12,6 +9,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.annulus.bridge.TestClock;
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentStatus;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,10 +34,12 @@ class DocumentRetentionTest {
 
     static final DriverManagerDataSource H2 = new DriverManagerDataSource(
             "jdbc:h2:mem:retention;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "sa", "");
+            "sa",
+            "");
     static final DriverManagerDataSource PG = new DriverManagerDataSource(
             "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
-            System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"), "");
+            System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
+            "");
 
     static Stream<DataSource> databases() {
         return Stream.of(H2, PG);
@@ -45,7 +47,12 @@ class DocumentRetentionTest {
 
     @AfterAll
     static void drop() {
-        Flyway.configure().dataSource(PG).schemas(SCHEMA).cleanDisabled(false).load().clean();
+        Flyway.configure()
+                .dataSource(PG)
+                .schemas(SCHEMA)
+                .cleanDisabled(false)
+                .load()
+                .clean();
     }
 
     @ParameterizedTest
@@ -66,11 +73,16 @@ class DocumentRetentionTest {
         assertThat(after.sha256()).isEqualTo("a".repeat(64));
         assertThat(after.state()).isEqualTo(DocumentState.SYNCED);
         List<TrackedDocument.Transition> history = s.store.history(synced);
-        assertThat(history).extracting(TrackedDocument.Transition::to)
+        assertThat(history)
+                .extracting(TrackedDocument.Transition::to)
                 .containsExactly(DocumentState.ACCEPTED, DocumentState.SYNCED, DocumentState.SYNCED);
         assertThat(history.get(2).reason()).contains("purged", "90 days");
-        assertThat(s.jdbc.sql("select raw_purged_at from clinical_document where tracking_id = ?").param(synced)
-                .query(OffsetDateTime.class).single().toInstant()).isEqualTo(s.clock.instant());
+        assertThat(s.jdbc.sql("select raw_purged_at from clinical_document where tracking_id = ?")
+                        .param(synced)
+                        .query(OffsetDateTime.class)
+                        .single()
+                        .toInstant())
+                .isEqualTo(s.clock.instant());
 
         assertThat(s.retention.purge()).as("a second run finds nothing left").isZero();
         assertThat(s.store.history(synced)).hasSize(3);
@@ -91,8 +103,12 @@ class DocumentRetentionTest {
 
         assertThat(s.retention.purge()).isEqualTo(1);
         assertThat(s.store.find(quiet).orElseThrow().rawDocument()).isNull();
-        assertThat(s.store.find(busyOld).orElseThrow().rawDocument()).as("patient has a newer document").isNotNull();
-        assertThat(s.store.find(waitingOld).orElseThrow().rawDocument()).as("patient has one on its way").isNotNull();
+        assertThat(s.store.find(busyOld).orElseThrow().rawDocument())
+                .as("patient has a newer document")
+                .isNotNull();
+        assertThat(s.store.find(waitingOld).orElseThrow().rawDocument())
+                .as("patient has one on its way")
+                .isNotNull();
         assertThat(s.store.find(waiting).orElseThrow().rawDocument()).isNotNull();
     }
 
@@ -101,7 +117,11 @@ class DocumentRetentionTest {
     void aPurgedRejectedDocumentCannotBeReplayed(DataSource db) {
         Setup s = new Setup(db);
         String rejected = s.accepted("patient-rejected", "CA-5");
-        s.store.transition(rejected, DocumentState.ACCEPTED, DocumentState.REJECTED, "invalid",
+        s.store.transition(
+                rejected,
+                DocumentState.ACCEPTED,
+                DocumentState.REJECTED,
+                "invalid",
                 DocumentStore.Change.withOutcome("{}"));
         s.clock.advance(KEPT.plusDays(1));
 
@@ -122,7 +142,12 @@ class DocumentRetentionTest {
 
         Setup(DataSource db) {
             String schema = db == PG ? SCHEMA : "public";
-            Flyway.configure().dataSource(db).schemas(schema).cleanDisabled(false).load().clean();
+            Flyway.configure()
+                    .dataSource(db)
+                    .schemas(schema)
+                    .cleanDisabled(false)
+                    .load()
+                    .clean();
             Flyway.configure().dataSource(db).schemas(schema).load().migrate();
             jdbc = JdbcClient.create(db);
             store = new DocumentStore(jdbc, clock);
@@ -132,9 +157,17 @@ class DocumentRetentionTest {
         }
 
         String accepted(String patientKey, String documentId) {
-            return store.insert(new NewDocument(DocumentKind.CANDIDACY_ASSESSMENT, documentId, 1, DocumentStatus.FINAL, patientKey,
-                    OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++), null, "api",
-                    "a".repeat(64), "{\"documentId\":\"" + documentId + "\"}"));
+            return store.insert(new NewDocument(
+                    DocumentKind.CANDIDACY_ASSESSMENT,
+                    documentId,
+                    1,
+                    DocumentStatus.FINAL,
+                    patientKey,
+                    OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++),
+                    null,
+                    "api",
+                    "a".repeat(64),
+                    "{\"documentId\":\"" + documentId + "\"}"));
         }
 
         String synced(String patientKey, String documentId) {
@@ -143,5 +176,4 @@ class DocumentRetentionTest {
             return id;
         }
     }
-
 }

@@ -21,19 +21,28 @@ class GoldenBundlesValidateTest {
 
     static Stream<String> goldenBundles() throws IOException {
         try (Stream<Path> files = Files.list(GOLDEN)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".expected.json")).sorted()
-                    .toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".expected.json"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldenBundles")
     void goldenBundleHasNoValidationErrors(String file) throws IOException {
-        Bundle bundle = Validators.FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(GOLDEN.resolve(file)));
+        Bundle bundle =
+                Validators.FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(GOLDEN.resolve(file)));
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
-        assertThat(report.errors()).as(() -> file + ":\n" + report.errors().stream()
-                .map(i -> i.location() + " " + i.message()).collect(Collectors.joining("\n"))).isEmpty();
+        assertThat(report.errors())
+                .as(() -> file + ":\n"
+                        + report.errors().stream()
+                                .map(i -> i.location() + " " + i.message())
+                                .collect(Collectors.joining("\n")))
+                .isEmpty();
     }
 }

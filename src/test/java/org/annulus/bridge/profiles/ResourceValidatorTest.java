@@ -39,7 +39,9 @@ class ResourceValidatorTest {
         Condition condition = sciatica();
         condition.setSubject(null);
 
-        assertThat(validator.validate(condition).errors()).extracting(Issue::location).contains("Condition.subject");
+        assertThat(validator.validate(condition).errors())
+                .extracting(Issue::location)
+                .contains("Condition.subject");
     }
 
     @Test
@@ -47,7 +49,9 @@ class ResourceValidatorTest {
         Condition condition = sciatica();
         condition.getCategory().clear();
 
-        assertThat(validator.validate(condition).errors()).extracting(Issue::location).contains("Condition.category");
+        assertThat(validator.validate(condition).errors())
+                .extracting(Issue::location)
+                .contains("Condition.category");
     }
 
     @Test
@@ -55,17 +59,19 @@ class ResourceValidatorTest {
         Condition condition = sciatica();
         condition.getClinicalStatus().getCodingFirstRep().setCode("bogus");
 
-        assertThat(validator.validate(condition).errors())
-                .anySatisfy(i -> {
-                    assertThat(i.location()).isEqualTo("Condition.clinicalStatus");
-                    assertThat(i.message()).contains("condition-clinical#bogus");
-                });
+        assertThat(validator.validate(condition).errors()).anySatisfy(i -> {
+            assertThat(i.location()).isEqualTo("Condition.clinicalStatus");
+            assertThat(i.message()).contains("condition-clinical#bogus");
+        });
     }
 
     @Test
     void unknownCodeInOurOwnCodeSystemIsAnError() {
         Observation observation = observation();
-        observation.getCode().addCoding().setSystem("http://annulus.org/fhir/CodeSystem/annulus-clinical")
+        observation
+                .getCode()
+                .addCoding()
+                .setSystem("http://annulus.org/fhir/CodeSystem/annulus-clinical")
                 .setCode("no-such-concept");
 
         assertThat(validator.validate(observation).errors())
@@ -91,14 +97,23 @@ class ResourceValidatorTest {
     void resourceIsValidatedAgainstOurProfileWhoseSnapshotIsGeneratedAtStartUp(@TempDir Path profiles)
             throws IOException {
         StructureDefinition noted = new StructureDefinition();
-        noted.setUrl("http://annulus.org/fhir/StructureDefinition/test-noted-observation").setName("TestNotedObservation")
-                .setStatus(PublicationStatus.DRAFT).setFhirVersion(FHIRVersion._4_0_1)
-                .setKind(StructureDefinition.StructureDefinitionKind.RESOURCE).setAbstract(false).setType("Observation")
+        noted.setUrl("http://annulus.org/fhir/StructureDefinition/test-noted-observation")
+                .setName("TestNotedObservation")
+                .setStatus(PublicationStatus.DRAFT)
+                .setFhirVersion(FHIRVersion._4_0_1)
+                .setKind(StructureDefinition.StructureDefinitionKind.RESOURCE)
+                .setAbstract(false)
+                .setType("Observation")
                 .setBaseDefinition("http://hl7.org/fhir/StructureDefinition/Observation")
                 .setDerivation(StructureDefinition.TypeDerivationRule.CONSTRAINT);
-        noted.getDifferential().addElement(new ElementDefinition().setPath("Observation.note").setMin(1).setMax("1"))
+        noted.getDifferential()
+                .addElement(new ElementDefinition()
+                        .setPath("Observation.note")
+                        .setMin(1)
+                        .setMax("1"))
                 .setId("Observation.note");
-        Files.writeString(profiles.resolve("StructureDefinition-test-noted-observation.json"),
+        Files.writeString(
+                profiles.resolve("StructureDefinition-test-noted-observation.json"),
                 Validators.FHIR.newJsonParser().encodeResourceToString(noted));
         ResourceValidator ours = Validators.create(profiles);
 
@@ -107,7 +122,9 @@ class ResourceValidatorTest {
         Observation withNote = withoutNote.copy();
         withNote.addNote().setText("reviewed");
 
-        assertThat(ours.validate(withoutNote).errors()).extracting(Issue::location).containsExactly("Observation.note");
+        assertThat(ours.validate(withoutNote).errors())
+                .extracting(Issue::location)
+                .containsExactly("Observation.note");
         assertThat(ours.validate(withNote).errors()).isEmpty();
     }
 
@@ -124,8 +141,12 @@ class ResourceValidatorTest {
         Condition broken = sciatica();
         broken.setSubject(null);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        bundle.addEntry().setFullUrl("urn:uuid:11111111-1111-1111-1111-111111111111").setResource(sciatica());
-        bundle.addEntry().setFullUrl("urn:uuid:22222222-2222-2222-2222-222222222222").setResource(broken);
+        bundle.addEntry()
+                .setFullUrl("urn:uuid:11111111-1111-1111-1111-111111111111")
+                .setResource(sciatica());
+        bundle.addEntry()
+                .setFullUrl("urn:uuid:22222222-2222-2222-2222-222222222222")
+                .setResource(broken);
 
         ValidationReport report = validator.validate(bundle);
 
@@ -147,34 +168,56 @@ class ResourceValidatorTest {
         assertThat(outcome.getIssue()).hasSize(2);
         assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
         assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Condition.subject");
-        assertThat(new ValidationReport(java.util.List.of()).toOperationOutcome().getIssue()).hasSize(1);
+        assertThat(new ValidationReport(java.util.List.of())
+                        .toOperationOutcome()
+                        .getIssue())
+                .hasSize(1);
     }
 
     @Test
     void unparseableProfileFileStopsStartUpNamingTheFile(@TempDir Path profiles) throws IOException {
-        Files.writeString(profiles.resolve("StructureDefinition-broken.json"), "{\"resourceType\":\"StructureDefinition\",");
+        Files.writeString(
+                profiles.resolve("StructureDefinition-broken.json"), "{\"resourceType\":\"StructureDefinition\",");
 
         assertThatThrownBy(() -> new ResourceValidator(Validators.FHIR, new ProfilesProperties(profiles)))
-                .hasMessageContaining("bridge.profiles.dir").hasMessageContaining("StructureDefinition-broken.json");
+                .hasMessageContaining("bridge.profiles.dir")
+                .hasMessageContaining("StructureDefinition-broken.json");
     }
 
     @Test
     void missingProfilesDirectoryStopsStartUpNamingTheProperty(@TempDir Path parent) {
-        assertThatThrownBy(() -> new ResourceValidator(Validators.FHIR, new ProfilesProperties(parent.resolve("absent"))))
+        assertThatThrownBy(
+                        () -> new ResourceValidator(Validators.FHIR, new ProfilesProperties(parent.resolve("absent"))))
                 .hasMessageContaining("bridge.profiles.dir");
     }
 
     static Condition sciatica() {
         Condition condition = new Condition();
         condition.getMeta().addProfile(US_CORE_CONDITION);
-        condition.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/condition-category")
-                .setCode("problem-list-item").setDisplay("Problem List Item");
-        condition.getClinicalStatus().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical")
-                .setCode("active").setDisplay("Active");
-        condition.getVerificationStatus().addCoding()
-                .setSystem("http://terminology.hl7.org/CodeSystem/condition-ver-status").setCode("confirmed")
+        condition
+                .addCategory()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-category")
+                .setCode("problem-list-item")
+                .setDisplay("Problem List Item");
+        condition
+                .getClinicalStatus()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical")
+                .setCode("active")
+                .setDisplay("Active");
+        condition
+                .getVerificationStatus()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-ver-status")
+                .setCode("confirmed")
                 .setDisplay("Confirmed");
-        condition.getCode().addCoding().setSystem("http://snomed.info/sct").setCode("23056005").setDisplay("Sciatica");
+        condition
+                .getCode()
+                .addCoding()
+                .setSystem("http://snomed.info/sct")
+                .setCode("23056005")
+                .setDisplay("Sciatica");
         condition.getSubject().setReference("Patient/1");
         return condition;
     }

@@ -30,7 +30,9 @@ class SendTimeResourcesValidateTest {
 
     @Test
     void recoveryPlanRetractionsAndProvenanceValidate() throws IOException {
-        JsonNode docs = new ObjectMapper().readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json").toFile());
+        JsonNode docs = new ObjectMapper()
+                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
+                        .toFile());
         ProcedureNote note = (ProcedureNote) reader.read(docs.get(0));
         CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
         List<RecoveryMilestone> milestones = new ArrayList<>();
@@ -38,42 +40,73 @@ class SendTimeResourcesValidateTest {
             milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
         }
         // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
-        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit = docs.get(docs.size() - 1).deepCopy();
-        fullBenefit.put("documentId", "RM-2026-000331").put("milestone", "full-benefit").put("daysSinceProcedure", 150)
+        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit =
+                docs.get(docs.size() - 1).deepCopy();
+        fullBenefit
+                .put("documentId", "RM-2026-000331")
+                .put("milestone", "full-benefit")
+                .put("daysSinceProcedure", 150)
                 .put("recordedAt", "2026-08-17T09:00:00-05:00");
         // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
-        fullBenefit.putArray("adverseEvents").addObject().put("code", "transient-radicular-pain").put("severity", "mild");
+        fullBenefit
+                .putArray("adverseEvents")
+                .addObject()
+                .put("code", "transient-radicular-pain")
+                .put("severity", "mild");
         milestones.add((RecoveryMilestone) reader.read(fullBenefit));
         Bundle bundle = mapper.map(note);
         mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
-        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource()).ifPresent(bundle::addEntry));
-        List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
-        bundle.addEntry(mapper.provenance(note, "00000000-0000-0000-0000-000000000001",
-                "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360", Instant.parse("2026-03-20T14:00:00Z"),
+        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
+                .ifPresent(bundle::addEntry));
+        List<String> targets = bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getFullUrl)
+                .toList();
+        bundle.addEntry(mapper.provenance(
+                note,
+                "00000000-0000-0000-0000-000000000001",
+                "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360",
+                Instant.parse("2026-03-20T14:00:00Z"),
                 targets));
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
-        assertThat(bundle.getEntry()).filteredOn(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Procedure p
-                && p.hasComplicationDetail()).isNotEmpty();
-        assertThat(bundle.getEntry()).anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Condition c
-                && c.hasClinicalStatus() && "remission".equals(c.getClinicalStatus().getCodingFirstRep().getCode()));
+        assertThat(bundle.getEntry())
+                .filteredOn(
+                        e -> e.getResource() instanceof org.hl7.fhir.r4.model.Procedure p && p.hasComplicationDetail())
+                .isNotEmpty();
+        assertThat(bundle.getEntry())
+                .anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Condition c
+                        && c.hasClinicalStatus()
+                        && "remission"
+                                .equals(c.getClinicalStatus()
+                                        .getCodingFirstRep()
+                                        .getCode()));
 
-        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
-                .collect(Collectors.joining("\n"))).isEmpty();
+        assertThat(report.errors())
+                .as(() -> report.errors().stream()
+                        .map(i -> i.location() + " " + i.message())
+                        .collect(Collectors.joining("\n")))
+                .isEmpty();
     }
 
     @Test
     void aConfiguredClinicIsNamedOnWhoseBehalfTheProvenanceWasWrittenAndValidates() throws IOException {
-        ClinicalMapper forClinic = new ClinicalMapper(new org.annulus.bridge.mapping.VisitProperties(null),
-                new org.annulus.bridge.mapping.ClinicProperties("http://hl7.org/fhir/sid/us-npi", "1144221847",
-                        "Riverside Spine Center"));
-        ProcedureNote note = (ProcedureNote) reader.read(new ObjectMapper().readTree(
-                Path.of("test-fixtures/golden/procedure-single-level.input.json").toFile()));
+        ClinicalMapper forClinic = new ClinicalMapper(
+                new org.annulus.bridge.mapping.VisitProperties(null),
+                new org.annulus.bridge.mapping.ClinicProperties(
+                        "http://hl7.org/fhir/sid/us-npi", "1144221847", "Riverside Spine Center"));
+        ProcedureNote note = (ProcedureNote) reader.read(new ObjectMapper()
+                .readTree(Path.of("test-fixtures/golden/procedure-single-level.input.json")
+                        .toFile()));
         Bundle bundle = forClinic.map(note);
-        List<String> targets = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
-        Bundle.BundleEntryComponent entry = forClinic.provenance(note, "00000000-0000-0000-0000-000000000002",
-                "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360", Instant.parse("2026-03-20T14:00:00Z"),
+        List<String> targets = bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getFullUrl)
+                .toList();
+        Bundle.BundleEntryComponent entry = forClinic.provenance(
+                note,
+                "00000000-0000-0000-0000-000000000002",
+                "9efa97e577747592baf6de78aa5a50f3da3b3861a159f29f457be30e34008360",
+                Instant.parse("2026-03-20T14:00:00Z"),
                 targets);
         bundle.addEntry(entry);
 
@@ -83,25 +116,38 @@ class SendTimeResourcesValidateTest {
             assertThat(a.getOnBehalfOf().getDisplay()).isEqualTo("Riverside Spine Center");
         });
         assertThat(((org.hl7.fhir.r4.model.Provenance) mapper.provenance(note, "t", "0", Instant.EPOCH, targets)
-                .getResource()).getAgent()).as("not configured: no organisation").noneMatch(a -> a.hasOnBehalfOf());
+                                .getResource())
+                        .getAgent())
+                .as("not configured: no organisation")
+                .noneMatch(a -> a.hasOnBehalfOf());
         ValidationReport report = Validators.PROJECT.validate(bundle);
-        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
-                .collect(Collectors.joining("\n"))).isEmpty();
+        assertThat(report.errors())
+                .as(() -> report.errors().stream()
+                        .map(i -> i.location() + " " + i.message())
+                        .collect(Collectors.joining("\n")))
+                .isEmpty();
     }
 
     @Test
     void visitReferencesToTheEhrEncounterValidate() throws IOException {
-        ClinicalMapper withVisits = new ClinicalMapper(new org.annulus.bridge.mapping.VisitProperties(
-                "urn:oid:2.16.840.1.113883.19.5.99999.2"));
+        ClinicalMapper withVisits = new ClinicalMapper(
+                new org.annulus.bridge.mapping.VisitProperties("urn:oid:2.16.840.1.113883.19.5.99999.2"));
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (String name : List.of("procedure-v1-1-sedation-antibiotic-contrast", "milestone-adverse-event-discitis")) {
-            withVisits.map(reader.read(new ObjectMapper().readTree(Path.of("test-fixtures/golden", name + ".input.json")
-                    .toFile()))).getEntry().forEach(bundle::addEntry);
+            withVisits
+                    .map(reader.read(new ObjectMapper()
+                            .readTree(Path.of("test-fixtures/golden", name + ".input.json")
+                                    .toFile())))
+                    .getEntry()
+                    .forEach(bundle::addEntry);
         }
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
-        assertThat(report.errors()).as(() -> report.errors().stream().map(i -> i.location() + " " + i.message())
-                .collect(Collectors.joining("\n"))).isEmpty();
+        assertThat(report.errors())
+                .as(() -> report.errors().stream()
+                        .map(i -> i.location() + " " + i.message())
+                        .collect(Collectors.joining("\n")))
+                .isEmpty();
     }
 }

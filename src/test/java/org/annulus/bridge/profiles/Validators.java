@@ -9,8 +9,7 @@ final class Validators {
     static final FhirContext FHIR = FhirContext.forR4Cached();
     static final ResourceValidator PROJECT = create(Path.of("fhir-profiles"));
 
-    private Validators() {
-    }
+    private Validators() {}
 
     static ResourceValidator create(Path profilesDir) {
         ResourceValidator validator = new ResourceValidator(FHIR, new ProfilesProperties(profilesDir));

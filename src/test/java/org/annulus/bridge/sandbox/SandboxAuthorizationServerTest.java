@@ -41,7 +41,8 @@ class SandboxAuthorizationServerTest {
 
     @RegisterExtension
     static WireMockExtension jwksHost = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     ECKey ecKey;
     RSAKey rsaKey;
@@ -51,9 +52,19 @@ class SandboxAuthorizationServerTest {
     void registerClient() throws Exception {
         ecKey = new ECKeyGenerator(Curve.P_384).keyID("ec").generate();
         rsaKey = new RSAKeyGenerator(2048).keyID("rsa").generate();
-        jwksHost.stubFor(get("/jwks.json").willReturn(okJson(new JWKSet(List.of(ecKey, rsaKey)).toPublicJWKSet().toString())));
-        server = new SandboxAuthorizationServer(new SandboxProperties(true, Path.of("unused"), CLIENT,
-                URI.create(jwksHost.baseUrl() + "/jwks.json"), Duration.ofMinutes(5), true, true, Duration.ofHours(1)),
+        jwksHost.stubFor(get("/jwks.json")
+                .willReturn(okJson(
+                        new JWKSet(List.of(ecKey, rsaKey)).toPublicJWKSet().toString())));
+        server = new SandboxAuthorizationServer(
+                new SandboxProperties(
+                        true,
+                        Path.of("unused"),
+                        CLIENT,
+                        URI.create(jwksHost.baseUrl() + "/jwks.json"),
+                        Duration.ofMinutes(5),
+                        true,
+                        true,
+                        Duration.ofHours(1)),
                 Clock.systemUTC());
     }
 
@@ -62,7 +73,9 @@ class SandboxAuthorizationServerTest {
         Map<String, Object> ec = server.token(form(sign(ecKey, claims().build())), TOKEN_URL, null);
         Map<String, Object> rsa = server.token(form(sign(rsaKey, claims().build())), TOKEN_URL, null);
 
-        assertThat(ec).containsEntry("token_type", "bearer").containsEntry("expires_in", 300L)
+        assertThat(ec)
+                .containsEntry("token_type", "bearer")
+                .containsEntry("expires_in", 300L)
                 .containsEntry("scope", "system/Patient.rs");
         assertThat(server.accepts((String) ec.get("access_token"))).isTrue();
         assertThat(server.accepts((String) rsa.get("access_token"))).isTrue();
@@ -79,7 +92,8 @@ class SandboxAuthorizationServerTest {
 
     @Test
     void wrongAudienceIsRefused() throws Exception {
-        assertRefused(form(sign(ecKey, claims().audience("https://elsewhere/token").build())), "aud");
+        assertRefused(
+                form(sign(ecKey, claims().audience("https://elsewhere/token").build())), "aud");
     }
 
     @Test
@@ -101,7 +115,8 @@ class SandboxAuthorizationServerTest {
 
     @Test
     void unknownClientIsRefused() throws Exception {
-        assertRefused(form(sign(ecKey, claims().issuer("stranger").subject("stranger").build())), "unknown client");
+        assertRefused(
+                form(sign(ecKey, claims().issuer("stranger").subject("stranger").build())), "unknown client");
     }
 
     @Test
@@ -116,8 +131,8 @@ class SandboxAuthorizationServerTest {
         form.put("grant_type", "password");
 
         assertThatThrownBy(() -> server.token(form, TOKEN_URL, null))
-                .isInstanceOfSatisfying(SandboxAuthorizationServer.OAuthError.class,
-                        e -> assertThat(e.error).isEqualTo("unsupported_grant_type"));
+                .isInstanceOfSatisfying(SandboxAuthorizationServer.OAuthError.class, e -> assertThat(e.error)
+                        .isEqualTo("unsupported_grant_type"));
     }
 
     private void assertRefused(Map<String, String> form, String why) {
@@ -129,21 +144,35 @@ class SandboxAuthorizationServerTest {
     }
 
     private static JWTClaimsSet.Builder claims() {
-        return new JWTClaimsSet.Builder().issuer(CLIENT).subject(CLIENT).audience(TOKEN_URL)
+        return new JWTClaimsSet.Builder()
+                .issuer(CLIENT)
+                .subject(CLIENT)
+                .audience(TOKEN_URL)
                 .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(4))))
                 .jwtID(UUID.randomUUID().toString());
     }
 
     private static String sign(com.nimbusds.jose.jwk.JWK key, JWTClaimsSet claims) throws Exception {
         boolean rsa = key instanceof RSAKey;
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(rsa ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384)
-                .type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(rsa ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384)
+                        .type(JOSEObjectType.JWT)
+                        .keyID(key.getKeyID())
+                        .build(),
+                claims);
         jwt.sign(rsa ? new RSASSASigner((RSAKey) key) : new ECDSASigner((ECKey) key));
         return jwt.serialize();
     }
 
     private static Map<String, String> form(String assertion) {
-        return Map.of("grant_type", "client_credentials", "scope", "system/Patient.rs",
-                "client_assertion_type", SandboxAuthorizationServer.JWT_BEARER, "client_assertion", assertion);
+        return Map.of(
+                "grant_type",
+                "client_credentials",
+                "scope",
+                "system/Patient.rs",
+                "client_assertion_type",
+                SandboxAuthorizationServer.JWT_BEARER,
+                "client_assertion",
+                assertion);
     }
 }

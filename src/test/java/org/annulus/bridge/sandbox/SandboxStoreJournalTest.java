@@ -60,7 +60,11 @@ class SandboxStoreJournalTest {
         assertThat(plantedFirst).isEqualTo(5);
         assertThat(plantedSecond).isZero();
         assertThat(second.count("Patient")).isEqualTo(5);
-        assertThat(second.current("Patient", "sbx-ana-rivera").orElseThrow().getMeta().getVersionId()).isEqualTo("1");
+        assertThat(second.current("Patient", "sbx-ana-rivera")
+                        .orElseThrow()
+                        .getMeta()
+                        .getVersionId())
+                .isEqualTo("1");
         second.close();
     }
 
@@ -71,8 +75,11 @@ class SandboxStoreJournalTest {
         patient.setId(new IdType("Patient", "kept"));
         first.commit(List.of(patient));
         first.close();
-        Files.writeString(dataDir.resolve("journal.ndjson"), "{\"resourceType\":\"Pati",
-                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(
+                dataDir.resolve("journal.ndjson"),
+                "{\"resourceType\":\"Pati",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
 
         SandboxStore reopened = openStore();
 

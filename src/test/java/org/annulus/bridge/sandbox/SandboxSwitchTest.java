@@ -28,30 +28,38 @@ class SandboxSwitchTest {
         }
     }
 
-    final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withUserConfiguration(Fhir.class, SandboxConfiguration.class);
+    final WebApplicationContextRunner runner =
+            new WebApplicationContextRunner().withUserConfiguration(Fhir.class, SandboxConfiguration.class);
 
     @Test
     void sandboxIsOffWhenDisabled() {
-        runner.withPropertyValues("bridge.sandbox.enabled=false")
-                .run(context -> assertThat(context).doesNotHaveBean(SandboxEhr.class)
-                        .doesNotHaveBean(ServletRegistrationBean.class));
+        runner.withPropertyValues("bridge.sandbox.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(SandboxEhr.class)
+                .doesNotHaveBean(ServletRegistrationBean.class));
     }
 
     @Test
     void sandboxIsOnByDefault(@TempDir Path dataDir) {
-        runner.withPropertyValues("bridge.sandbox.data-dir=" + dataDir)
-                .run(context -> assertThat(context).hasSingleBean(SandboxEhr.class)
-                        .hasBean("sandboxFhirServlet").hasBean("sandboxAuthServlet")
-                        .hasSingleBean(TrustedIssuer.class).hasBean("sandboxSecurity"));
+        runner.withPropertyValues("bridge.sandbox.data-dir=" + dataDir).run(context -> assertThat(context)
+                .hasSingleBean(SandboxEhr.class)
+                .hasBean("sandboxFhirServlet")
+                .hasBean("sandboxAuthServlet")
+                .hasSingleBean(TrustedIssuer.class)
+                .hasBean("sandboxSecurity"));
     }
 
     @Test
     void aRealEhrSwitchesTheSandboxOffWhateverElseIsSet(@TempDir Path dataDir) {
-        runner.withPropertyValues("bridge.sandbox.data-dir=" + dataDir, "bridge.sandbox.enabled=true",
+        runner.withPropertyValues(
+                        "bridge.sandbox.data-dir=" + dataDir,
+                        "bridge.sandbox.enabled=true",
                         "bridge.ehr.base-url=https://ehr.example.org/fhir")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SandboxEhr.class)
-                        .doesNotHaveBean(ServletRegistrationBean.class).doesNotHaveBean(TrustedIssuer.class)
-                        .doesNotHaveBean(DevTokens.class).doesNotHaveBean("sandboxSecurity"));
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(SandboxEhr.class)
+                        .doesNotHaveBean(ServletRegistrationBean.class)
+                        .doesNotHaveBean(TrustedIssuer.class)
+                        .doesNotHaveBean(DevTokens.class)
+                        .doesNotHaveBean("sandboxSecurity"));
     }
 }

@@ -36,17 +36,20 @@ class ApiSecurityConfigurationTest {
 
     @Test
     void aRealEhrWithoutAnIssuerFailsStartUpNamingTheProperty() {
-        runner.withPropertyValues("bridge.ehr.base-url=https://ehr.example.org/fhir").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                    .hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri")
-                    .hasMessageContaining("bridge.ehr.base-url");
-        });
+        runner.withPropertyValues("bridge.ehr.base-url=https://ehr.example.org/fhir")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri")
+                            .hasMessageContaining("bridge.ehr.base-url");
+                });
     }
 
     @Test
     void aRealEhrWithAnIssuerStarts() {
-        runner.withPropertyValues("bridge.ehr.base-url=https://ehr.example.org/fhir",
+        runner.withPropertyValues(
+                        "bridge.ehr.base-url=https://ehr.example.org/fhir",
                         "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://idp.example.org/jwks")
                 .run(context -> assertThat(context).hasNotFailed());
     }
@@ -61,7 +64,8 @@ class ApiSecurityConfigurationTest {
 
         assertThat(unchecked.validate(forOther).hasErrors()).isFalse();
         assertThat(checked.validate(forBridge).hasErrors()).isFalse();
-        assertThat(checked.validate(forOther).getErrors()).singleElement()
+        assertThat(checked.validate(forOther).getErrors())
+                .singleElement()
                 .satisfies(e -> assertThat(e.getDescription()).contains("aud").contains("annulus-bridge"));
     }
 
@@ -69,8 +73,10 @@ class ApiSecurityConfigurationTest {
     void aTokenMustNameAClientThatFitsTheStore() {
         OAuth2TokenValidator<Jwt> validator = validator("");
 
-        assertThat(validator.validate(jwt("x".repeat(255), List.of())).hasErrors()).isFalse();
-        assertThat(validator.validate(jwt("x".repeat(256), List.of())).hasErrors()).isTrue();
+        assertThat(validator.validate(jwt("x".repeat(255), List.of())).hasErrors())
+                .isFalse();
+        assertThat(validator.validate(jwt("x".repeat(256), List.of())).hasErrors())
+                .isTrue();
     }
 
     private static OAuth2TokenValidator<Jwt> validator(String audience) {
@@ -78,8 +84,11 @@ class ApiSecurityConfigurationTest {
     }
 
     private static Jwt jwt(String subject, List<String> audience) {
-        Jwt.Builder builder = Jwt.withTokenValue("t").header("alg", "RS256").subject(subject)
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60));
+        Jwt.Builder builder = Jwt.withTokenValue("t")
+                .header("alg", "RS256")
+                .subject(subject)
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(60));
         if (!audience.isEmpty()) {
             builder.audience(audience);
         }

@@ -25,12 +25,15 @@ class SigningKeysTest {
     void rsaPemKeySignsRs384WithThumbprintKid() throws Exception {
         KeyPair pair = TestKeys.rsa();
 
-        SigningKeys keys = SigningKeys.from(TestKeys.properties(TestKeys.pem(dir, "rsa.pem", pair), null, "", "system/Condition.c"));
+        SigningKeys keys = SigningKeys.from(
+                TestKeys.properties(TestKeys.pem(dir, "rsa.pem", pair), null, "", "system/Condition.c"));
 
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.RS384);
         RSAKey expected = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).build();
-        assertThat(keys.signing().getKeyID()).isEqualTo(expected.computeThumbprint().toString());
-        assertThat(keys.published().getKeys()).singleElement()
+        assertThat(keys.signing().getKeyID())
+                .isEqualTo(expected.computeThumbprint().toString());
+        assertThat(keys.published().getKeys())
+                .singleElement()
                 .satisfies(k -> assertThat(k.isPrivate()).isFalse())
                 .satisfies(k -> assertThat(((RSAKey) k).getModulus()).isEqualTo(expected.getModulus()));
         assertThat(keys.temporary()).isFalse();
@@ -40,7 +43,8 @@ class SigningKeysTest {
     void ecP384PemKeySignsEs384AndItsPublicPointIsDerived() throws Exception {
         KeyPair pair = TestKeys.ecP384();
 
-        SigningKeys keys = SigningKeys.from(TestKeys.properties(TestKeys.pem(dir, "ec.pem", pair), null, "", "system/Condition.c"));
+        SigningKeys keys = SigningKeys.from(
+                TestKeys.properties(TestKeys.pem(dir, "ec.pem", pair), null, "", "system/Condition.c"));
 
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.ES384);
         ECPublicKey published = ((ECKey) keys.published().getKeys().get(0)).toECPublicKey();
@@ -64,17 +68,23 @@ class SigningKeysTest {
         SigningKeys keys = SigningKeys.from(TestKeys.properties(current, previous, "", "system/Condition.c"));
 
         assertThat(keys.published().getKeys()).hasSize(2);
-        assertThat(keys.published().getKeys().get(0).getKeyID()).isEqualTo(keys.signing().getKeyID());
+        assertThat(keys.published().getKeys().get(0).getKeyID())
+                .isEqualTo(keys.signing().getKeyID());
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.ES384);
     }
 
     @Test
     void privateJwksFileWithKeyIdPicksTheSignerAndPublishesAll() throws Exception {
         KeyPair bPair = TestKeys.rsa();
-        JWK b = new RSAKey.Builder((RSAPublicKey) bPair.getPublic()).privateKey(bPair.getPrivate()).keyID("b").build();
+        JWK b = new RSAKey.Builder((RSAPublicKey) bPair.getPublic())
+                .privateKey(bPair.getPrivate())
+                .keyID("b")
+                .build();
         KeyPair aPair = TestKeys.ecP384();
         JWK c = new ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_384, (ECPublicKey) aPair.getPublic())
-                .privateKey(aPair.getPrivate()).keyID("c").build();
+                .privateKey(aPair.getPrivate())
+                .keyID("c")
+                .build();
         Path file = Files.writeString(dir.resolve("keys.json"), new JWKSet(java.util.List.of(b, c)).toString(false));
 
         SigningKeys keys = SigningKeys.from(TestKeys.properties(file, null, "c", "system/Condition.c"));
@@ -89,8 +99,14 @@ class SigningKeysTest {
         KeyPair one = TestKeys.rsa();
         KeyPair two = TestKeys.rsa();
         JWKSet set = new JWKSet(java.util.List.of(
-                new RSAKey.Builder((RSAPublicKey) one.getPublic()).privateKey(one.getPrivate()).keyID("1").build(),
-                new RSAKey.Builder((RSAPublicKey) two.getPublic()).privateKey(two.getPrivate()).keyID("2").build()));
+                new RSAKey.Builder((RSAPublicKey) one.getPublic())
+                        .privateKey(one.getPrivate())
+                        .keyID("1")
+                        .build(),
+                new RSAKey.Builder((RSAPublicKey) two.getPublic())
+                        .privateKey(two.getPrivate())
+                        .keyID("2")
+                        .build()));
         Path file = Files.writeString(dir.resolve("keys.json"), set.toString(false));
 
         assertThatThrownBy(() -> SigningKeys.from(TestKeys.properties(file, null, "", "system/Condition.c")))
@@ -99,10 +115,12 @@ class SigningKeysTest {
 
     @Test
     void pkcs1PemIsRefusedWithTheConversionCommand() throws Exception {
-        Path file = Files.writeString(dir.resolve("old.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        Path file = Files.writeString(
+                dir.resolve("old.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
 
         assertThatThrownBy(() -> SigningKeys.from(TestKeys.properties(file, null, "", "system/Condition.c")))
-                .hasMessageContaining("bridge.ehr.private-key").hasMessageContaining("openssl pkcs8 -topk8");
+                .hasMessageContaining("bridge.ehr.private-key")
+                .hasMessageContaining("openssl pkcs8 -topk8");
     }
 
     @Test
@@ -117,6 +135,7 @@ class SigningKeysTest {
 
         assertThat(keys.temporary()).isTrue();
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.ES384);
-        assertThat(keys.toString()).doesNotContain(((ECKey) keys.signing()).getD().toString());
+        assertThat(keys.toString())
+                .doesNotContain(((ECKey) keys.signing()).getD().toString());
     }
 }

@@ -21,11 +21,11 @@ final class SmartServerStubs {
     static final String FHIR = "/fhir";
     static final String TOKEN = "/auth/token";
 
-    private SmartServerStubs() {
-    }
+    private SmartServerStubs() {}
 
     static void smartConfiguration(WireMockExtension wm, String methods, String algorithms) {
-        wm.stubFor(get(FHIR + "/.well-known/smart-configuration").willReturn(okJson("""
+        wm.stubFor(get(FHIR + "/.well-known/smart-configuration")
+                .willReturn(okJson("""
                 {"token_endpoint": "%s",
                  "token_endpoint_auth_methods_supported": [%s],
                  "token_endpoint_auth_signing_alg_values_supported": [%s],
@@ -43,8 +43,11 @@ final class SmartServerStubs {
     }
 
     static void tokenRefuses(WireMockExtension wm, int status, String error, String description) {
-        wm.stubFor(post(TOKEN).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")));
+        wm.stubFor(post(TOKEN)
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")));
     }
 
     static List<LoggedRequest> tokenRequests(WireMockExtension wm) {
@@ -55,7 +58,8 @@ final class SmartServerStubs {
         Map<String, String> form = new HashMap<>();
         for (String pair : request.getBodyAsString().split("&")) {
             String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+            form.put(
+                    URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
         return form;
     }

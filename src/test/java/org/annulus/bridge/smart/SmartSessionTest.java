@@ -1,6 +1,5 @@
 package org.annulus.bridge.smart;
 
-import org.annulus.bridge.TestClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
@@ -36,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.annulus.bridge.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,8 @@ class SmartSessionTest {
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     @TempDir
     Path dir;
@@ -69,25 +70,31 @@ class SmartSessionTest {
         String token = session(keys, null).bearerToken();
 
         assertThat(token).isEqualTo("tok-1");
-        Map<String, String> form = SmartServerStubs.form(SmartServerStubs.tokenRequests(wm).get(0));
+        Map<String, String> form =
+                SmartServerStubs.form(SmartServerStubs.tokenRequests(wm).get(0));
         assertThat(SmartServerStubs.tokenRequests(wm).get(0).getHeader("Content-Type"))
                 .startsWith("application/x-www-form-urlencoded");
-        assertThat(form).containsEntry("grant_type", "client_credentials")
+        assertThat(form)
+                .containsEntry("grant_type", "client_credentials")
                 .containsEntry("scope", "system/Patient.rs system/Condition.cru")
                 .containsEntry("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
         SignedJWT assertion = SignedJWT.parse(form.get("client_assertion"));
         JWK published = keys.published().getKeyByKeyId(assertion.getHeader().getKeyID());
         assertThat(published).as("kid names a published key").isNotNull();
-        assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(keyType.equals("RSA") ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384);
+        assertThat(assertion.getHeader().getAlgorithm())
+                .isEqualTo(keyType.equals("RSA") ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384);
         assertThat(assertion.getHeader().getType()).isEqualTo(JOSEObjectType.JWT);
-        assertThat(assertion.getHeader().getKeyID()).isEqualTo(published.computeThumbprint().toString());
-        assertThat(assertion.verify(new DefaultJWSVerifierFactory().createJWSVerifier(assertion.getHeader(),
-                ((AsymmetricJWK) published).toPublicKey()))).isTrue();
+        assertThat(assertion.getHeader().getKeyID())
+                .isEqualTo(published.computeThumbprint().toString());
+        assertThat(assertion.verify(new DefaultJWSVerifierFactory()
+                        .createJWSVerifier(assertion.getHeader(), ((AsymmetricJWK) published).toPublicKey())))
+                .isTrue();
         JWTClaimsSet claims = assertion.getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo("bridge-client");
         assertThat(claims.getSubject()).isEqualTo("bridge-client");
         assertThat(claims.getAudience()).containsExactly(wm.baseUrl() + TOKEN);
-        assertThat(claims.getExpirationTime().toInstant()).isAfter(clock.instant())
+        assertThat(claims.getExpirationTime().toInstant())
+                .isAfter(clock.instant())
                 .isBeforeOrEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
         assertThat(claims.getJWTID()).isNotBlank();
     }
@@ -104,7 +111,9 @@ class SmartSessionTest {
         }
 
         for (var request : SmartServerStubs.tokenRequests(wm)) {
-            jtis.add(SignedJWT.parse(SmartServerStubs.form(request).get("client_assertion")).getJWTClaimsSet().getJWTID());
+            jtis.add(SignedJWT.parse(SmartServerStubs.form(request).get("client_assertion"))
+                    .getJWTClaimsSet()
+                    .getJWTID());
         }
         assertThat(jtis).hasSize(3);
     }
@@ -160,19 +169,27 @@ class SmartSessionTest {
     @Test
     void aDiscoveredTokenEndpointOnAnotherHostGetsNoAssertion() {
         // localhost (the FHIR base) and 127.0.0.1 are different hosts by name, though both reach WireMock.
-        wm.stubFor(get(FHIR + "/.well-known/smart-configuration").willReturn(okJson("""
+        wm.stubFor(
+                get(FHIR + "/.well-known/smart-configuration").willReturn(okJson("""
                 {"token_endpoint": "http://127.0.0.1:%d%s", "token_endpoint_auth_methods_supported": ["private_key_jwt"]}
                 """.formatted(wm.getPort(), TOKEN))));
         SmartServerStubs.tokenAnswers(wm, TOKEN_OK);
 
-        SmartStatus refused = session(keys("RSA"), null, new EhrTransport(EhrTransportProperties.defaults())).status();
-        SmartStatus listed = session(keys("RSA"), null, new EhrTransport(new EhrTransportProperties(null, "", "PKCS12",
-                java.util.List.of("127.0.0.1")))).status();
+        SmartStatus refused = session(keys("RSA"), null, new EhrTransport(EhrTransportProperties.defaults()))
+                .status();
+        SmartStatus listed = session(
+                        keys("RSA"),
+                        null,
+                        new EhrTransport(
+                                new EhrTransportProperties(null, "", "PKCS12", java.util.List.of("127.0.0.1"))))
+                .status();
 
         assertThat(refused.discovery().problem()).isEqualTo(SmartProblem.TOKEN_ENDPOINT_NOT_ALLOWED);
         assertThat(refused.discovery().hint()).contains("bridge.ehr.token-url", "bridge.ehr.transport.token-hosts");
         assertThat(listed.ok()).isTrue();
-        assertThat(SmartServerStubs.tokenRequests(wm)).as("only the listed session asked for a token").hasSize(1);
+        assertThat(SmartServerStubs.tokenRequests(wm))
+                .as("only the listed session asked for a token")
+                .hasSize(1);
     }
 
     @Test
@@ -281,8 +298,9 @@ class SmartSessionTest {
 
         assertThat(status.token().problem()).isEqualTo(SmartProblem.TOKEN_ENDPOINT_UNREACHABLE);
         assertThat(status.token().hint()).contains("network");
-        assertThatThrownBy(session::bearerToken).isInstanceOfSatisfying(SmartException.class,
-                e -> assertThat(e.problem()).isEqualTo(SmartProblem.TOKEN_ENDPOINT_UNREACHABLE));
+        assertThatThrownBy(session::bearerToken)
+                .isInstanceOfSatisfying(SmartException.class, e -> assertThat(e.problem())
+                        .isEqualTo(SmartProblem.TOKEN_ENDPOINT_UNREACHABLE));
     }
 
     @Test
@@ -290,8 +308,12 @@ class SmartSessionTest {
         SmartServerStubs.standardConfiguration(wm);
         String tenMinutesAhead = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 clock.instant().plus(Duration.ofMinutes(10)).atOffset(ZoneOffset.UTC));
-        wm.stubFor(post(TOKEN).willReturn(aResponse().withStatus(400).withHeader("Date", tenMinutesAhead)
-                .withHeader("Content-Type", "application/json").withBody("{\"error\":\"invalid_client\"}")));
+        wm.stubFor(post(TOKEN)
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Date", tenMinutesAhead)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"invalid_client\"}")));
 
         assertFailure(SmartProblem.CLOCK_SKEW, "NTP", "the server's clock differs from ours");
     }
@@ -300,7 +322,8 @@ class SmartSessionTest {
     void expiredAssertionRefusalIsReportedAsClockSkew() {
         SmartServerStubs.standardConfiguration(wm);
         // Keycloak's words for an assertion outside its validity window.
-        SmartServerStubs.tokenRefuses(wm, 400, "invalid_client", "Client authentication with signed JWT failed: Token is not active");
+        SmartServerStubs.tokenRefuses(
+                wm, 400, "invalid_client", "Client authentication with signed JWT failed: Token is not active");
 
         assertFailure(SmartProblem.CLOCK_SKEW, "NTP", "Token is not active");
     }
@@ -360,12 +383,26 @@ class SmartSessionTest {
     }
 
     private SmartSession session(SigningKeys keys, URI tokenUrl, EhrTransport transport) {
-        return new SmartSession(new SmartTarget("http://localhost:" + wm.getPort() + FHIR, false, Duration.ofSeconds(2),
-                Duration.ofSeconds(5)), "bridge-client", SCOPES, keys, tokenUrl, clock, Duration.ofSeconds(60), transport);
+        return new SmartSession(
+                new SmartTarget(
+                        "http://localhost:" + wm.getPort() + FHIR, false, Duration.ofSeconds(2), Duration.ofSeconds(5)),
+                "bridge-client",
+                SCOPES,
+                keys,
+                tokenUrl,
+                clock,
+                Duration.ofSeconds(60),
+                transport);
     }
 
     private SmartSession session(SigningKeys keys, URI tokenUrl) {
-        return new SmartSession(new SmartTarget(wm.baseUrl() + FHIR, false, Duration.ofSeconds(2), Duration.ofSeconds(5)),
-                "bridge-client", SCOPES, keys, tokenUrl, clock, Duration.ofSeconds(60));
+        return new SmartSession(
+                new SmartTarget(wm.baseUrl() + FHIR, false, Duration.ofSeconds(2), Duration.ofSeconds(5)),
+                "bridge-client",
+                SCOPES,
+                keys,
+                tokenUrl,
+                clock,
+                Duration.ofSeconds(60));
     }
 }

@@ -14,8 +14,7 @@ import java.util.Base64;
 /** Keys made at test time (none is ever committed), written as PKCS#8 PEM where a file is needed. */
 final class TestKeys {
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     static KeyPair rsa() {
         try {
@@ -38,9 +37,11 @@ final class TestKeys {
     }
 
     static Path pem(Path dir, String name, KeyPair pair) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded());
+        String body = Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(pair.getPrivate().getEncoded());
         try {
-            return Files.writeString(dir.resolve(name), "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+            return Files.writeString(
+                    dir.resolve(name), "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -49,5 +50,4 @@ final class TestKeys {
     static SmartProperties properties(Path privateKey, Path previous, String keyId, String scopes) {
         return new SmartProperties("bridge-client", privateKey, previous, keyId, scopes, null, Duration.ofSeconds(60));
     }
-
 }

@@ -23,9 +23,30 @@ public final class TestCertificates {
     /** {@code name.p12} with a key pair whose certificate names {@code CN=name}, localhost and 127.0.0.1. */
     public Path keyStore(String name) {
         Path store = dir.resolve(name + ".p12");
-        keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
-                "-dname", "CN=" + name, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-sigalg",
+                "SHA256withECDSA",
+                "-dname",
+                "CN=" + name,
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         return store;
     }
 
@@ -35,10 +56,32 @@ public final class TestCertificates {
         for (Path keyStore : trusted) {
             String alias = keyStore.getFileName().toString().replace(".p12", "");
             Path cert = dir.resolve(alias + ".crt");
-            keytool("-exportcert", "-alias", alias, "-keystore", keyStore.toString(), "-storetype", "PKCS12",
-                    "-storepass", PASSWORD, "-rfc", "-file", cert.toString());
-            keytool("-importcert", "-noprompt", "-alias", alias, "-file", cert.toString(), "-keystore", store.toString(),
-                    "-storetype", "PKCS12", "-storepass", PASSWORD);
+            keytool(
+                    "-exportcert",
+                    "-alias",
+                    alias,
+                    "-keystore",
+                    keyStore.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    PASSWORD,
+                    "-rfc",
+                    "-file",
+                    cert.toString());
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    alias,
+                    "-file",
+                    cert.toString(),
+                    "-keystore",
+                    store.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    PASSWORD);
         }
         return store;
     }
