@@ -10,12 +10,8 @@ import org.annulus.bridge.document.CandidacyAssessment.ImagingStudy;
 import org.annulus.bridge.document.CandidacyAssessment.RootFinding;
 import org.annulus.bridge.document.CandidacyAssessment.TensionSign;
 import org.annulus.bridge.document.DiscLevel;
-import org.annulus.bridge.document.DocumentStatus;
 import org.hl7.fhir.r4.model.Attachment;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
@@ -37,29 +33,10 @@ final class ConsultNote {
             Optional<CandidacyDiagnosis.Attribution> attribution,
             List<Reference> related) {
         String text = String.join("\n", lines(doc, attribution)) + "\n";
-        DocumentReference ref = new DocumentReference();
-        ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
-        ref.addIdentifier(parts.identifier(PART));
-        ref.setStatus(
-                parts.retracted()
-                        ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
-                        : Enumerations.DocumentReferenceStatus.CURRENT);
-        ref.setDocStatus(
-                parts.retracted()
-                        ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
-                        : doc.status() == DocumentStatus.AMENDED
-                                ? DocumentReference.ReferredDocumentStatus.AMENDED
-                                : DocumentReference.ReferredDocumentStatus.FINAL);
-        ref.setType(new CodeableConcept(Terminology.CONSULT_NOTE.copy()).setText("Consult note"));
-        ref.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
-                "clinical-note",
-                "Clinical Note")));
-        ref.setSubject(parts.patient());
+        DocumentReference ref = parts.clinicalNote(PART, Terminology.CONSULT_NOTE, "Consult note");
         // The clinic's own offset, as in every other clinical time we send.
         ref.setDateElement(
                 new InstantType(DocumentParts.dateTime(doc.recordedAt()).getValueAsString()));
-        ref.addAuthor(parts.author());
         ref.setDescription("Spine consult: candidacy for intra-annular fibrin injection");
         ref.addContent()
                 .setAttachment(new Attachment()

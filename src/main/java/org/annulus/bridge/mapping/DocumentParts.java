@@ -39,6 +39,36 @@ final class DocumentParts {
         return document;
     }
 
+    /**
+     * What every clinical note we write shares: the US Core profile, our identifier, its status from the
+     * document's (entered-in-error retracts it, an amendment is an amended note), the LOINC note type, the
+     * US Core clinical-note category, the patient and the document's author.
+     */
+    org.hl7.fhir.r4.model.DocumentReference clinicalNote(
+            String part, org.hl7.fhir.r4.model.Coding type, String typeText) {
+        org.hl7.fhir.r4.model.DocumentReference ref = new org.hl7.fhir.r4.model.DocumentReference();
+        ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
+        ref.addIdentifier(identifier(part));
+        ref.setStatus(
+                retracted()
+                        ? org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.ENTEREDINERROR
+                        : org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.CURRENT);
+        ref.setDocStatus(
+                retracted()
+                        ? org.hl7.fhir.r4.model.DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
+                        : document.status() == DocumentStatus.AMENDED
+                                ? org.hl7.fhir.r4.model.DocumentReference.ReferredDocumentStatus.AMENDED
+                                : org.hl7.fhir.r4.model.DocumentReference.ReferredDocumentStatus.FINAL);
+        ref.setType(new org.hl7.fhir.r4.model.CodeableConcept(type.copy()).setText(typeText));
+        ref.addCategory(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                "clinical-note",
+                "Clinical Note")));
+        ref.setSubject(patient());
+        ref.addAuthor(author());
+        return ref;
+    }
+
     boolean retracted() {
         return document.status() == DocumentStatus.ENTERED_IN_ERROR;
     }

@@ -11,9 +11,7 @@ import org.annulus.bridge.document.ProcedureNote.TreatedLevel;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
@@ -248,27 +246,8 @@ final class ProcedureMapper {
     }
 
     private DocumentReference note(DocumentParts parts, ProcedureNote doc) {
-        DocumentReference ref = new DocumentReference();
-        ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
-        ref.addIdentifier(parts.identifier(NOTE));
-        ref.setStatus(
-                parts.retracted()
-                        ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
-                        : Enumerations.DocumentReferenceStatus.CURRENT);
-        ref.setDocStatus(
-                parts.retracted()
-                        ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
-                        : doc.status() == org.annulus.bridge.document.DocumentStatus.AMENDED
-                                ? DocumentReference.ReferredDocumentStatus.AMENDED
-                                : DocumentReference.ReferredDocumentStatus.FINAL);
-        ref.setType(new CodeableConcept(Terminology.PROCEDURE_NOTE.copy()).setText("Procedure note"));
-        ref.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
-                "clinical-note",
-                "Clinical Note")));
-        ref.setSubject(parts.patient());
+        DocumentReference ref = parts.clinicalNote(NOTE, Terminology.PROCEDURE_NOTE, "Procedure note");
         ref.setDate(Date.from(doc.end().toInstant()));
-        ref.addAuthor(parts.author());
         ref.setDescription("Intra-annular fibrin injection procedure note");
         ref.addContent()
                 .setAttachment(new Attachment()

@@ -5,14 +5,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import org.annulus.bridge.document.DocumentStatus;
 import org.annulus.bridge.document.RecoveryMilestone;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -103,27 +99,8 @@ final class ProgressNote {
 
     private static DocumentReference note(DocumentParts parts, RecoveryMilestone doc, List<Reference> related) {
         List<String> lines = lines(doc);
-        DocumentReference ref = new DocumentReference();
-        ref.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
-        ref.addIdentifier(parts.identifier(PART));
-        ref.setStatus(
-                parts.retracted()
-                        ? Enumerations.DocumentReferenceStatus.ENTEREDINERROR
-                        : Enumerations.DocumentReferenceStatus.CURRENT);
-        ref.setDocStatus(
-                parts.retracted()
-                        ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
-                        : doc.status() == DocumentStatus.AMENDED
-                                ? DocumentReference.ReferredDocumentStatus.AMENDED
-                                : DocumentReference.ReferredDocumentStatus.FINAL);
-        ref.setType(new CodeableConcept(ProcedureCodes.PROGRESS_NOTE.copy()).setText("Progress note"));
-        ref.addCategory(new CodeableConcept(new Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
-                "clinical-note",
-                "Clinical Note")));
-        ref.setSubject(parts.patient());
+        DocumentReference ref = parts.clinicalNote(PART, ProcedureCodes.PROGRESS_NOTE, "Progress note");
         ref.setDate(Date.from(doc.recordedAt().toInstant()));
-        ref.addAuthor(parts.author());
         ref.setDescription("Recovery follow-up: " + MilestoneMapper.display(doc.milestone()));
         ref.addContent()
                 .setAttachment(new Attachment()
