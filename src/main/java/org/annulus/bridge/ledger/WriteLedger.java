@@ -1,0 +1,169 @@
+package org.annulus.bridge.ledger;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The write ledger in the bridge's own database (table {@code ehr_write_ledger}). Every change commits
+ * on its own, whatever transaction the caller is in: an intent must be durable before the request
+ * leaves, or a crash between send and record would leave nothing to look up.
+ */
+@Repository
+public class WriteLedger {
+
+    private static final String SELECT = """
+            select ehr, business_identifier, resource_type, server_id, written_version, content_sha256,
+                   written_at, written_by, pending_method, pending_tracking_id, pending_since
+            from ehr_write_ledger""";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final Clock clock;
+
+    WriteLedger(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    public Optional<LedgerEntry> find(String ehr, String businessIdentifier) {
+        return jdbc.sql(SELECT + " where ehr = ? and business_identifier = ?")
+                .params(ehr, businessIdentifier)
+                .query(WriteLedger::entry)
+                .optional();
+    }
+
+    /** The entries for these identifiers that exist, keyed by identifier (one query per send). */
+    public Map<String, LedgerEntry> findAll(String ehr, Collection<String> businessIdentifiers) {
+        Map<String, LedgerEntry> found = new LinkedHashMap<>();
+        if (businessIdentifiers.isEmpty()) {
+            return found;
+        }
+        jdbc.sql(SELECT + " where ehr = :ehr and business_identifier in (:ids)")
+                .param("ehr", ehr)
+                .param("ids", businessIdentifiers)
+                .query(WriteLedger::entry)
+                .list()
+                .forEach(e -> found.put(e.businessIdentifier(), e));
+        return found;
+    }
+
+    /**
+     * Records, and commits, that a write is about to be sent. Until {@link #recordWritten} or
+     * {@link #recordNotWritten} completes it, the entry says its outcome is unknown.
+     */
+    public void recordIntent(
+            String ehr, String businessIdentifier, String resourceType, WriteMethod method, String trackingId) {
+        OffsetDateTime now = now();
+        ownTransaction.executeWithoutResult(status -> upsert(
+                """
+                update ehr_write_ledger set resource_type = ?, pending_method = ?, pending_tracking_id = ?,
+                    pending_since = ?
+                where ehr = ? and business_identifier = ?""",
+                new Object[] {resourceType, method.name(), trackingId, now, ehr, businessIdentifier},
+                """
+                insert into ehr_write_ledger (ehr, business_identifier, resource_type, pending_method,
+                    pending_tracking_id, pending_since) values (?, ?, ?, ?, ?, ?)""",
+                new Object[] {ehr, businessIdentifier, resourceType, method.name(), trackingId, now}));
+    }
+
+    /** Completes a write from the EHR's answer (or from a look-up that found what an unknown write made). */
+    public void recordWritten(
+            String ehr,
+            String businessIdentifier,
+            String resourceType,
+            String serverId,
+            String version,
+            String contentSha256,
+            String trackingId) {
+        OffsetDateTime now = now();
+        ownTransaction.executeWithoutResult(status -> upsert(
+                """
+                update ehr_write_ledger set resource_type = ?, server_id = ?, written_version = ?,
+                    content_sha256 = ?, written_at = ?, written_by = ?,
+                    pending_method = null, pending_tracking_id = null, pending_since = null
+                where ehr = ? and business_identifier = ?""",
+                new Object[] {resourceType, serverId, version, contentSha256, now, trackingId, ehr, businessIdentifier},
+                """
+                insert into ehr_write_ledger (ehr, business_identifier, resource_type, server_id, written_version,
+                    content_sha256, written_at, written_by) values (?, ?, ?, ?, ?, ?, ?, ?)""",
+                new Object[] {ehr, businessIdentifier, resourceType, serverId, version, contentSha256, now, trackingId
+                }));
+    }
+
+    /**
+     * Clears an intent whose write certainly did not land (the EHR answered with a refusal): what the
+     * entry knew before stays.
+     */
+    public void recordNotWritten(String ehr, String businessIdentifier) {
+        ownTransaction.executeWithoutResult(
+                status -> jdbc.sql("""
+                        update ehr_write_ledger set pending_method = null, pending_tracking_id = null,
+                            pending_since = null
+                        where ehr = ? and business_identifier = ?""").params(ehr, businessIdentifier).update());
+    }
+
+    /** Intents older than the given instant: writes whose outcome is unknown (for health and review). */
+    public int countPendingSince(String ehr, Instant before) {
+        return jdbc.sql("select count(*) from ehr_write_ledger where ehr = ? and pending_since < ?")
+                .params(ehr, OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+                .query(Integer.class)
+                .single();
+    }
+
+    /** Update, else insert; a concurrent insert of the same key (another instance) turns into the update. */
+    private void upsert(String update, Object[] updateParams, String insert, Object[] insertParams) {
+        if (jdbc.sql(update).params(updateParams).update() == 1) {
+            return;
+        }
+        try {
+            jdbc.sql(insert).params(insertParams).update();
+        } catch (DuplicateKeyException raced) {
+            jdbc.sql(update).params(updateParams).update();
+        }
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static LedgerEntry entry(ResultSet rs, int row) throws SQLException {
+        String method = rs.getString("pending_method");
+        Optional<LedgerEntry.PendingWrite> pending = method == null
+                ? Optional.empty()
+                : Optional.of(new LedgerEntry.PendingWrite(
+                        WriteMethod.valueOf(method),
+                        rs.getString("pending_tracking_id"),
+                        instant(rs, "pending_since")));
+        return new LedgerEntry(
+                rs.getString("ehr"),
+                rs.getString("business_identifier"),
+                rs.getString("resource_type"),
+                Optional.ofNullable(rs.getString("server_id")),
+                Optional.ofNullable(rs.getString("written_version")),
+                Optional.ofNullable(rs.getString("content_sha256")),
+                Optional.ofNullable(instant(rs, "written_at")),
+                Optional.ofNullable(rs.getString("written_by")),
+                pending);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}
