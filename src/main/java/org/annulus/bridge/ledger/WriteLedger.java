@@ -34,7 +34,7 @@ public class WriteLedger {
     private final TransactionTemplate ownTransaction;
     private final Clock clock;
 
-    WriteLedger(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
+    public WriteLedger(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.ownTransaction = new TransactionTemplate(transactions);

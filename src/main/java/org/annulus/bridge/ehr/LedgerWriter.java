@@ -1,0 +1,415 @@
+package org.annulus.bridge.ehr;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.annulus.bridge.ledger.LedgerEntry;
+import org.annulus.bridge.ledger.WriteLedger;
+import org.annulus.bridge.ledger.WriteMethod;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a send's resources one request at a time, planned from the write ledger, for EHRs that
+ * offer no transactions and no conditional create (Epic, Oracle Health): create only what the
+ * ledger has no server id for, update by server id with {@code If-Match} on the version we wrote,
+ * and before creating again what an earlier attempt may have created, look it up. A resource a
+ * clinician changed in the EHR since we wrote it is not overwritten, and an update the EHR does not
+ * take is not forced: both are held, for the document's review state to name.
+ */
+@Component
+class LedgerWriter {
+
+    private final FhirContext fhir;
+    private final WriteLedger ledger;
+
+    LedgerWriter(FhirContext fhir, WriteLedger ledger) {
+        this.fhir = fhir;
+        this.ledger = ledger;
+    }
+
+    /** What the EHR lets us do, per resource type (from its CapabilityStatement and the EHR profile). */
+    interface Rules {
+        boolean canCreate(String type);
+
+        boolean canUpdate(String type);
+
+        /** Whether the EHR lists this search parameter for the type. */
+        boolean canSearch(String type, String parameter);
+    }
+
+    /** A resource this send did not write, and why: a clinician's edit, or an update the EHR does not take. */
+    record Held(
+            Kind kind,
+            String resourceType,
+            String businessIdentifier,
+            String serverId,
+            String ourVersion,
+            String ehrVersion,
+            String reason) {
+
+        enum Kind {
+            /** The EHR's current version is not the one we wrote: someone changed it there. */
+            CONFLICT,
+            /** Something a person must reconcile: no update for the type, or an outcome no look-up can settle. */
+            NEEDS_REVIEW
+        }
+    }
+
+    /** Every entry of the send written (or found written before), and what was held. */
+    record Outcome(List<EhrWriteResult.WrittenEntry> written, List<Held> held) {}
+
+    /**
+     * Writes the entries in an order where each comes after the entries it references, whose server
+     * ids replace the {@code urn:uuid}s; identifier-only references to what an earlier send wrote are
+     * made literal from the ledger.
+     *
+     * @param ehr the EHR's base URL: the ledger is kept per EHR
+     * @param patientId the EHR's Patient, for look-ups where the EHR has no identifier search
+     */
+    Outcome write(IGenericClient client, String ehr, Bundle bundle, String trackingId, String patientId, Rules rules) {
+        Map<String, LedgerEntry> known = ledger.findAll(
+                ehr,
+                bundle.getEntry().stream().map(LedgerWriter::businessIdentifier).toList());
+        Map<String, String> serverIds = new HashMap<>(); // fullUrl -> Type/id
+        Map<String, EhrWriteResult.WrittenEntry> written = new LinkedHashMap<>();
+        List<Held> held = new ArrayList<>();
+        LinkedList<Bundle.BundleEntryComponent> pending = new LinkedList<>(bundle.getEntry());
+        while (!pending.isEmpty()) {
+            Bundle.BundleEntryComponent next = pending.stream()
+                    .filter(e -> unresolved(e.getResource(), bundle, serverIds) == 0)
+                    .findFirst()
+                    .orElse(pending.getFirst()); // a reference cycle: write it; unresolved refs stay as they are
+            pending.remove(next);
+            Resource resource = next.getResource().copy();
+            resolveReferences(resource, serverIds, ehr);
+            String identifier = businessIdentifier(next);
+            Step step = new Step(client, ehr, resource, identifier, trackingId, patientId, rules);
+            Optional<EhrWriteResult.WrittenEntry> result = step.run(Optional.ofNullable(known.get(identifier)), held);
+            result.ifPresent(w -> {
+                serverIds.put(next.getFullUrl(), w.resourceType() + "/" + w.id());
+                written.put(next.getFullUrl(), w);
+            });
+        }
+        List<EhrWriteResult.WrittenEntry> inOrder = new ArrayList<>();
+        bundle.getEntry().stream()
+                .map(e -> written.get(e.getFullUrl()))
+                .filter(w -> w != null)
+                .forEach(inOrder::add);
+        return new Outcome(inOrder, held);
+    }
+
+    /** One resource's write: the ledger says what was there, the step decides create, update, skip or hold. */
+    private final class Step {
+        private final IGenericClient client;
+        private final String ehr;
+        private final Resource resource;
+        private final String identifier;
+        private final String trackingId;
+        private final String patientId;
+        private final Rules rules;
+        private final String type;
+        private final String sha256;
+
+        Step(
+                IGenericClient client,
+                String ehr,
+                Resource resource,
+                String identifier,
+                String trackingId,
+                String patientId,
+                Rules rules) {
+            this.client = client;
+            this.ehr = ehr;
+            this.resource = resource;
+            this.identifier = identifier;
+            this.trackingId = trackingId;
+            this.patientId = patientId;
+            this.rules = rules;
+            this.type = resource.fhirType();
+            this.sha256 = contentHash(resource);
+        }
+
+        Optional<EhrWriteResult.WrittenEntry> run(Optional<LedgerEntry> entry, List<Held> held) {
+            Optional<LedgerEntry> known = entry;
+            if (known.isPresent() && known.get().mayExistUnknown()) {
+                // An earlier attempt's create may have landed: never create blind.
+                LookUp found = lookUp(known.get());
+                if (found.undecided()) {
+                    held.add(new Held(
+                            Held.Kind.NEEDS_REVIEW,
+                            type,
+                            identifier,
+                            null,
+                            null,
+                            null,
+                            "an earlier create of this " + type + " may have reached the EHR and no search can tell:"
+                                    + " check the patient's " + type + " resources for identifier " + identifier
+                                    + " before replaying"));
+                    return Optional.empty();
+                }
+                if (found.resource().isPresent()) {
+                    IBaseResource there = found.resource().get();
+                    String id = there.getIdElement().getIdPart();
+                    String version = versionOf(there);
+                    // What the lost answer would have told us. Sent by this same document version, it
+                    // holds what we send now; sent by another, it may not, and is updated below.
+                    boolean sameVersion =
+                            trackingId.equals(known.get().pending().get().trackingId());
+                    ledger.recordWritten(ehr, identifier, type, id, version, sameVersion ? sha256 : null, trackingId);
+                    known = ledger.find(ehr, identifier);
+                } else {
+                    ledger.recordNotWritten(ehr, identifier);
+                    known = ledger.find(ehr, identifier)
+                            .filter(e -> e.serverId().isPresent());
+                }
+            }
+            if (known.isEmpty() || known.get().serverId().isEmpty()) {
+                return Optional.of(create());
+            }
+            LedgerEntry there = known.get();
+            String serverId = there.serverId().get();
+            String ourVersion = there.writtenVersion().orElse(null);
+            if (sha256.equals(there.contentSha256().orElse(null))) {
+                // Written before, unchanged since: a resend writes nothing.
+                return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
+            }
+            if (!rules.canUpdate(type)) {
+                held.add(new Held(
+                        Held.Kind.NEEDS_REVIEW,
+                        type,
+                        identifier,
+                        serverId,
+                        ourVersion,
+                        null,
+                        "the EHR does not take updates of " + type + ": reconcile " + type + "/" + serverId
+                                + " with the amended document by hand"));
+                return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
+            }
+            String ehrVersion =
+                    versionOf(client.read().resource(type).withId(serverId).execute());
+            if (ourVersion != null && !ourVersion.equals(ehrVersion)) {
+                held.add(conflict(serverId, ourVersion, ehrVersion));
+                return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier));
+            }
+            return Optional.of(update(serverId, ourVersion, held));
+        }
+
+        private EhrWriteResult.WrittenEntry create() {
+            ledger.recordIntent(ehr, identifier, type, WriteMethod.CREATE, trackingId);
+            MethodOutcome outcome;
+            try {
+                resource.setId((String) null);
+                outcome = client.create().resource(resource).execute();
+            } catch (BaseServerResponseException e) {
+                forgetIfRefused(e);
+                throw e;
+            }
+            return recorded(outcome);
+        }
+
+        private EhrWriteResult.WrittenEntry update(String serverId, String ourVersion, List<Held> held) {
+            ledger.recordIntent(ehr, identifier, type, WriteMethod.UPDATE, trackingId);
+            MethodOutcome outcome;
+            try {
+                resource.setId(type + "/" + serverId);
+                var update = client.update().resource(resource).withId(type + "/" + serverId);
+                outcome = ourVersion == null
+                        ? update.execute()
+                        : update.withAdditionalHeader("If-Match", "W/\"" + ourVersion + "\"")
+                                .execute();
+            } catch (PreconditionFailedException e) {
+                // Changed in the EHR between our read and our write.
+                ledger.recordNotWritten(ehr, identifier);
+                String ehrVersion =
+                        versionOf(client.read().resource(type).withId(serverId).execute());
+                held.add(conflict(serverId, ourVersion, ehrVersion));
+                return new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier);
+            } catch (BaseServerResponseException e) {
+                forgetIfRefused(e);
+                throw e;
+            }
+            return recorded(outcome);
+        }
+
+        private Held conflict(String serverId, String ourVersion, String ehrVersion) {
+            return new Held(
+                    Held.Kind.CONFLICT,
+                    type,
+                    identifier,
+                    serverId,
+                    ourVersion,
+                    ehrVersion,
+                    type + "/" + serverId + " was changed in the EHR (version " + ehrVersion + ", we wrote "
+                            + ourVersion + "): not overwritten");
+        }
+
+        private EhrWriteResult.WrittenEntry recorded(MethodOutcome outcome) {
+            IBaseResource returned = outcome.getResource();
+            String id = outcome.getId() != null && outcome.getId().hasIdPart()
+                    ? outcome.getId().getIdPart()
+                    : returned != null && returned.getIdElement().hasIdPart()
+                            ? returned.getIdElement().getIdPart()
+                            : null;
+            if (id == null) {
+                // Nothing names what was written: the intent stays, so the next attempt looks it up.
+                throw new IllegalStateException("the EHR's answer to a " + type
+                        + " write names no resource (no Location, no resource returned)");
+            }
+            String version = outcome.getId() != null && outcome.getId().hasVersionIdPart()
+                    ? outcome.getId().getVersionIdPart()
+                    : returned != null ? versionOf(returned) : null;
+            ledger.recordWritten(ehr, identifier, type, id, version, sha256, trackingId);
+            return new EhrWriteResult.WrittenEntry(type, id, version, identifier);
+        }
+
+        /**
+         * A refusal (4xx other than 408/409/429) means nothing landed: the intent is cleared. Any
+         * other failure may have followed the write: the intent stays, and the next attempt looks.
+         */
+        private void forgetIfRefused(BaseServerResponseException e) {
+            int status = e.getStatusCode();
+            if (status >= 400 && status < 500 && status != 408 && status != 409 && status != 429) {
+                ledger.recordNotWritten(ehr, identifier);
+            }
+        }
+
+        /** Finds what an earlier create of this resource made, if the EHR lets us search for it. */
+        private LookUp lookUp(LedgerEntry entry) {
+            int bar = identifier.indexOf('|');
+            String system = identifier.substring(0, Math.max(bar, 0));
+            String value = identifier.substring(bar + 1);
+            Bundle found;
+            if (rules.canSearch(type, "identifier")) {
+                found = client.search()
+                        .forResource(type)
+                        .where(new TokenClientParam("identifier").exactly().systemAndCode(system, value))
+                        .returnBundle(Bundle.class)
+                        .execute();
+            } else if (rules.canSearch(type, "patient") && patientId != null) {
+                found = client.search()
+                        .forResource(type)
+                        .where(new ReferenceClientParam("patient").hasId(patientId))
+                        .returnBundle(Bundle.class)
+                        .execute();
+            } else {
+                return LookUp.UNDECIDED;
+            }
+            List<Resource> ours = found.getEntry().stream()
+                    .map(Bundle.BundleEntryComponent::getResource)
+                    .filter(r -> r != null && type.equals(r.fhirType()) && carries(r, system, value))
+                    .toList();
+            if (ours.size() > 1) {
+                return LookUp.UNDECIDED;
+            }
+            if (ours.size() == 1) {
+                return new LookUp(false, Optional.of(ours.get(0)));
+            }
+            // Not found by our identifier. An EHR that drops identifiers it does not know would hide
+            // our create in a patient search: only an identifier search (or a type that keeps them) proves absence.
+            return rules.canSearch(type, "identifier") || found.getEntry().isEmpty()
+                    ? new LookUp(false, Optional.empty())
+                    : LookUp.UNDECIDED;
+        }
+    }
+
+    private record LookUp(boolean undecided, Optional<IBaseResource> resource) {
+        static final LookUp UNDECIDED = new LookUp(true, Optional.empty());
+    }
+
+    private boolean carries(Resource resource, String system, String value) {
+        return fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Identifier.class).stream()
+                .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()));
+    }
+
+    /**
+     * References within the send become the server ids written so far; an identifier-only reference
+     * to a resource the bridge wrote before (a Procedure's reason, the Conditions of an earlier
+     * assessment) becomes literal from the ledger. Others stay as they are.
+     */
+    private void resolveReferences(Resource resource, Map<String, String> serverIds, String ehr) {
+        for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            if (ref.hasReference() && serverIds.containsKey(ref.getReference())) {
+                ref.setReference(serverIds.get(ref.getReference()));
+            } else if (!ref.hasReference()
+                    && ref.hasIdentifier()
+                    && ref.getIdentifier().hasSystem()) {
+                String token = ref.getIdentifier().getSystem() + "|"
+                        + ref.getIdentifier().getValue();
+                ledger.find(ehr, token)
+                        .filter(e -> e.serverId().isPresent())
+                        .ifPresent(e -> ref.setReference(
+                                e.resourceType() + "/" + e.serverId().get()));
+            }
+        }
+    }
+
+    private int unresolved(Resource resource, Bundle bundle, Map<String, String> written) {
+        int count = 0;
+        for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            String target = ref.getReference();
+            if (target != null
+                    && target.startsWith("urn:uuid:")
+                    && !written.containsKey(target)
+                    && bundle.getEntry().stream().anyMatch(e -> target.equals(e.getFullUrl()))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String versionOf(IBaseResource resource) {
+        return resource.getIdElement().hasVersionIdPart()
+                ? resource.getIdElement().getVersionIdPart()
+                : resource.getMeta().getVersionId();
+    }
+
+    /** What we send, without what the server assigns (id, meta): equal hashes mean nothing to update. */
+    private String contentHash(Resource resource) {
+        Resource copy = resource.copy();
+        copy.setId((String) null);
+        copy.getMeta().setVersionId(null).setLastUpdated(null);
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(fhir.newJsonParser()
+                                    .encodeResourceToString(copy)
+                                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The resource's business identifier ({@code system|value}): from the mapped request's
+     * conditional token, which names it for us.
+     */
+    static String businessIdentifier(Bundle.BundleEntryComponent entry) {
+        String ifNoneExist = entry.getRequest().getIfNoneExist();
+        if (ifNoneExist != null && ifNoneExist.startsWith("identifier=")) {
+            return ifNoneExist.substring("identifier=".length());
+        }
+        String url = entry.getRequest().getUrl();
+        int query = url == null ? -1 : url.indexOf("?identifier=");
+        return query >= 0 ? url.substring(query + "?identifier=".length()) : url;
+    }
+}
