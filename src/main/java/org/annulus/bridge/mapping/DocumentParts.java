@@ -60,13 +60,18 @@ final class DocumentParts {
                                 ? org.hl7.fhir.r4.model.DocumentReference.ReferredDocumentStatus.AMENDED
                                 : org.hl7.fhir.r4.model.DocumentReference.ReferredDocumentStatus.FINAL);
         ref.setType(new org.hl7.fhir.r4.model.CodeableConcept(type.copy()).setText(typeText));
-        ref.addCategory(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
-                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
-                "clinical-note",
-                "Clinical Note")));
+        ref.addCategory(clinicalNoteCategory());
         ref.setSubject(patient());
         ref.addAuthor(author());
         return ref;
+    }
+
+    /** US Core's DocumentReference category of every note we write. */
+    static org.hl7.fhir.r4.model.CodeableConcept clinicalNoteCategory() {
+        return new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+                "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                "clinical-note",
+                "Clinical Note"));
     }
 
     boolean retracted() {

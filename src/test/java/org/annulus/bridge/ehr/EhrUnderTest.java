@@ -27,7 +27,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The EHR writer with its real collaborators (endpoint, SMART client, capability check, patient
- * match, single-request writer) in a Spring context of just those beans, pointed at a fake EHR.
+ * match, visit lookup, plan execution, single-request writer) in a Spring context of just those
+ * beans, pointed at a fake EHR.
  * Starts in well under a second; each test gets its own, so breaker and caches start fresh.
  */
 final class EhrUnderTest implements AutoCloseable {
@@ -116,7 +117,9 @@ final class EhrUnderTest implements AutoCloseable {
         EhrEndpoint.class,
         EhrCapabilities.class,
         PatientMatch.class,
+        VisitEncounters.class,
         SingleRequestWriter.class,
+        WriteExecution.class,
         EhrWriter.class,
         EhrConnection.class
     })
