@@ -49,11 +49,36 @@ class EhrCapabilities {
         return fresh;
     }
 
-    /** @param creatable resource type → whether conditional update (create-or-update by identifier) is allowed too */
-    record Snapshot(Instant readAt, boolean transaction, Map<String, Boolean> creatable) {
+    /**
+     * @param creatable resource type → whether update is allowed too
+     * @param searchParams resource type → the search parameters the EHR lists for it
+     */
+    record Snapshot(
+            Instant readAt, boolean transaction, Map<String, Boolean> creatable, Map<String, Set<String>> searchParams)
+            implements LedgerWriter.Rules {
 
         boolean canWrite(String type) {
             return creatable.containsKey(type);
+        }
+
+        @Override
+        public boolean canCreate(String type) {
+            return canWrite(type);
+        }
+
+        @Override
+        public boolean canUpdate(String type) {
+            return Boolean.TRUE.equals(creatable.get(type));
+        }
+
+        @Override
+        public boolean canSearch(String type, String parameter) {
+            return searchParams.getOrDefault(type, Set.of()).contains(parameter);
+        }
+
+        @Override
+        public boolean transaction() {
+            return transaction;
         }
 
         static Snapshot from(CapabilityStatement statement, Instant at) {
@@ -69,7 +94,20 @@ class EhrCapabilities {
                             r -> r.getType(),
                             r -> interactions(r).contains(CapabilityStatement.TypeRestfulInteraction.UPDATE),
                             (a, b) -> a || b));
-            return new Snapshot(at, transaction, creatable);
+            Map<String, Set<String>> searchParams = rest.getResource().stream()
+                    .collect(Collectors.toMap(
+                            r -> r.getType(),
+                            r -> r.getSearchParam().stream()
+                                    .map(
+                                            CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent
+                                                    ::getName)
+                                    .collect(Collectors.toSet()),
+                            (a, b) -> {
+                                Set<String> both = new java.util.HashSet<>(a);
+                                both.addAll(b);
+                                return both;
+                            }));
+            return new Snapshot(at, transaction, creatable, searchParams);
         }
 
         private static Set<CapabilityStatement.TypeRestfulInteraction> interactions(

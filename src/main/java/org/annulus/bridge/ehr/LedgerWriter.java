@@ -23,6 +23,7 @@ import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.ledger.WriteMethod;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -55,6 +56,9 @@ class LedgerWriter {
 
         /** Whether the EHR lists this search parameter for the type. */
         boolean canSearch(String type, String parameter);
+
+        /** Whether the EHR takes a transaction bundle (all or nothing). */
+        boolean transaction();
     }
 
     /** A resource this send did not write, and why: a clinician's edit, or an update the EHR does not take. */
@@ -79,17 +83,53 @@ class LedgerWriter {
     record Outcome(List<EhrWriteResult.WrittenEntry> written, List<Held> held) {}
 
     /**
-     * Writes the entries in an order where each comes after the entries it references, whose server
-     * ids replace the {@code urn:uuid}s; identifier-only references to what an earlier send wrote are
-     * made literal from the ledger.
+     * Writes the send's entries. Where the EHR takes transactions and no earlier write of these
+     * resources has an unknown outcome, the planned creates and updates go as one transaction;
+     * otherwise (or when a precondition fails in it) one request at a time, in an order where each
+     * entry comes after the entries it references, whose server ids replace the {@code urn:uuid}s.
+     * Identifier-only references to what an earlier send wrote are made literal from the ledger.
      *
      * @param ehr the EHR's base URL: the ledger is kept per EHR
      * @param patientId the EHR's Patient, for look-ups where the EHR has no identifier search
+     * @param overwriteEhrEdits an operator chose to overwrite what was changed in the EHR
      */
+    Outcome write(
+            IGenericClient client,
+            String ehr,
+            Bundle bundle,
+            String trackingId,
+            String patientId,
+            Rules rules,
+            boolean overwriteEhrEdits) {
+        List<String> identifiers =
+                bundle.getEntry().stream().map(LedgerWriter::businessIdentifier).toList();
+        Map<String, LedgerEntry> known = ledger.findAll(ehr, identifiers);
+        if (rules.transaction()
+                && !overwriteEhrEdits
+                && known.values().stream().noneMatch(LedgerEntry::mayExistUnknown)) {
+            Optional<Outcome> done = asTransaction(client, ehr, bundle, trackingId, rules, known);
+            if (done.isPresent()) {
+                return done.get();
+            }
+            // A precondition failed: nothing was applied. One at a time tells which resource changed.
+            known = ledger.findAll(ehr, identifiers);
+        }
+        return oneAtATime(client, ehr, bundle, trackingId, patientId, rules, overwriteEhrEdits, known);
+    }
+
     Outcome write(IGenericClient client, String ehr, Bundle bundle, String trackingId, String patientId, Rules rules) {
-        Map<String, LedgerEntry> known = ledger.findAll(
-                ehr,
-                bundle.getEntry().stream().map(LedgerWriter::businessIdentifier).toList());
+        return write(client, ehr, bundle, trackingId, patientId, rules, false);
+    }
+
+    private Outcome oneAtATime(
+            IGenericClient client,
+            String ehr,
+            Bundle bundle,
+            String trackingId,
+            String patientId,
+            Rules rules,
+            boolean overwriteEhrEdits,
+            Map<String, LedgerEntry> known) {
         Map<String, String> serverIds = new HashMap<>(); // fullUrl -> Type/id
         Map<String, EhrWriteResult.WrittenEntry> written = new LinkedHashMap<>();
         List<Held> held = new ArrayList<>();
@@ -103,19 +143,153 @@ class LedgerWriter {
             Resource resource = next.getResource().copy();
             resolveReferences(resource, serverIds, ehr);
             String identifier = businessIdentifier(next);
-            Step step = new Step(client, ehr, resource, identifier, trackingId, patientId, rules);
+            Step step = new Step(client, ehr, resource, identifier, trackingId, patientId, rules, overwriteEhrEdits);
             Optional<EhrWriteResult.WrittenEntry> result = step.run(Optional.ofNullable(known.get(identifier)), held);
             result.ifPresent(w -> {
                 serverIds.put(next.getFullUrl(), w.resourceType() + "/" + w.id());
                 written.put(next.getFullUrl(), w);
             });
         }
-        List<EhrWriteResult.WrittenEntry> inOrder = new ArrayList<>();
-        bundle.getEntry().stream()
+        return new Outcome(inBundleOrder(bundle, written), held);
+    }
+
+    /**
+     * The planned writes as one transaction: creates (plain POST, the server resolving the
+     * {@code urn:uuid}s among them) and updates by id with If-Match; unchanged resources are left
+     * out. Empty when a precondition failed, so that nothing was applied.
+     */
+    private Optional<Outcome> asTransaction(
+            IGenericClient client,
+            String ehr,
+            Bundle bundle,
+            String trackingId,
+            Rules rules,
+            Map<String, LedgerEntry> known) {
+        Map<String, String> serverIds = new HashMap<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            LedgerEntry k = known.get(businessIdentifier(e));
+            if (k != null && k.serverId().isPresent()) {
+                serverIds.put(
+                        e.getFullUrl(), k.resourceType() + "/" + k.serverId().get());
+            }
+        }
+        Map<String, EhrWriteResult.WrittenEntry> written = new LinkedHashMap<>();
+        List<Held> held = new ArrayList<>();
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        List<Bundle.BundleEntryComponent> planned = new ArrayList<>();
+        List<WriteLedger.Intent> intents = new ArrayList<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            String identifier = businessIdentifier(e);
+            Resource resource = e.getResource().copy();
+            resolveReferences(resource, serverIds, ehr);
+            String type = resource.fhirType();
+            LedgerEntry k = known.get(identifier);
+            if (k != null && k.serverId().isPresent()) {
+                String serverId = k.serverId().get();
+                String ours = k.writtenVersion().orElse(null);
+                EhrWriteResult.WrittenEntry there = new EhrWriteResult.WrittenEntry(type, serverId, ours, identifier);
+                if (contentHash(resource).equals(k.contentSha256().orElse(null))) {
+                    written.put(e.getFullUrl(), there);
+                    continue;
+                }
+                if (!rules.canUpdate(type)) {
+                    held.add(noUpdate(type, identifier, serverId, ours));
+                    written.put(e.getFullUrl(), there);
+                    continue;
+                }
+                resource.setId(type + "/" + serverId);
+                Bundle.BundleEntryComponent update =
+                        transaction.addEntry().setFullUrl(e.getFullUrl()).setResource(resource);
+                update.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(type + "/" + serverId);
+                if (ours != null) {
+                    update.getRequest().setIfMatch("W/\"" + ours + "\"");
+                }
+                planned.add(update);
+                intents.add(new WriteLedger.Intent(identifier, type, WriteMethod.UPDATE));
+            } else {
+                resource.setId((String) null);
+                Bundle.BundleEntryComponent create =
+                        transaction.addEntry().setFullUrl(e.getFullUrl()).setResource(resource);
+                create.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(type);
+                planned.add(create);
+                intents.add(new WriteLedger.Intent(identifier, type, WriteMethod.CREATE));
+            }
+        }
+        if (!planned.isEmpty()) {
+            ledger.recordIntents(ehr, intents, trackingId);
+            Bundle response;
+            List<String> sent =
+                    intents.stream().map(WriteLedger.Intent::businessIdentifier).toList();
+            try {
+                response = client.transaction().withBundle(transaction).execute();
+            } catch (PreconditionFailedException e) {
+                ledger.recordNoneWritten(ehr, sent);
+                return Optional.empty();
+            } catch (BaseServerResponseException e) {
+                if (refused(e)) {
+                    ledger.recordNoneWritten(ehr, sent); // all or nothing: nothing was applied
+                }
+                throw e;
+            }
+            if (response.getEntry().size() != planned.size()) {
+                throw new IllegalStateException("transaction response has "
+                        + response.getEntry().size() + " entries for " + planned.size() + " sent");
+            }
+            for (int i = 0; i < planned.size(); i++) {
+                Bundle.BundleEntryResponseComponent answer =
+                        response.getEntry().get(i).getResponse();
+                if (!answer.hasLocation() || !answer.getStatus().startsWith("20")) {
+                    throw new IllegalStateException("transaction response entry " + i + " has no success location");
+                }
+                IdType id = new IdType(answer.getLocation());
+                Bundle.BundleEntryComponent p = planned.get(i);
+                serverIds.put(p.getFullUrl(), p.getResource().fhirType() + "/" + id.getIdPart());
+                written.put(
+                        p.getFullUrl(),
+                        new EhrWriteResult.WrittenEntry(
+                                p.getResource().fhirType(),
+                                id.getIdPart(),
+                                id.getVersionIdPart(),
+                                intents.get(i).businessIdentifier()));
+            }
+            // Hashed as the one-at-a-time path would have sent them: references literal.
+            List<WriteLedger.Written> completed = new ArrayList<>();
+            for (int i = 0; i < planned.size(); i++) {
+                Resource sentResource = planned.get(i).getResource().copy();
+                resolveReferences(sentResource, serverIds, ehr);
+                EhrWriteResult.WrittenEntry w = written.get(planned.get(i).getFullUrl());
+                completed.add(new WriteLedger.Written(
+                        w.businessIdentifier(), w.resourceType(), w.id(), w.version(), contentHash(sentResource)));
+            }
+            ledger.recordAllWritten(ehr, completed, trackingId);
+        }
+        return Optional.of(new Outcome(inBundleOrder(bundle, written), held));
+    }
+
+    private static List<EhrWriteResult.WrittenEntry> inBundleOrder(
+            Bundle bundle, Map<String, EhrWriteResult.WrittenEntry> written) {
+        return bundle.getEntry().stream()
                 .map(e -> written.get(e.getFullUrl()))
                 .filter(w -> w != null)
-                .forEach(inOrder::add);
-        return new Outcome(inOrder, held);
+                .toList();
+    }
+
+    private static Held noUpdate(String type, String identifier, String serverId, String ourVersion) {
+        return new Held(
+                Held.Kind.NEEDS_REVIEW,
+                type,
+                identifier,
+                serverId,
+                ourVersion,
+                null,
+                "the EHR does not take updates of " + type + ": reconcile " + type + "/" + serverId
+                        + " with the amended document by hand");
+    }
+
+    /** A refusal (4xx other than 408/409/429): the EHR applied nothing. Anything else may have followed a write. */
+    private static boolean refused(BaseServerResponseException e) {
+        int status = e.getStatusCode();
+        return status >= 400 && status < 500 && status != 408 && status != 409 && status != 429;
     }
 
     /** One resource's write: the ledger says what was there, the step decides create, update, skip or hold. */
@@ -129,6 +303,7 @@ class LedgerWriter {
         private final Rules rules;
         private final String type;
         private final String sha256;
+        private final boolean overwriteEhrEdits;
 
         Step(
                 IGenericClient client,
@@ -137,7 +312,9 @@ class LedgerWriter {
                 String identifier,
                 String trackingId,
                 String patientId,
-                Rules rules) {
+                Rules rules,
+                boolean overwriteEhrEdits) {
+            this.overwriteEhrEdits = overwriteEhrEdits;
             this.client = client;
             this.ehr = ehr;
             this.resource = resource;
@@ -194,22 +371,18 @@ class LedgerWriter {
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
             if (!rules.canUpdate(type)) {
-                held.add(new Held(
-                        Held.Kind.NEEDS_REVIEW,
-                        type,
-                        identifier,
-                        serverId,
-                        ourVersion,
-                        null,
-                        "the EHR does not take updates of " + type + ": reconcile " + type + "/" + serverId
-                                + " with the amended document by hand"));
+                held.add(noUpdate(type, identifier, serverId, ourVersion));
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
             String ehrVersion =
                     versionOf(client.read().resource(type).withId(serverId).execute());
             if (ourVersion != null && !ourVersion.equals(ehrVersion)) {
-                held.add(conflict(serverId, ourVersion, ehrVersion));
-                return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier));
+                if (!overwriteEhrEdits) {
+                    held.add(conflict(serverId, ourVersion, ehrVersion));
+                    return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier));
+                }
+                // An operator chose ours over the EHR's: still conditional, on the version just read.
+                return Optional.of(update(serverId, ehrVersion, held));
             }
             return Optional.of(update(serverId, ourVersion, held));
         }
@@ -287,8 +460,7 @@ class LedgerWriter {
          * other failure may have followed the write: the intent stays, and the next attempt looks.
          */
         private void forgetIfRefused(BaseServerResponseException e) {
-            int status = e.getStatusCode();
-            if (status >= 400 && status < 500 && status != 408 && status != 409 && status != 429) {
+            if (refused(e)) {
                 ledger.recordNotWritten(ehr, identifier);
             }
         }

@@ -8,9 +8,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -69,8 +69,14 @@ public class WriteLedger {
      */
     public void recordIntent(
             String ehr, String businessIdentifier, String resourceType, WriteMethod method, String trackingId) {
+        ownTransaction.executeWithoutResult(
+                status -> intent(ehr, businessIdentifier, resourceType, method, trackingId));
+    }
+
+    private void intent(
+            String ehr, String businessIdentifier, String resourceType, WriteMethod method, String trackingId) {
         OffsetDateTime now = now();
-        ownTransaction.executeWithoutResult(status -> upsert(
+        upsert(
                 """
                 update ehr_write_ledger set resource_type = ?, pending_method = ?, pending_tracking_id = ?,
                     pending_since = ?
@@ -79,7 +85,37 @@ public class WriteLedger {
                 """
                 insert into ehr_write_ledger (ehr, business_identifier, resource_type, pending_method,
                     pending_tracking_id, pending_since) values (?, ?, ?, ?, ?, ?)""",
-                new Object[] {ehr, businessIdentifier, resourceType, method.name(), trackingId, now}));
+                new Object[] {ehr, businessIdentifier, resourceType, method.name(), trackingId, now});
+    }
+
+    /** One intended write, for {@link #recordIntents}. */
+    public record Intent(String businessIdentifier, String resourceType, WriteMethod method) {}
+
+    /** One completed write, for {@link #recordAllWritten}. */
+    public record Written(
+            String businessIdentifier, String resourceType, String serverId, String version, String contentSha256) {}
+
+    /** {@link #recordIntent} for every entry of a transaction, committed together before it is sent. */
+    public void recordIntents(String ehr, List<Intent> intents, String trackingId) {
+        ownTransaction.executeWithoutResult(status ->
+                intents.forEach(i -> intent(ehr, i.businessIdentifier(), i.resourceType(), i.method(), trackingId)));
+    }
+
+    /** {@link #recordWritten} for every entry of a transaction's answer, in one commit. */
+    public void recordAllWritten(String ehr, List<Written> written, String trackingId) {
+        ownTransaction.executeWithoutResult(status -> written.forEach(w -> written(
+                ehr,
+                w.businessIdentifier(),
+                w.resourceType(),
+                w.serverId(),
+                w.version(),
+                w.contentSha256(),
+                trackingId)));
+    }
+
+    /** {@link #recordNotWritten} for every entry of a transaction the EHR refused as a whole. */
+    public void recordNoneWritten(String ehr, List<String> businessIdentifiers) {
+        ownTransaction.executeWithoutResult(status -> businessIdentifiers.forEach(id -> notWritten(ehr, id)));
     }
 
     /** Completes a write from the EHR's answer (or from a look-up that found what an unknown write made). */
@@ -91,8 +127,20 @@ public class WriteLedger {
             String version,
             String contentSha256,
             String trackingId) {
+        ownTransaction.executeWithoutResult(
+                status -> written(ehr, businessIdentifier, resourceType, serverId, version, contentSha256, trackingId));
+    }
+
+    private void written(
+            String ehr,
+            String businessIdentifier,
+            String resourceType,
+            String serverId,
+            String version,
+            String contentSha256,
+            String trackingId) {
         OffsetDateTime now = now();
-        ownTransaction.executeWithoutResult(status -> upsert(
+        upsert(
                 """
                 update ehr_write_ledger set resource_type = ?, server_id = ?, written_version = ?,
                     content_sha256 = ?, written_at = ?, written_by = ?,
@@ -103,7 +151,7 @@ public class WriteLedger {
                 insert into ehr_write_ledger (ehr, business_identifier, resource_type, server_id, written_version,
                     content_sha256, written_at, written_by) values (?, ?, ?, ?, ?, ?, ?, ?)""",
                 new Object[] {ehr, businessIdentifier, resourceType, serverId, version, contentSha256, now, trackingId
-                }));
+                });
     }
 
     /**
@@ -111,11 +159,14 @@ public class WriteLedger {
      * entry knew before stays.
      */
     public void recordNotWritten(String ehr, String businessIdentifier) {
-        ownTransaction.executeWithoutResult(
-                status -> jdbc.sql("""
+        ownTransaction.executeWithoutResult(status -> notWritten(ehr, businessIdentifier));
+    }
+
+    private void notWritten(String ehr, String businessIdentifier) {
+        jdbc.sql("""
                         update ehr_write_ledger set pending_method = null, pending_tracking_id = null,
                             pending_since = null
-                        where ehr = ? and business_identifier = ?""").params(ehr, businessIdentifier).update());
+                        where ehr = ? and business_identifier = ?""").params(ehr, businessIdentifier).update();
     }
 
     /** Intents older than the given instant: writes whose outcome is unknown (for health and review). */
@@ -126,15 +177,13 @@ public class WriteLedger {
                 .single();
     }
 
-    /** Update, else insert; a concurrent insert of the same key (another instance) turns into the update. */
+    /**
+     * Update, else insert. Two writers never race on one identifier: a patient's documents are
+     * claimed one at a time, and every identifier belongs to one patient.
+     */
     private void upsert(String update, Object[] updateParams, String insert, Object[] insertParams) {
-        if (jdbc.sql(update).params(updateParams).update() == 1) {
-            return;
-        }
-        try {
+        if (jdbc.sql(update).params(updateParams).update() == 0) {
             jdbc.sql(insert).params(insertParams).update();
-        } catch (DuplicateKeyException raced) {
-            jdbc.sql(update).params(updateParams).update();
         }
     }
 

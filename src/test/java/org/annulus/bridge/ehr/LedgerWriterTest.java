@@ -80,6 +80,10 @@ class LedgerWriterTest {
         public boolean canSearch(String type, String parameter) {
             return parameter.equals("patient");
         }
+
+        public boolean transaction() {
+            return false;
+        }
     };
 
     static final LedgerWriter.Rules WITH_IDENTIFIER_SEARCH = new LedgerWriter.Rules() {
@@ -93,6 +97,29 @@ class LedgerWriterTest {
 
         public boolean canSearch(String type, String parameter) {
             return Set.of("identifier", "patient").contains(parameter);
+        }
+
+        public boolean transaction() {
+            return false;
+        }
+    };
+
+    /** HAPI-like: transactions, every write, identifier search. */
+    static final LedgerWriter.Rules WITH_TRANSACTIONS = new LedgerWriter.Rules() {
+        public boolean canCreate(String type) {
+            return true;
+        }
+
+        public boolean canUpdate(String type) {
+            return true;
+        }
+
+        public boolean canSearch(String type, String parameter) {
+            return true;
+        }
+
+        public boolean transaction() {
+            return true;
         }
     };
 
@@ -322,6 +349,88 @@ class LedgerWriterTest {
 
         assertThat(ledger.find(ehr, SYSTEM + "|" + DIAGNOSIS))
                 .hasValueSatisfying(e -> assertThat(e.mayExistUnknown()).isFalse());
+    }
+
+    @Test
+    void whereTheEhrTakesTransactionsThePlannedWritesGoAsOnePlainCreatesAndAResendSendsNothing() {
+        Bundle answer = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        answer.addEntry().getResponse().setStatus("201 Created").setLocation("Condition/c-1/_history/1");
+        answer.addEntry().getResponse().setStatus("201 Created").setLocation("Procedure/p-1/_history/1");
+        wm.stubFor(post(urlPathEqualTo("/fhir")).willReturn(fhirJson(200, answer)));
+        Bundle bundle = bundle(diagnosis("moderate"));
+        bundle.addEntry(entry(procedure(new Reference("urn:uuid:condition")), "urn:uuid:procedure", PROCEDURE));
+
+        LedgerWriter.Outcome first = writer.write(client, ehr, bundle, "t-1", "pat-1", WITH_TRANSACTIONS);
+        LedgerWriter.Outcome again = writer.write(
+                client,
+                ehr,
+                bundle(diagnosis("moderate"))
+                        .addEntry(
+                                entry(procedure(new Reference("urn:uuid:condition")), "urn:uuid:procedure", PROCEDURE)),
+                "t-1",
+                "pat-1",
+                WITH_TRANSACTIONS);
+
+        assertThat(first.written()).extracting(EhrWriteResult.WrittenEntry::id).containsExactly("c-1", "p-1");
+        assertThat(again.written()).isEqualTo(first.written());
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/fhir")));
+        Bundle sent = FHIR.newJsonParser()
+                .parseResource(
+                        Bundle.class,
+                        wm.findAll(postRequestedFor(urlPathEqualTo("/fhir")))
+                                .get(0)
+                                .getBodyAsString());
+        assertThat(sent.getEntry()).allSatisfy(e -> {
+            assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
+            assertThat(e.getRequest().hasIfNoneExist()).isFalse();
+        });
+        assertThat(ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow().serverId())
+                .contains("p-1");
+    }
+
+    @Test
+    void aTransactionAmendmentUpdatesByIdWithIfMatchAndAFailedPreconditionFindsTheConflictOneByOne() {
+        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
+        wm.stubFor(post(urlPathEqualTo("/fhir")).willReturn(aResponse().withStatus(412)));
+        Procedure edited = procedure(null);
+        edited.setId("Procedure/p-1/_history/4");
+        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
+
+        LedgerWriter.Outcome amended =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", WITH_TRANSACTIONS);
+
+        Bundle sent = FHIR.newJsonParser()
+                .parseResource(
+                        Bundle.class,
+                        wm.findAll(postRequestedFor(urlPathEqualTo("/fhir")))
+                                .get(0)
+                                .getBodyAsString());
+        assertThat(sent.getEntryFirstRep().getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+        assertThat(sent.getEntryFirstRep().getRequest().getUrl()).isEqualTo("Procedure/p-1");
+        assertThat(sent.getEntryFirstRep().getRequest().getIfMatch()).isEqualTo("W/\"1\"");
+        assertThat(amended.held()).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(LedgerWriter.Held.Kind.CONFLICT);
+            assertThat(h.ehrVersion()).isEqualTo("4");
+        });
+        wm.verify(0, putRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void anOperatorsOverwriteUpdatesOnTheEhrsCurrentVersion() {
+        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
+        Procedure edited = procedure(null);
+        edited.setId("Procedure/p-1/_history/3");
+        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
+        wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Location", ehr + "/Procedure/p-1/_history/4")));
+
+        LedgerWriter.Outcome overwritten =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", WITH_TRANSACTIONS, true);
+
+        wm.verify(1, putRequestedFor(urlPathEqualTo("/fhir/Procedure/p-1")).withHeader("If-Match", equalTo("W/\"3\"")));
+        assertThat(overwritten.held()).isEmpty();
+        assertThat(ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow().writtenVersion())
+                .contains("4");
     }
 
     // --- the EHR's answers and the send's resources
