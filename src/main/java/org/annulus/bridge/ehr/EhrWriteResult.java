@@ -6,9 +6,47 @@ import java.util.List;
 /** The outcome of writing one document's bundle to the EHR. */
 public sealed interface EhrWriteResult {
 
-    /** Every entry was written (or found already there); server ids and versions as the EHR returned them. */
-    /** {@code fallbacks}: resource types the EHR would not take, written as DocumentReference notes instead. */
-    record Written(String patientId, List<WrittenEntry> entries, List<String> fallbacks) implements EhrWriteResult {}
+    /**
+     * Every entry was written, found written before, or held; server ids and versions as the EHR
+     * returned them. {@code fallbacks}: resource types the EHR would not take, written as
+     * DocumentReference notes instead. {@code held}: resources this send did not write (a
+     * clinician's edit, an update the EHR does not take, an outcome no search could settle).
+     */
+    record Written(String patientId, List<WrittenEntry> entries, List<String> fallbacks, List<Held> held)
+            implements EhrWriteResult {
+
+        public Written {
+            held = List.copyOf(held);
+        }
+
+        /** True when something must be resolved by a person before the document counts as synced. */
+        public boolean anyHeld() {
+            return !held.isEmpty();
+        }
+
+        /** True when a resource was changed in the EHR since we wrote it. */
+        public boolean anyConflict() {
+            return held.stream().anyMatch(h -> h.kind() == Held.Kind.CONFLICT);
+        }
+    }
+
+    /** A resource a send did not write, and why. Versions and ids are the EHR's; no patient data. */
+    record Held(
+            Kind kind,
+            String resourceType,
+            String businessIdentifier,
+            String serverId,
+            String ourVersion,
+            String ehrVersion,
+            String reason) {
+
+        public enum Kind {
+            /** The EHR's current version is not the one we wrote: someone changed it there. */
+            CONFLICT,
+            /** Something a person must reconcile: no update for the type, or an outcome no look-up can settle. */
+            NEEDS_REVIEW
+        }
+    }
 
     /** Zero or several EHR patients carry the document's MRN; candidates are EHR Patient ids. */
     record NoPatientMatch(String reason, List<String> candidates) implements EhrWriteResult {}

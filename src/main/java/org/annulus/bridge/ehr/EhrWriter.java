@@ -16,8 +16,8 @@ import org.springframework.stereotype.Service;
 /**
  * Writes one document's transaction bundle to the EHR: finds the patient by MRN ({@link PatientMatch}),
  * plans the send for this EHR ({@link WritePlan}), sends it ({@link WriteExecution}) and tells what the
- * answer means ({@link AnswerClassifier}), all behind a circuit breaker. Conditional creates in the
- * bundle make a repeated send harmless.
+ * answer means ({@link AnswerClassifier}), all behind a circuit breaker. The write ledger, not the
+ * EHR, makes a repeated send harmless ({@link LedgerWriter}).
  */
 @Service
 public class EhrWriter {
@@ -71,10 +71,30 @@ public class EhrWriter {
     }
 
     /**
-     * Writes the bundle for the patient with the document's MRN, or for the EHR Patient an operator
-     * chose ({@code chosenPatientId}) when the MRN matched none or several.
+     * One document version's send.
+     *
+     * @param mapped the resources to write, as composed at send time
+     * @param chosenPatientId the EHR Patient an operator chose when the MRN matched none or several
+     * @param trackingId the document version: the write ledger's intents name it
+     * @param overwriteEhrEdits an operator chose to overwrite what was changed in the EHR since we wrote it
      */
-    public EhrWriteResult write(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId) {
+    public record Send(
+            Bundle mapped,
+            PatientIdentity patient,
+            Optional<String> chosenPatientId,
+            String trackingId,
+            boolean overwriteEhrEdits) {
+
+        public Send(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId, String trackingId) {
+            this(mapped, patient, chosenPatientId, trackingId, false);
+        }
+    }
+
+    /**
+     * Writes the bundle for the patient with the document's MRN, or for the EHR Patient an operator
+     * chose, planned from the EHR's capabilities and the write ledger.
+     */
+    public EhrWriteResult write(Send send) {
         if (!breaker.tryAcquirePermission()) {
             count("circuit-open");
             return new EhrWriteResult.Failed(true, null, EhrWriteResult.Failed.CIRCUIT_OPEN, null, BREAKER_OPEN);
@@ -82,7 +102,7 @@ public class EhrWriter {
         AnswerClassifier.Verdict verdict;
         RuntimeException failure = null;
         try {
-            verdict = answers.of(send(mapped, patient, chosenPatientId));
+            verdict = answers.of(send(send));
         } catch (RuntimeException e) {
             failure = e;
             verdict =
@@ -99,17 +119,18 @@ public class EhrWriter {
         return verdict.result();
     }
 
-    private EhrWriteResult send(Bundle mapped, PatientIdentity patient, Optional<String> chosenPatientId) {
-        PatientMatch.Result match = chosenPatientId.isPresent()
-                ? patientMatch.confirm(endpoint.client(), chosenPatientId.get())
-                : patientMatch.find(endpoint.client(), patient);
+    private EhrWriteResult send(Send send) {
+        PatientMatch.Result match = send.chosenPatientId().isPresent()
+                ? patientMatch.confirm(endpoint.client(), send.chosenPatientId().get())
+                : patientMatch.find(endpoint.client(), send.patient());
         if (match.patientId().isEmpty()) {
             return new EhrWriteResult.NoPatientMatch(match.reason(), match.candidates());
         }
         String patientId = match.patientId().get();
-        Map<String, String> encounters = visits.find(endpoint.client(), WritePlan.visits(mapped), patientId);
-        WritePlan plan = WritePlan.of(mapped, patient, patientId, encounters, capabilities.of(endpoint.client()));
-        return execution.run(plan);
+        Map<String, String> encounters = visits.find(endpoint.client(), WritePlan.visits(send.mapped()), patientId);
+        EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
+        WritePlan plan = WritePlan.of(send.mapped(), send.patient(), patientId, encounters, capabilities);
+        return execution.run(plan, capabilities, send.trackingId(), send.overwriteEhrEdits());
     }
 
     /** EHR answers by HTTP status (or failure kind): the label values are a small fixed set. */

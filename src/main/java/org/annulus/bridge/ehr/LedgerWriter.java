@@ -18,6 +18,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.annulus.bridge.ehr.EhrWriteResult.Held;
 import org.annulus.bridge.ledger.LedgerEntry;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.ledger.WriteMethod;
@@ -61,26 +62,14 @@ class LedgerWriter {
         boolean transaction();
     }
 
-    /** A resource this send did not write, and why: a clinician's edit, or an update the EHR does not take. */
-    record Held(
-            Kind kind,
-            String resourceType,
-            String businessIdentifier,
-            String serverId,
-            String ourVersion,
-            String ehrVersion,
-            String reason) {
-
-        enum Kind {
-            /** The EHR's current version is not the one we wrote: someone changed it there. */
-            CONFLICT,
-            /** Something a person must reconcile: no update for the type, or an outcome no look-up can settle. */
-            NEEDS_REVIEW
-        }
-    }
-
-    /** Every entry of the send written (or found written before), and what was held. */
-    record Outcome(List<EhrWriteResult.WrittenEntry> written, List<Held> held) {}
+    /**
+     * Every entry of the send written (or found written before), in bundle order and by the entry's
+     * fullUrl, and what was held.
+     */
+    record Outcome(
+            List<EhrWriteResult.WrittenEntry> written,
+            Map<String, EhrWriteResult.WrittenEntry> byFullUrl,
+            List<Held> held) {}
 
     /**
      * Writes the send's entries. Where the EHR takes transactions and no earlier write of these
@@ -150,7 +139,7 @@ class LedgerWriter {
                 written.put(next.getFullUrl(), w);
             });
         }
-        return new Outcome(inBundleOrder(bundle, written), held);
+        return new Outcome(inBundleOrder(bundle, written), Map.copyOf(written), held);
     }
 
     /**
@@ -263,7 +252,7 @@ class LedgerWriter {
             }
             ledger.recordAllWritten(ehr, completed, trackingId);
         }
-        return Optional.of(new Outcome(inBundleOrder(bundle, written), held));
+        return Optional.of(new Outcome(inBundleOrder(bundle, written), Map.copyOf(written), held));
     }
 
     private static List<EhrWriteResult.WrittenEntry> inBundleOrder(

@@ -37,21 +37,24 @@ final class VersionedProvenance {
     static List<EhrWriteResult.WrittenEntry> writeAfter(
             IGenericClient client,
             Bundle.BundleEntryComponent entry,
-            Bundle sent,
+            Map<String, EhrWriteResult.WrittenEntry> byFullUrl,
             List<EhrWriteResult.WrittenEntry> written,
             String businessIdentifier) {
         Map<String, String> versioned = new HashMap<>();
-        for (int i = 0; i < sent.getEntry().size() && i < written.size(); i++) {
-            EhrWriteResult.WrittenEntry w = written.get(i);
+        byFullUrl.forEach((fullUrl, w) -> {
             String reference =
                     w.resourceType() + "/" + w.id() + (w.version() != null ? "/_history/" + w.version() : "");
-            versioned.put(sent.getEntry().get(i).getFullUrl(), reference);
+            versioned.put(fullUrl, reference);
             versioned.put(w.resourceType() + "/" + w.id(), reference);
-        }
+        });
         Provenance provenance = (Provenance) entry.getResource();
         List<Reference> targets = new ArrayList<>();
         for (Reference target : provenance.getTarget()) {
-            targets.add(new Reference(versioned.getOrDefault(target.getReference(), target.getReference())));
+            // A target this send did not write (held for review) is not named: it would not resolve.
+            String reference = versioned.get(target.getReference());
+            if (reference != null) {
+                targets.add(new Reference(reference));
+            }
         }
         provenance.setTarget(targets);
         var outcome = client.update()

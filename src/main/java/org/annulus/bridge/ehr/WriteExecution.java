@@ -6,9 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,29 +24,32 @@ class WriteExecution {
     private static final String PROVENANCE_ID_PREFIX = "Provenance/bridge-";
 
     private final EhrEndpoint endpoint;
-    private final SingleRequestWriter singleRequests;
+    private final LedgerWriter ledgerWriter;
     private final FhirContext fhir;
     private final Clock clock;
 
-    WriteExecution(EhrEndpoint endpoint, SingleRequestWriter singleRequests, FhirContext fhir, Clock clock) {
+    WriteExecution(EhrEndpoint endpoint, LedgerWriter ledgerWriter, FhirContext fhir, Clock clock) {
         this.endpoint = endpoint;
-        this.singleRequests = singleRequests;
+        this.ledgerWriter = ledgerWriter;
         this.fhir = fhir;
         this.clock = clock;
     }
 
-    EhrWriteResult.Written run(WritePlan plan) {
+    /**
+     * @param trackingId the document version this send is for: the ledger's intents name it
+     * @param overwriteEhrEdits an operator chose to overwrite resources changed in the EHR
+     */
+    EhrWriteResult.Written run(WritePlan plan, LedgerWriter.Rules rules, String trackingId, boolean overwriteEhrEdits) {
         IGenericClient client = endpoint.client();
-        Bundle toSend = plan.toSend();
-        List<EhrWriteResult.WrittenEntry> written = plan.mode() == WritePlan.Mode.TRANSACTION
-                ? entriesOf(toSend, client.transaction().withBundle(toSend).execute())
-                : entriesOf(toSend, singleRequests.write(client, toSend));
+        LedgerWriter.Outcome outcome = ledgerWriter.write(
+                client, endpoint.baseUrl(), plan.toSend(), trackingId, plan.patientId(), rules, overwriteEhrEdits);
+        List<EhrWriteResult.WrittenEntry> written = outcome.written();
         List<String> fallbacks = new ArrayList<>(plan.noteTypes());
         if (plan.provenanceAfter().isPresent()) {
             Bundle.BundleEntryComponent provenance = plan.provenanceAfter().get();
             try {
                 written = VersionedProvenance.writeAfter(
-                        client, provenance, toSend, written, businessIdentifierOf(provenance));
+                        client, provenance, outcome.byFullUrl(), written, businessIdentifierOf(provenance));
                 String url = provenance.getRequest().getUrl();
                 endpoint.publish(new ProvenanceWritten(
                         "Patient/" + plan.patientId(),
@@ -57,42 +58,12 @@ class WriteExecution {
                         clock.instant()));
             } catch (BaseServerResponseException e) {
                 // The resources are written and must be recorded as such: a resend would duplicate them.
+                // The Provenance stays in our own store and audit log.
                 log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());
                 fallbacks.add("Provenance not written (HTTP " + e.getStatusCode() + ")");
             }
         }
-        return new EhrWriteResult.Written(plan.patientId(), written, fallbacks);
-    }
-
-    private static List<EhrWriteResult.WrittenEntry> entriesOf(Bundle sent, List<IIdType> ids) {
-        List<EhrWriteResult.WrittenEntry> written = new ArrayList<>();
-        for (int i = 0; i < sent.getEntry().size(); i++) {
-            written.add(writtenEntry(sent.getEntry().get(i), ids.get(i)));
-        }
-        return written;
-    }
-
-    private static List<EhrWriteResult.WrittenEntry> entriesOf(Bundle sent, Bundle response) {
-        if (response.getEntry().size() != sent.getEntry().size()) {
-            throw new IllegalStateException(
-                    "transaction response has " + response.getEntry().size() + " entries for "
-                            + sent.getEntry().size() + " sent");
-        }
-        List<EhrWriteResult.WrittenEntry> written = new ArrayList<>();
-        for (int i = 0; i < sent.getEntry().size(); i++) {
-            Bundle.BundleEntryResponseComponent answer =
-                    response.getEntry().get(i).getResponse();
-            if (!answer.hasLocation() || !answer.getStatus().startsWith("20")) {
-                throw new IllegalStateException("transaction response entry " + i + " has no success location");
-            }
-            written.add(writtenEntry(sent.getEntry().get(i), new IdType(answer.getLocation())));
-        }
-        return written;
-    }
-
-    private static EhrWriteResult.WrittenEntry writtenEntry(Bundle.BundleEntryComponent request, IIdType id) {
-        return new EhrWriteResult.WrittenEntry(
-                request.getResource().fhirType(), id.getIdPart(), id.getVersionIdPart(), businessIdentifierOf(request));
+        return new EhrWriteResult.Written(plan.patientId(), written, fallbacks, outcome.held());
     }
 
     /**

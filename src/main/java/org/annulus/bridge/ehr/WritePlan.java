@@ -40,7 +40,7 @@ record WritePlan(
     enum Mode {
         /** All or nothing, in one request. */
         TRANSACTION("one transaction"),
-        /** Each entry a conditional request of its own, after the entries it references (SingleRequestWriter). */
+        /** Each entry a request of its own, after the entries it references, planned from the write ledger. */
         ONE_AT_A_TIME("one request at a time");
 
         private final String description;

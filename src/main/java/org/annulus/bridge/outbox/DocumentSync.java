@@ -197,10 +197,11 @@ public class DocumentSync {
      * sorts the answer: written goes on, every other answer is a {@link SyncFailure}.
      */
     public EhrWriteResult.Written writeToEhr(Work work) {
-        EhrWriteResult result = ehr.write(
+        EhrWriteResult result = ehr.write(new EhrWriter.Send(
                 work.bundle(),
                 work.document().patient(),
-                Optional.ofNullable(work.stored().ehrPatientId()));
+                Optional.ofNullable(work.stored().ehrPatientId()),
+                work.trackingId()));
         if (result instanceof EhrWriteResult.Written written) {
             return written;
         }

@@ -14,16 +14,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
+import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.EhrTransportProperties;
 import org.annulus.bridge.smart.SmartAuthorization;
 import org.annulus.bridge.smart.SmartProperties;
+import org.flywaydb.core.Flyway;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The EHR writer with its real collaborators (endpoint, SMART client, capability check, patient
@@ -118,7 +125,8 @@ final class EhrUnderTest implements AutoCloseable {
         EhrCapabilities.class,
         PatientMatch.class,
         VisitEncounters.class,
-        SingleRequestWriter.class,
+        LedgerWriter.class,
+        WriteLedger.class,
         WriteExecution.class,
         EhrWriter.class,
         EhrConnection.class
@@ -133,6 +141,26 @@ final class EhrUnderTest implements AutoCloseable {
         @Bean
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
+        }
+
+        /** The write ledger's database: H2 in memory, one per context, migrated as the bridge's is. */
+        @Bean
+        DataSource dataSource() {
+            DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:ehr-under-test-"
+                    + java.util.UUID.randomUUID()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+            Flyway.configure().dataSource(dataSource).load().migrate();
+            return dataSource;
+        }
+
+        @Bean
+        JdbcClient jdbcClient(DataSource dataSource) {
+            return JdbcClient.create(dataSource);
+        }
+
+        @Bean
+        PlatformTransactionManager transactionManager(DataSource dataSource) {
+            return new DataSourceTransactionManager(dataSource);
         }
     }
 }

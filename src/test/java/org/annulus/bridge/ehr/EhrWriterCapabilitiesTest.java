@@ -196,7 +196,7 @@ class EhrWriterCapabilitiesTest {
     }
 
     private EhrWriteResult write() {
-        return ehr.writer().write(bundle, PATIENT, Optional.empty());
+        return ehr.writer().write(new EhrWriter.Send(bundle, PATIENT, Optional.empty(), "tracking-1"));
     }
 
     private ResponseDefinitionBuilder created(String location) {

@@ -342,7 +342,7 @@ class EhrWriterFaultsTest {
     }
 
     private EhrWriteResult write() {
-        return ehr.writer().write(bundle, PATIENT, Optional.empty());
+        return ehr.writer().write(new EhrWriter.Send(bundle, PATIENT, Optional.empty(), "tracking-1"));
     }
 
     private static void assertUnusableResponse(EhrWriteResult result) {

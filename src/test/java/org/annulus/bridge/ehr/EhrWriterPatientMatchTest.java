@@ -155,7 +155,7 @@ class EhrWriterPatientMatchTest {
     }
 
     private EhrWriteResult write() {
-        return ehr.writer().write(bundle, PATIENT, Optional.empty());
+        return ehr.writer().write(new EhrWriter.Send(bundle, PATIENT, Optional.empty(), "tracking-1"));
     }
 
     private static Patient patient(String id, String family, LocalDate birthDate) {

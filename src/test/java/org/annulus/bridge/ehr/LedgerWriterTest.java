@@ -222,7 +222,7 @@ class LedgerWriterTest {
 
         assertThat(resent.written()).isEmpty();
         assertThat(resent.held()).singleElement().satisfies(h -> {
-            assertThat(h.kind()).isEqualTo(LedgerWriter.Held.Kind.NEEDS_REVIEW);
+            assertThat(h.kind()).isEqualTo(EhrWriteResult.Held.Kind.NEEDS_REVIEW);
             assertThat(h.reason()).contains("check the patient's Condition resources for identifier");
         });
         wm.verify(0, postRequestedFor(anyUrl()));
@@ -261,7 +261,7 @@ class LedgerWriterTest {
 
         wm.verify(0, putRequestedFor(anyUrl()));
         assertThat(amended.held()).singleElement().satisfies(h -> {
-            assertThat(h.kind()).isEqualTo(LedgerWriter.Held.Kind.CONFLICT);
+            assertThat(h.kind()).isEqualTo(EhrWriteResult.Held.Kind.CONFLICT);
             assertThat(h.serverId()).isEqualTo("p-1");
             assertThat(h.ourVersion()).isEqualTo("1");
             assertThat(h.ehrVersion()).isEqualTo("3");
@@ -282,7 +282,7 @@ class LedgerWriterTest {
         LedgerWriter.Outcome amended = writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE);
 
         assertThat(amended.held()).singleElement().satisfies(h -> assertThat(h.kind())
-                .isEqualTo(LedgerWriter.Held.Kind.CONFLICT));
+                .isEqualTo(EhrWriteResult.Held.Kind.CONFLICT));
         assertThat(ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow().pending())
                 .isEmpty();
     }
@@ -297,7 +297,7 @@ class LedgerWriterTest {
         wm.verify(0, putRequestedFor(anyUrl()));
         wm.verify(0, getRequestedFor(anyUrl()));
         assertThat(amended.held()).singleElement().satisfies(h -> {
-            assertThat(h.kind()).isEqualTo(LedgerWriter.Held.Kind.NEEDS_REVIEW);
+            assertThat(h.kind()).isEqualTo(EhrWriteResult.Held.Kind.NEEDS_REVIEW);
             assertThat(h.reason()).contains("does not take updates of Condition");
         });
     }
@@ -409,7 +409,7 @@ class LedgerWriterTest {
         assertThat(sent.getEntryFirstRep().getRequest().getUrl()).isEqualTo("Procedure/p-1");
         assertThat(sent.getEntryFirstRep().getRequest().getIfMatch()).isEqualTo("W/\"1\"");
         assertThat(amended.held()).singleElement().satisfies(h -> {
-            assertThat(h.kind()).isEqualTo(LedgerWriter.Held.Kind.CONFLICT);
+            assertThat(h.kind()).isEqualTo(EhrWriteResult.Held.Kind.CONFLICT);
             assertThat(h.ehrVersion()).isEqualTo("4");
         });
         wm.verify(0, putRequestedFor(anyUrl()));
