@@ -51,6 +51,7 @@ class ModuleStructureTest {
                         "ca.uhn.fhir.rest..",
                         "org.apache.camel..",
                         "org.annulus.bridge.outbox..",
+                        "org.annulus.bridge.sync..",
                         "org.annulus.bridge.ehr..")
                 .because("a mapper is a pure function of the document")
                 .check(MAIN);
@@ -67,8 +68,27 @@ class ModuleStructureTest {
                         "org.annulus.bridge.profiles..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.annulus.bridge.intake..", "org.annulus.bridge.outbox..")
-                .because("intake -> mapping -> outbox -> ehr: nothing downstream calls back upstream")
+                .resideInAnyPackage(
+                        "org.annulus.bridge.intake..", "org.annulus.bridge.outbox..", "org.annulus.bridge.sync..")
+                .because("intake -> outbox (the store) <- sync -> mapping, profiles, ehr: nothing downstream"
+                        + " calls back upstream")
+                .check(MAIN);
+    }
+
+    @Test
+    void outboxIsOnlyTheStore() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.annulus.bridge.outbox..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.annulus.bridge.mapping..",
+                        "org.annulus.bridge.profiles..",
+                        "org.annulus.bridge.ehr..",
+                        "org.annulus.bridge.sync..")
+                .because("the outbox stores documents and their states; mapping, validating and writing to"
+                        + " the EHR is sync's, which uses the outbox, never the other way round")
                 .check(MAIN);
     }
 

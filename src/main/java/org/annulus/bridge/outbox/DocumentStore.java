@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.annulus.bridge.document.DocumentKind;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -183,33 +184,6 @@ class DocumentStore {
         }
     }
 
-    /** Mapped bundles of the earlier versions of a document, oldest first. */
-    List<String> earlierMappings(String kind, String documentId, int version) {
-        return jdbc.sql("""
-                select mapped_bundle from clinical_document
-                where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
-                  and raw_document is not null
-                order by doc_version""")
-                .params(kind, documentId, version)
-                .query(String.class)
-                .list();
-    }
-
-    /**
-     * Raw text of the earlier versions of a document that were mapped (so were or will be written),
-     * oldest first: what each of them sent is re-derived from it by the current mapping.
-     */
-    List<String> earlierDocuments(String kind, String documentId, int version) {
-        return jdbc.sql("""
-                select raw_document from clinical_document
-                where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
-                  and raw_document is not null
-                order by doc_version""")
-                .params(kind, documentId, version)
-                .query(String.class)
-                .list();
-    }
-
     /**
      * Whether this version should not be sent: a higher version is already in the EHR, or arrived
      * before this one did (a late, stale version changes nothing).
@@ -226,26 +200,86 @@ class DocumentStore {
     }
 
     /**
-     * The raw text of the newest usable version of each document of a kind for a patient whose
-     * {@code document_id} or {@code related_document_id} is the given value.
+     * What a send of {@code doc} needs to know of the patient's other documents (see
+     * {@link DocumentHistory}), in four statements at most; the caller runs it in a transaction.
      */
-    List<String> latestVersions(String kind, String patientKey, String column, String value) {
+    DocumentHistory history(StoredDocument doc) {
+        List<DocumentHistory.EarlierVersion> earlier = jdbc.sql("""
+                select raw_document, mapped_bundle from clinical_document
+                where kind = ? and document_id = ? and doc_version < ? and mapped_bundle is not null
+                  and raw_document is not null
+                order by doc_version""")
+                .params(doc.kind(), doc.documentId(), doc.version())
+                .query((rs, n) -> new DocumentHistory.EarlierVersion(rs.getString(1), rs.getString(2)))
+                .list();
+        // The procedure notes whose recovery plan the document changes: a milestone's note, or the
+        // notes that treated an assessment; a procedure note is its own (the caller has it).
+        DocumentKind kind = DocumentKind.fromCode(doc.kind()).orElseThrow();
+        List<Latest> notes =
+                switch (kind) {
+                    case RECOVERY_MILESTONE ->
+                        latestVersions(
+                                DocumentKind.PROCEDURE_NOTE,
+                                doc.patientKey(),
+                                "document_id",
+                                ids(doc.relatedDocumentId()));
+                    case CANDIDACY_ASSESSMENT ->
+                        latestVersions(
+                                DocumentKind.PROCEDURE_NOTE,
+                                doc.patientKey(),
+                                "related_document_id",
+                                ids(doc.documentId()));
+                    case PROCEDURE_NOTE -> List.of();
+                };
+        boolean note = kind == DocumentKind.PROCEDURE_NOTE;
+        List<String> noteIds = note ? ids(doc.documentId()) : ids(notes.stream().map(Latest::documentId));
+        List<String> baselineIds =
+                note ? ids(doc.relatedDocumentId()) : ids(notes.stream().map(Latest::relatedDocumentId));
+        return new DocumentHistory(
+                earlier,
+                raw(notes),
+                raw(latestVersions(DocumentKind.CANDIDACY_ASSESSMENT, doc.patientKey(), "document_id", baselineIds)),
+                raw(latestVersions(DocumentKind.RECOVERY_MILESTONE, doc.patientKey(), "related_document_id", noteIds)));
+    }
+
+    private record Latest(String documentId, String relatedDocumentId, String rawDocument) {}
+
+    private static List<String> raw(List<Latest> latest) {
+        return latest.stream().map(Latest::rawDocument).toList();
+    }
+
+    private static List<String> ids(String id) {
+        return ids(java.util.stream.Stream.of(id));
+    }
+
+    private static List<String> ids(java.util.stream.Stream<String> ids) {
+        return ids.filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
+    /**
+     * The newest usable version of each document of a kind for a patient whose {@code document_id}
+     * or {@code related_document_id} is one of the given values, by document id.
+     */
+    private List<Latest> latestVersions(DocumentKind kind, String patientKey, String column, List<String> values) {
         // column is one of two constants (never input), so no null-typed parameters reach PostgreSQL.
         if (!column.equals("document_id") && !column.equals("related_document_id")) {
             throw new IllegalArgumentException(column);
         }
+        if (values.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("""
-                select d.raw_document from clinical_document d
-                where d.kind = :kind and d.patient_key = :patient and d.%s = :value
+                select d.document_id, d.related_document_id, d.raw_document from clinical_document d
+                where d.kind = :kind and d.patient_key = :patient and d.%s in (:values)
                   and d.state not in ('REJECTED', 'SUPERSEDED') and d.raw_document is not null
                   and d.doc_version = (select max(e.doc_version) from clinical_document e
                                        where e.kind = d.kind and e.document_id = d.document_id
                                          and e.state not in ('REJECTED', 'SUPERSEDED'))
                 order by d.document_id""".formatted(column))
-                .param("kind", kind)
+                .param("kind", kind.code())
                 .param("patient", patientKey)
-                .param("value", value)
-                .query(String.class)
+                .param("values", values)
+                .query((rs, n) -> new Latest(rs.getString(1), rs.getString(2), rs.getString(3)))
                 .list();
     }
 
@@ -361,45 +395,10 @@ class DocumentStore {
         return reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
     }
 
-    /** What else changes with a transition. */
-    record Change(
-            boolean countsAsAttempt,
-            OffsetDateTime nextAttemptAt,
-            String mappedBundle,
-            String outcome,
-            boolean keepLease,
-            boolean resetAttempts) {
-
-        static Change none() {
-            return new Change(false, null, null, null, false, false);
-        }
-
-        static Change mapped(String bundle) {
-            return new Change(false, null, bundle, null, true, false);
-        }
-
-        static Change attempt() {
-            return new Change(true, null, null, null, true, false);
-        }
-
-        static Change retryAt(OffsetDateTime at, String outcome) {
-            return new Change(false, at, null, outcome, false, false);
-        }
-
-        static Change withOutcome(String outcome) {
-            return new Change(false, null, null, outcome, false, false);
-        }
-
-        /** An operator's replay: a fresh set of attempts. */
-        static Change replay() {
-            return new Change(false, null, null, null, false, true);
-        }
-    }
-
     private static final String SELECT = """
             select tracking_id, kind, document_id, doc_version, doc_status, patient_key, source, sha256, raw_document,
                    state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at, ehr_patient_id,
-                   submitter
+                   submitter, related_document_id
             from clinical_document""";
 
     private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
@@ -410,6 +409,7 @@ class DocumentStore {
                 rs.getInt("doc_version"),
                 rs.getString("doc_status"),
                 rs.getString("patient_key"),
+                rs.getString("related_document_id"),
                 rs.getString("source"),
                 rs.getString("sha256"),
                 rs.getString("raw_document"),
@@ -422,31 +422,5 @@ class DocumentStore {
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getString("ehr_patient_id"),
                 rs.getString("submitter"));
-    }
-
-    record StoredDocument(
-            String trackingId,
-            String kind,
-            String documentId,
-            int version,
-            String docStatus,
-            String patientKey,
-            String source,
-            String sha256,
-            String rawDocument,
-            DocumentState state,
-            int attempts,
-            OffsetDateTime nextAttemptAt,
-            String mappedBundle,
-            String outcome,
-            OffsetDateTime receivedAt,
-            OffsetDateTime updatedAt,
-            String ehrPatientId,
-            String submitter) {
-
-        @Override
-        public String toString() {
-            return "StoredDocument[" + trackingId + ", " + state + "]";
-        }
     }
 }

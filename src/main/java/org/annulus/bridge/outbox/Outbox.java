@@ -54,7 +54,7 @@ public class Outbox {
                             doc.state(),
                             DocumentState.MAPPED,
                             "operator chose EHR Patient/" + ehrPatientId,
-                            DocumentStore.Change.replay());
+                            Change.replay());
                     return OperatorResult.done();
                 })
                 .orElse(OperatorResult.notFound()));
@@ -77,8 +77,7 @@ public class Outbox {
                     if (to == null || (to == DocumentState.MAPPED && doc.mappedBundle() == null)) {
                         return OperatorResult.wrongState(doc.state());
                     }
-                    store.transition(
-                            trackingId, doc.state(), to, "replayed by an operator", DocumentStore.Change.replay());
+                    store.transition(trackingId, doc.state(), to, "replayed by an operator", Change.replay());
                     return OperatorResult.done();
                 })
                 .orElse(OperatorResult.notFound()));

@@ -3,16 +3,12 @@ package org.annulus.bridge.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.annulus.bridge.document.CandidacyAssessment;
-import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
 import org.hl7.fhir.r4.model.Bundle;
@@ -23,22 +19,17 @@ import org.junit.jupiter.api.Test;
 
 class RecoveryPlanTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     final ClinicalMapper mapper = new ClinicalMapper();
-    final DocumentReader reader = new DocumentReader();
 
     ProcedureNote note;
     CandidacyAssessment baseline;
     List<RecoveryMilestone> milestones = new ArrayList<>();
 
     RecoveryPlanTest() throws IOException {
-        JsonNode docs = JSON.readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
-                .toFile());
-        note = (ProcedureNote) reader.read(docs.get(0));
-        baseline = (CandidacyAssessment) reader.read(docs.get(1));
-        for (int i = 2; i < docs.size(); i++) {
-            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
-        }
+        ThreeMilestones golden = ThreeMilestones.read();
+        note = golden.note();
+        baseline = golden.baseline();
+        milestones.addAll(golden.milestones());
     }
 
     @Test

@@ -104,14 +104,13 @@ class ConcurrentClaimTest {
                     });
                     for (String id : claimed) {
                         claims.merge(id, 1, Integer::sum);
-                        DocumentStore.StoredDocument doc = store.find(id).orElseThrow();
+                        StoredDocument doc = store.find(id).orElseThrow();
                         if (inFlightByPatient.putIfAbsent(doc.patientKey(), id) != null) {
                             violations.add(doc.patientKey() + " had two documents in flight");
                         }
                         // Released before the commit that lets the next one be claimed: no false alarms.
                         inFlightByPatient.remove(doc.patientKey());
-                        store.transition(
-                                id, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", DocumentStore.Change.none());
+                        store.transition(id, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
                     }
                 }
                 return null;
@@ -158,9 +157,9 @@ class ConcurrentClaimTest {
         List<String> first = tx.execute(s -> store.lockDue(50));
 
         assertThat(first).contains(earlier).doesNotContain(later);
-        store.transition(earlier, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", DocumentStore.Change.none());
+        store.transition(earlier, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
         List<String> next = tx.execute(s -> store.lockDue(50));
         assertThat(next).contains(later);
-        store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", DocumentStore.Change.none());
+        store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
     }
 }

@@ -68,7 +68,7 @@ class DocumentRetentionTest {
         s.clock.advance(Duration.ofHours(2));
         assertThat(s.retention.purge()).isEqualTo(1);
 
-        DocumentStore.StoredDocument after = s.store.find(synced).orElseThrow();
+        StoredDocument after = s.store.find(synced).orElseThrow();
         assertThat(after.rawDocument()).isNull();
         assertThat(after.sha256()).isEqualTo("a".repeat(64));
         assertThat(after.state()).isEqualTo(DocumentState.SYNCED);
@@ -118,11 +118,7 @@ class DocumentRetentionTest {
         Setup s = new Setup(db);
         String rejected = s.accepted("patient-rejected", "CA-5");
         s.store.transition(
-                rejected,
-                DocumentState.ACCEPTED,
-                DocumentState.REJECTED,
-                "invalid",
-                DocumentStore.Change.withOutcome("{}"));
+                rejected, DocumentState.ACCEPTED, DocumentState.REJECTED, "invalid", Change.withOutcome("{}"));
         s.clock.advance(KEPT.plusDays(1));
 
         assertThat(s.retention.purge()).isEqualTo(1);
@@ -172,7 +168,7 @@ class DocumentRetentionTest {
 
         String synced(String patientKey, String documentId) {
             String id = accepted(patientKey, documentId);
-            store.transition(id, DocumentState.ACCEPTED, DocumentState.SYNCED, "written", DocumentStore.Change.none());
+            store.transition(id, DocumentState.ACCEPTED, DocumentState.SYNCED, "written", Change.none());
             return id;
         }
     }

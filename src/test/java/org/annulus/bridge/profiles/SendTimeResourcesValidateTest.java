@@ -20,7 +20,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the outbox adds to a bundle at send time (recovery plan, retractions, Provenance) must pass
+ * What send time adds to a bundle (recovery plan, retractions, Provenance) must pass
  * the same validation as what the mappers produce.
  */
 class SendTimeResourcesValidateTest {

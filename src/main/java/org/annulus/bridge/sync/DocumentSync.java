@@ -1,4 +1,4 @@
-package org.annulus.bridge.outbox;
+package org.annulus.bridge.sync;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,13 +8,22 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
+import org.annulus.bridge.document.ProcedureNote;
+import org.annulus.bridge.document.RecoveryMilestone;
 import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.ehr.EhrWriter;
 import org.annulus.bridge.mapping.ClinicalMapper;
-import org.annulus.bridge.outbox.DocumentStore.Change;
-import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.annulus.bridge.mapping.SendTimeComposition;
+import org.annulus.bridge.outbox.Change;
+import org.annulus.bridge.outbox.Dispatch;
+import org.annulus.bridge.outbox.DocumentHistory;
+import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.OutboxProperties;
+import org.annulus.bridge.outbox.StoredDocument;
+import org.annulus.bridge.outbox.TrackedDocument;
 import org.annulus.bridge.profiles.ResourceValidator;
 import org.annulus.bridge.profiles.ValidationReport;
 import org.apache.camel.ExchangeProperty;
@@ -22,14 +31,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The steps of the dispatch routes (camel-routes/outbox-dispatch.yaml), one public method per step,
  * in the order the route calls them. A step that ends the document's way for now throws a
  * {@link SyncFailure}; the route's {@code onException} hands it to {@link SyncOutcomes}, which
  * records the state it leads to. The database stays the memory: every state change is a
- * transition in the store, never an in-memory redelivery.
+ * transition in the outbox ({@link Dispatch}), never an in-memory redelivery.
  */
 @Component("documentSync")
 public class DocumentSync {
@@ -39,37 +47,34 @@ public class DocumentSync {
     /** The exchange property holding the tracking id of the document a sync-document exchange works. */
     public static final String TRACKING_ID = "trackingId";
 
-    private final DocumentStore store;
-    private final TransactionTemplate tx;
+    private final Dispatch dispatch;
     private final ClinicalMapper mapper;
     private final EhrWriter ehr;
     private final ResourceValidator validator;
     private final FhirContext fhir;
     private final OutboxProperties properties;
     private final MeterRegistry meters;
-    private final SyncBundle syncBundle;
+    private final SendTimeComposition composition;
     private final DocumentReader reader = new DocumentReader();
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     DocumentSync(
-            DocumentStore store,
-            TransactionTemplate tx,
+            Dispatch dispatch,
             ClinicalMapper mapper,
             EhrWriter ehr,
             ResourceValidator validator,
             FhirContext fhir,
             OutboxProperties properties,
             MeterRegistry meters,
-            SyncBundle syncBundle) {
-        this.store = store;
-        this.tx = tx;
+            SendTimeComposition composition) {
+        this.dispatch = dispatch;
         this.mapper = mapper;
         this.ehr = ehr;
         this.validator = validator;
         this.fhir = fhir;
         this.properties = properties;
         this.meters = meters;
-        this.syncBundle = syncBundle;
+        this.composition = composition;
     }
 
     /** A document on its way through the route: the stored row, and what the steps made of it so far. */
@@ -85,16 +90,12 @@ public class DocumentSync {
      * split may work them in parallel without breaking per-patient order.
      */
     public List<String> claimDue() {
-        return tx.execute(status -> {
-            List<String> ids = store.lockDue(properties.batchSize());
-            store.lease(ids, owner, store.now().plus(properties.lease()));
-            return ids;
-        });
+        return dispatch.claimDue(properties.batchSize(), owner, properties.lease());
     }
 
     /** Loads the claimed document. */
     public Work load(@ExchangeProperty(TRACKING_ID) String trackingId) {
-        return new Work(store.find(trackingId).orElseThrow(), null, null);
+        return new Work(dispatch.find(trackingId).orElseThrow(), null, null);
     }
 
     /** True while the document waits to be mapped (ACCEPTED). */
@@ -133,7 +134,7 @@ public class DocumentSync {
         if (!moved) {
             throw new SyncFailure.Overtaken();
         }
-        return new Work(store.find(work.trackingId()).orElseThrow(), work.document(), null);
+        return new Work(dispatch.find(work.trackingId()).orElseThrow(), work.document(), null);
     }
 
     /** True when the document is due to be sent (MAPPED, RETRY_SCHEDULED, or SENDING when a process died). */
@@ -144,13 +145,13 @@ public class DocumentSync {
 
     /** True when a newer version of the same document is in the EHR or arrived first. */
     public boolean superseded(Work work) {
-        return store.supersedingVersion(work.stored()).isPresent();
+        return dispatch.supersedingVersion(work.stored()).isPresent();
     }
 
     /** Records SUPERSEDED: this version changes nothing in the EHR. */
     public void recordSuperseded(Work work) {
         StoredDocument doc = work.stored();
-        store.supersedingVersion(doc)
+        dispatch.supersedingVersion(doc)
                 .ifPresent(newer -> transition(
                         doc,
                         DocumentState.SUPERSEDED,
@@ -166,18 +167,44 @@ public class DocumentSync {
      * the recovery plan as of every milestone so far, Provenance; the additions pass the gate too.
      */
     public Work composeSendTime(Work work) {
-        ClinicalDocument document = work.document() != null
-                ? work.document()
-                : reader.read(work.stored().rawDocument());
-        SyncBundle.Composed composed = syncBundle.compose(work.stored(), document);
-        if (composed.additions().hasErrors()) {
+        StoredDocument stored = work.stored();
+        ClinicalDocument document = work.document() != null ? work.document() : reader.read(stored.rawDocument());
+        SendTimeComposition.Composed composed = composition.compose(
+                document,
+                bundle(stored.mappedBundle()),
+                history(dispatch.history(stored)),
+                stored.trackingId(),
+                stored.sha256(),
+                dispatch.now().toInstant());
+        Bundle additions = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        composed.additions().forEach(additions::addEntry);
+        ValidationReport report = validator.validate(additions);
+        if (report.hasErrors()) {
             throw new SyncFailure.ValidationFailed(
-                    "FHIR validation failed at send time: "
-                            + composed.additions().errors().size() + " errors",
-                    fhir.newJsonParser()
-                            .encodeResourceToString(composed.additions().toOperationOutcome()));
+                    "FHIR validation failed at send time: " + report.errors().size() + " errors",
+                    fhir.newJsonParser().encodeResourceToString(report.toOperationOutcome()));
         }
-        return new Work(work.stored(), document, composed.bundle());
+        return new Work(stored, document, composed.bundle());
+    }
+
+    /** The stored history, read: raw JSON to documents, FHIR JSON to bundles. */
+    private SendTimeComposition.History history(DocumentHistory stored) {
+        return new SendTimeComposition.History(
+                stored.earlierVersions().stream()
+                        .map(e -> new SendTimeComposition.EarlierVersion(
+                                reader.read(e.rawDocument()), bundle(e.mappedBundle())))
+                        .toList(),
+                read(stored.procedureNotes(), ProcedureNote.class),
+                read(stored.assessments(), CandidacyAssessment.class),
+                read(stored.milestones(), RecoveryMilestone.class));
+    }
+
+    private <T extends ClinicalDocument> List<T> read(List<String> raw, Class<T> kind) {
+        return raw.stream().map(reader::read).map(kind::cast).toList();
+    }
+
+    private Bundle bundle(String json) {
+        return fhir.newJsonParser().parseResource(Bundle.class, json);
     }
 
     /** Records SENDING and counts the attempt, before the EHR is called: a crash mid-send is resumed. */
@@ -218,27 +245,20 @@ public class DocumentSync {
 
     /** Records SYNCED with every resource the EHR wrote (its ids and versions). */
     public void recordSynced(EhrWriteResult.Written written, @ExchangeProperty(TRACKING_ID) String trackingId) {
-        StoredDocument doc = store.find(trackingId).orElseThrow();
-        OffsetDateTime now = store.now();
-        Boolean moved = tx.execute(status -> {
-            store.recordWritten(
-                    doc.trackingId(),
-                    written.entries().stream()
-                            .map(e -> new TrackedDocument.WrittenResource(
-                                    e.resourceType(), e.id(), e.version(), e.businessIdentifier(), now))
-                            .toList());
-            return store.transition(
-                    doc.trackingId(),
-                    DocumentState.SENDING,
-                    DocumentState.SYNCED,
-                    written.entries().size() + " resources in the EHR for Patient/" + written.patientId()
-                            + (written.fallbacks().isEmpty()
-                                    ? ""
-                                    : "; written as DocumentReference notes because the EHR does not accept them: "
-                                            + String.join(", ", written.fallbacks())),
-                    Change.none());
-        });
-        if (!Boolean.TRUE.equals(moved)) {
+        StoredDocument doc = dispatch.find(trackingId).orElseThrow();
+        OffsetDateTime now = dispatch.now();
+        boolean moved = dispatch.recordSynced(
+                doc.trackingId(),
+                written.entries().stream()
+                        .map(e -> new TrackedDocument.WrittenResource(
+                                e.resourceType(), e.id(), e.version(), e.businessIdentifier(), now))
+                        .toList(),
+                written.entries().size() + " resources in the EHR for Patient/" + written.patientId()
+                        + (written.fallbacks().isEmpty()
+                                ? ""
+                                : "; written as DocumentReference notes because the EHR does not accept them: "
+                                        + String.join(", ", written.fallbacks())));
+        if (!moved) {
             return;
         }
         meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name())
@@ -255,11 +275,11 @@ public class DocumentSync {
     }
 
     boolean transition(StoredDocument doc, DocumentState to, String reason, Change change) {
-        Boolean moved = tx.execute(status -> store.transition(doc.trackingId(), doc.state(), to, reason, change));
-        if (Boolean.TRUE.equals(moved)) {
+        boolean moved = dispatch.transition(doc, to, reason, change);
+        if (moved) {
             meters.counter("bridge.outbox.transitions", "to", to.name()).increment();
             log.info("document {} {} -> {}", doc.trackingId(), doc.state(), to);
         }
-        return Boolean.TRUE.equals(moved);
+        return moved;
     }
 }

@@ -1,11 +1,14 @@
-package org.annulus.bridge.outbox;
+package org.annulus.bridge.sync;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.annulus.bridge.ehr.EhrWriteResult;
-import org.annulus.bridge.outbox.DocumentStore.Change;
-import org.annulus.bridge.outbox.DocumentStore.StoredDocument;
+import org.annulus.bridge.outbox.Change;
+import org.annulus.bridge.outbox.Dispatch;
+import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.OutboxProperties;
+import org.annulus.bridge.outbox.StoredDocument;
 import org.apache.camel.ExchangeException;
 import org.apache.camel.ExchangeProperty;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -15,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where each failure of the {@code sync-document} route leads: called from its {@code onException}
- * clauses, each method records the state in the store (REJECTED, AWAITING_PATIENT_MATCH,
+ * clauses, each method records the state in the outbox (REJECTED, AWAITING_PATIENT_MATCH,
  * RETRY_SCHEDULED, DEAD). The store's {@code from} check makes a late write of a stale worker a no-op.
  */
 @Component("syncOutcomes")
@@ -23,13 +26,13 @@ public class SyncOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(SyncOutcomes.class);
 
-    private final DocumentStore store;
+    private final Dispatch dispatch;
     private final DocumentSync sync;
     private final FhirContext fhir;
     private final OutboxProperties properties;
 
-    SyncOutcomes(DocumentStore store, DocumentSync sync, FhirContext fhir, OutboxProperties properties) {
-        this.store = store;
+    SyncOutcomes(Dispatch dispatch, DocumentSync sync, FhirContext fhir, OutboxProperties properties) {
+        this.dispatch = dispatch;
         this.sync = sync;
         this.fhir = fhir;
         this.properties = properties;
@@ -67,7 +70,7 @@ public class SyncOutcomes {
                 doc,
                 DocumentState.RETRY_SCHEDULED,
                 f.reason() + "; retry in " + delay.toSeconds() + "s",
-                Change.retryAt(store.now().plus(delay), f.outcome()));
+                Change.retryAt(dispatch.now().plus(delay), f.outcome()));
     }
 
     /** The EHR refused the write: DEAD (an operator may replay it after a fix). */
@@ -90,7 +93,7 @@ public class SyncOutcomes {
     }
 
     private StoredDocument current(String trackingId) {
-        return store.find(trackingId).orElseThrow();
+        return dispatch.find(trackingId).orElseThrow();
     }
 
     /** Exponential backoff with full jitter: spreads retries of many documents after an outage. */

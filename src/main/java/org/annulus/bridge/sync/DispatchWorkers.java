@@ -1,6 +1,7 @@
-package org.annulus.bridge.outbox;
+package org.annulus.bridge.sync;
 
 import java.util.concurrent.ExecutorService;
+import org.annulus.bridge.outbox.OutboxProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package org.annulus.bridge.outbox;
+package org.annulus.bridge.sync;
 
 import org.annulus.bridge.ehr.EhrWriteResult;
 

@@ -1,4 +1,4 @@
-package org.annulus.bridge.outbox;
+package org.annulus.bridge.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +15,9 @@ import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.intake.IntakeChannel;
 import org.annulus.bridge.intake.IntakeResult;
+import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.Outbox;
+import org.annulus.bridge.outbox.TrackedDocument;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;

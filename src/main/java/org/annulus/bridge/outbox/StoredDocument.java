@@ -1,0 +1,37 @@
+package org.annulus.bridge.outbox;
+
+import java.time.OffsetDateTime;
+
+/**
+ * One stored document version as the store holds it: its keys, raw text (null once retention purged
+ * it), state and what the mapping made of it ({@code mappedBundle}, null until MAPPED).
+ * {@code patientKey} is the MRN token ({@code system|mrn}); {@code relatedDocumentId} the document it
+ * builds on, or null.
+ */
+public record StoredDocument(
+        String trackingId,
+        String kind,
+        String documentId,
+        int version,
+        String docStatus,
+        String patientKey,
+        String relatedDocumentId,
+        String source,
+        String sha256,
+        String rawDocument,
+        DocumentState state,
+        int attempts,
+        OffsetDateTime nextAttemptAt,
+        String mappedBundle,
+        String outcome,
+        OffsetDateTime receivedAt,
+        OffsetDateTime updatedAt,
+        String ehrPatientId,
+        String submitter) {
+
+    /** Names the version by tracking id and state only: the rest may be PHI. */
+    @Override
+    public String toString() {
+        return "StoredDocument[" + trackingId + ", " + state + "]";
+    }
+}
