@@ -30,7 +30,12 @@ public sealed interface EhrWriteResult {
         }
     }
 
-    /** A resource a send did not write, and why. Versions and ids are the EHR's; no patient data. */
+    /**
+     * A resource a send did not write, and why. Versions and ids are the EHR's; no patient data.
+     *
+     * @param contentSha256 what we meant to write: keeping the EHR's version settles exactly that
+     * @param ehr the EHR's base URL, whose write ledger knows the resource
+     */
     record Held(
             Kind kind,
             String resourceType,
@@ -38,7 +43,9 @@ public sealed interface EhrWriteResult {
             String serverId,
             String ourVersion,
             String ehrVersion,
-            String reason) {
+            String reason,
+            String contentSha256,
+            String ehr) {
 
         public enum Kind {
             /** The EHR's current version is not the one we wrote: someone changed it there. */

@@ -182,7 +182,7 @@ class LedgerWriter {
                     continue;
                 }
                 if (!rules.canUpdate(type)) {
-                    held.add(noUpdate(type, identifier, serverId, ours));
+                    held.add(noUpdate(type, identifier, serverId, ours, contentHash(resource), ehr));
                     written.put(e.getFullUrl(), there);
                     continue;
                 }
@@ -263,7 +263,8 @@ class LedgerWriter {
                 .toList();
     }
 
-    private static Held noUpdate(String type, String identifier, String serverId, String ourVersion) {
+    private static Held noUpdate(
+            String type, String identifier, String serverId, String ourVersion, String sha256, String ehr) {
         return new Held(
                 Held.Kind.NEEDS_REVIEW,
                 type,
@@ -272,7 +273,9 @@ class LedgerWriter {
                 ourVersion,
                 null,
                 "the EHR does not take updates of " + type + ": reconcile " + type + "/" + serverId
-                        + " with the amended document by hand");
+                        + " with the amended document by hand",
+                sha256,
+                ehr);
     }
 
     /** A refusal (4xx other than 408/409/429): the EHR applied nothing. Anything else may have followed a write. */
@@ -330,7 +333,9 @@ class LedgerWriter {
                             null,
                             "an earlier create of this " + type + " may have reached the EHR and no search can tell:"
                                     + " check the patient's " + type + " resources for identifier " + identifier
-                                    + " before replaying"));
+                                    + " before replaying",
+                            sha256,
+                            ehr));
                     return Optional.empty();
                 }
                 if (found.resource().isPresent()) {
@@ -360,7 +365,7 @@ class LedgerWriter {
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
             if (!rules.canUpdate(type)) {
-                held.add(noUpdate(type, identifier, serverId, ourVersion));
+                held.add(noUpdate(type, identifier, serverId, ourVersion, sha256, ehr));
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
             String ehrVersion =
@@ -422,7 +427,9 @@ class LedgerWriter {
                     ourVersion,
                     ehrVersion,
                     type + "/" + serverId + " was changed in the EHR (version " + ehrVersion + ", we wrote "
-                            + ourVersion + "): not overwritten");
+                            + ourVersion + "): not overwritten",
+                    sha256,
+                    ehr);
         }
 
         private EhrWriteResult.WrittenEntry recorded(MethodOutcome outcome) {

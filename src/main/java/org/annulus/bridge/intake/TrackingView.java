@@ -29,7 +29,8 @@ record TrackingView(
         OffsetDateTime updatedAt,
         @JsonRawValue String outcome,
         List<TrackedDocument.Transition> history,
-        List<TrackedDocument.WrittenResource> resources) {
+        List<TrackedDocument.WrittenResource> resources,
+        List<TrackedDocument.HeldResource> held) {
 
     private static final Pattern PATIENT_REFERENCE = Pattern.compile("Patient/[^\\s;,)]+");
     private static final Pattern CANDIDATES = Pattern.compile("; candidates: [^;]*");
@@ -54,7 +55,8 @@ record TrackingView(
                         : d.history().stream()
                                 .map(TrackingView::withoutPatientIds)
                                 .toList(),
-                d.resources());
+                d.resources(),
+                d.held().isEmpty() ? null : d.held());
     }
 
     private static TrackedDocument.Transition withoutPatientIds(TrackedDocument.Transition t) {

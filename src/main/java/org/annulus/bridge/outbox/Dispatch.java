@@ -68,7 +68,27 @@ public class Dispatch {
     public boolean recordSynced(String trackingId, List<TrackedDocument.WrittenResource> written, String reason) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             store.recordWritten(trackingId, written);
+            store.recordHeld(trackingId, List.of());
+            store.overwriteEhrEdits(trackingId, false);
             return store.transition(trackingId, DocumentState.SENDING, DocumentState.SYNCED, reason, Change.none());
+        }));
+    }
+
+    /**
+     * Records what a send wrote and what it held back (a clinician's edit, an amendment the EHR
+     * cannot apply), and parks the document in {@code to} (CONFLICT or NEEDS_REVIEW).
+     */
+    public boolean recordHeld(
+            String trackingId,
+            List<TrackedDocument.WrittenResource> written,
+            List<TrackedDocument.HeldResource> held,
+            DocumentState to,
+            String reason) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            store.recordWritten(trackingId, written);
+            store.recordHeld(trackingId, held);
+            store.overwriteEhrEdits(trackingId, false);
+            return store.transition(trackingId, DocumentState.SENDING, to, reason, Change.none());
         }));
     }
 

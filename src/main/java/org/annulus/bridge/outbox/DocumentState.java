@@ -21,6 +21,18 @@ public enum DocumentState {
     AWAITING_PATIENT_MATCH,
     /** A newer version of the same document is in the EHR or arrived first; this one changes nothing. Final. */
     SUPERSEDED,
+    /**
+     * A resource this document would change was changed in the EHR since the bridge wrote it (a
+     * clinician's edit): it was not overwritten. The tracking record names each resource with our
+     * version and the EHR's; an operator overwrites, keeps the EHR's, or marks it handled.
+     */
+    CONFLICT,
+    /**
+     * Written as far as the EHR allows; what it could not apply (an amendment of a type it takes no
+     * updates of, a create whose outcome no search could settle) waits for a person to reconcile.
+     * The tracking record says exactly what to check.
+     */
+    NEEDS_REVIEW,
     /** Retries exhausted or a non-retryable EHR error; replayable. */
     DEAD;
 

@@ -383,6 +383,59 @@ class DocumentStore {
                 .list();
     }
 
+    /** The resources the last send held back; replaces what an earlier send held. */
+    void recordHeld(String trackingId, List<TrackedDocument.HeldResource> held) {
+        OffsetDateTime now = now();
+        jdbc.sql("delete from held_resource where tracking_id = ?")
+                .param(trackingId)
+                .update();
+        for (TrackedDocument.HeldResource h : held) {
+            jdbc.sql("""
+                    insert into held_resource (tracking_id, business_identifier, kind, resource_type, server_id,
+                        our_version, ehr_version, content_sha256, ehr, reason, held_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(
+                            trackingId,
+                            h.businessIdentifier(),
+                            h.kind(),
+                            h.resourceType(),
+                            h.serverId(),
+                            h.ourVersion(),
+                            h.ehrVersion(),
+                            h.contentSha256(),
+                            h.ehr(),
+                            truncate(h.reason()),
+                            now)
+                    .update();
+        }
+    }
+
+    List<TrackedDocument.HeldResource> held(String trackingId) {
+        return jdbc.sql("""
+                select kind, resource_type, business_identifier, server_id, our_version, ehr_version, content_sha256,
+                    ehr, reason
+                from held_resource where tracking_id = ? order by resource_type, business_identifier""")
+                .param(trackingId)
+                .query((rs, n) -> new TrackedDocument.HeldResource(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9)))
+                .list();
+    }
+
+    /** Set by an operator's "overwrite", cleared once the document is SYNCED. */
+    void overwriteEhrEdits(String trackingId, boolean overwrite) {
+        jdbc.sql("update clinical_document set overwrite_ehr_edits = ? where tracking_id = ?")
+                .params(overwrite, trackingId)
+                .update();
+    }
+
     private void recordTransition(
             String trackingId, DocumentState from, DocumentState to, String reason, OffsetDateTime at) {
         jdbc.sql(
@@ -398,7 +451,7 @@ class DocumentStore {
     private static final String SELECT = """
             select tracking_id, kind, document_id, doc_version, doc_status, patient_key, source, sha256, raw_document,
                    state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at, ehr_patient_id,
-                   submitter, related_document_id
+                   submitter, related_document_id, overwrite_ehr_edits
             from clinical_document""";
 
     private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
@@ -421,6 +474,7 @@ class DocumentStore {
                 rs.getObject("received_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getString("ehr_patient_id"),
-                rs.getString("submitter"));
+                rs.getString("submitter"),
+                rs.getBoolean("overwrite_ehr_edits"));
     }
 }

@@ -1,6 +1,8 @@
 package org.annulus.bridge.outbox;
 
+import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.ledger.WriteLedger;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -11,10 +13,75 @@ public class Outbox {
 
     private final DocumentStore store;
     private final TransactionTemplate tx;
+    private final WriteLedger ledger;
 
-    Outbox(DocumentStore store, TransactionTemplate tx) {
+    Outbox(DocumentStore store, TransactionTemplate tx, WriteLedger ledger) {
         this.store = store;
         this.tx = tx;
+        this.ledger = ledger;
+    }
+
+    /** An operator's answer to CONFLICT or NEEDS_REVIEW. */
+    public enum Resolution {
+        /** CONFLICT: send again, overwriting what was changed in the EHR (still If-Match on its current version). */
+        OVERWRITE,
+        /** CONFLICT: the EHR's version stands; the document is SYNCED, later amendments build on that version. */
+        KEEP_EHR,
+        /**
+         * CONFLICT or NEEDS_REVIEW: a person reconciled it in the EHR. Resources we know are there are
+         * settled at the EHR's version; a create whose outcome was unknown was checked and is not there,
+         * so the document is sent again to create it.
+         */
+        HANDLED
+    }
+
+    /** Resolves a held document; WRONG_STATE (409) when it is not, or no longer, in a state the resolution fits. */
+    public OperatorResult resolve(String trackingId, Resolution resolution) {
+        return tx.execute(status -> store.find(trackingId)
+                .map(doc -> {
+                    boolean fits = doc.state() == DocumentState.CONFLICT
+                            || (doc.state() == DocumentState.NEEDS_REVIEW && resolution == Resolution.HANDLED);
+                    if (!fits) {
+                        return OperatorResult.wrongState(doc.state());
+                    }
+                    List<TrackedDocument.HeldResource> held = store.held(trackingId);
+                    boolean resend =
+                            resolution == Resolution.OVERWRITE || held.stream().anyMatch(h -> h.serverId() == null);
+                    if (resolution != Resolution.OVERWRITE) {
+                        settle(held);
+                    }
+                    DocumentState to = resend ? DocumentState.MAPPED : DocumentState.SYNCED;
+                    String why =
+                            switch (resolution) {
+                                case OVERWRITE -> "an operator chose to overwrite the EHR's changes";
+                                case KEEP_EHR -> "an operator kept the EHR's version";
+                                case HANDLED -> "an operator marked it handled in the EHR";
+                            };
+                    if (!store.transition(trackingId, doc.state(), to, why, Change.replay())) {
+                        return OperatorResult.wrongState(doc.state());
+                    }
+                    store.overwriteEhrEdits(trackingId, resolution == Resolution.OVERWRITE);
+                    return OperatorResult.done();
+                })
+                .orElse(OperatorResult.notFound()));
+    }
+
+    /** The EHR's version becomes the one the ledger knows: what we meant to write counts as settled. */
+    private void settle(List<TrackedDocument.HeldResource> held) {
+        for (TrackedDocument.HeldResource h : held) {
+            if (h.serverId() == null) {
+                ledger.recordNotWritten(h.ehr(), h.businessIdentifier());
+            } else {
+                ledger.recordWritten(
+                        h.ehr(),
+                        h.businessIdentifier(),
+                        h.resourceType(),
+                        h.serverId(),
+                        h.ehrVersion() != null ? h.ehrVersion() : h.ourVersion(),
+                        h.contentSha256(),
+                        null);
+            }
+        }
     }
 
     /**
@@ -112,6 +179,7 @@ public class Outbox {
                         d.outcome(),
                         store.history(d.trackingId()),
                         store.written(d.trackingId()),
+                        store.held(d.trackingId()),
                         d.submitter()));
     }
 }

@@ -6,7 +6,8 @@ import java.time.OffsetDateTime;
  * One stored document version as the store holds it: its keys, raw text (null once retention purged
  * it), state and what the mapping made of it ({@code mappedBundle}, null until MAPPED).
  * {@code patientKey} is the MRN token ({@code system|mrn}); {@code relatedDocumentId} the document it
- * builds on, or null.
+ * builds on, or null. {@code overwriteEhrEdits}: an operator chose to overwrite what was changed in
+ * the EHR (resolving a CONFLICT); the next send does.
  */
 public record StoredDocument(
         String trackingId,
@@ -27,7 +28,8 @@ public record StoredDocument(
         OffsetDateTime receivedAt,
         OffsetDateTime updatedAt,
         String ehrPatientId,
-        String submitter) {
+        String submitter,
+        boolean overwriteEhrEdits) {
 
     /** Names the version by tracking id and state only: the rest may be PHI. */
     @Override

@@ -23,6 +23,7 @@ public record TrackedDocument(
         String outcome,
         List<Transition> history,
         List<WrittenResource> resources,
+        List<HeldResource> held,
         String submitter) {
 
     public record Transition(DocumentState from, DocumentState to, OffsetDateTime at, String reason) {}
@@ -33,4 +34,21 @@ public record TrackedDocument(
             String serverVersion,
             String businessIdentifier,
             OffsetDateTime writtenAt) {}
+
+    /**
+     * A resource the last send did not write, and why ({@code CONFLICT} or {@code NEEDS_REVIEW}).
+     *
+     * @param ehr the EHR's base URL (the write ledger is kept per EHR)
+     * @param contentSha256 what we meant to write, so that keeping the EHR's version settles it
+     */
+    public record HeldResource(
+            String kind,
+            String resourceType,
+            String businessIdentifier,
+            String serverId,
+            String ourVersion,
+            String ehrVersion,
+            String contentSha256,
+            String ehr,
+            String reason) {}
 }

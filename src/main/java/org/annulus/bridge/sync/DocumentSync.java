@@ -228,7 +228,8 @@ public class DocumentSync {
                 work.bundle(),
                 work.document().patient(),
                 Optional.ofNullable(work.stored().ehrPatientId()),
-                work.trackingId()));
+                work.trackingId(),
+                work.stored().overwriteEhrEdits()));
         if (result instanceof EhrWriteResult.Written written) {
             return written;
         }
@@ -272,6 +273,52 @@ public class DocumentSync {
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(Duration.between(doc.receivedAt(), now));
+    }
+
+    /** True when the send held something back for a person: a clinician's edit, an amendment the EHR cannot apply. */
+    public boolean heldForReview(EhrWriteResult.Written written) {
+        return written.anyHeld();
+    }
+
+    /**
+     * Records what was written and what was held, and parks the document: CONFLICT when a resource
+     * was changed in the EHR since we wrote it, else NEEDS_REVIEW. The history names each resource.
+     */
+    public void recordHeld(EhrWriteResult.Written written, @ExchangeProperty(TRACKING_ID) String trackingId) {
+        OffsetDateTime now = dispatch.now();
+        DocumentState to = written.anyConflict() ? DocumentState.CONFLICT : DocumentState.NEEDS_REVIEW;
+        String reason = written.held().stream()
+                        .map(h -> h.kind() + ": " + h.reason())
+                        .collect(java.util.stream.Collectors.joining("; "))
+                + "; " + written.entries().size() + " resources in the EHR";
+        boolean moved = dispatch.recordHeld(
+                trackingId,
+                written.entries().stream()
+                        .map(e -> new TrackedDocument.WrittenResource(
+                                e.resourceType(), e.id(), e.version(), e.businessIdentifier(), now))
+                        .toList(),
+                written.held().stream()
+                        .map(h -> new TrackedDocument.HeldResource(
+                                h.kind().name(),
+                                h.resourceType(),
+                                h.businessIdentifier(),
+                                h.serverId(),
+                                h.ourVersion(),
+                                h.ehrVersion(),
+                                h.contentSha256(),
+                                h.ehr(),
+                                h.reason()))
+                        .toList(),
+                to,
+                reason);
+        if (moved) {
+            meters.counter("bridge.outbox.transitions", "to", to.name()).increment();
+            log.info(
+                    "document {} SENDING -> {} ({} held)",
+                    trackingId,
+                    to,
+                    written.held().size());
+        }
     }
 
     boolean transition(StoredDocument doc, DocumentState to, String reason, Change change) {

@@ -44,6 +44,7 @@ class TrackingViewTest {
                             AT,
                             "9 resources in the EHR for Patient/sbx-p2 (transaction)")),
             List.of(),
+            List.of(),
             "demo-clinic");
 
     @Test

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentStatus;
+import org.annulus.bridge.ledger.WriteLedger;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,7 +150,7 @@ class DocumentRetentionTest {
             store = new DocumentStore(jdbc, clock);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             retention = new DocumentRetention(store, tx, new RetentionProperties(KEPT, "0 30 3 * * *"));
-            outbox = new Outbox(store, tx);
+            outbox = new Outbox(store, tx, new WriteLedger(jdbc, new DataSourceTransactionManager(db), clock));
         }
 
         String accepted(String patientKey, String documentId) {
