@@ -10,13 +10,11 @@ import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentStatus;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -26,30 +24,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class DocumentHistoryTest {
 
-    static final String SCHEMA = "bridge_history_" + ProcessHandle.current().pid();
+    static final StoreDatabases DB = StoreDatabases.named("history");
     static final String PATIENT = "urn:oid:1.2|MRN-1";
 
-    static final DriverManagerDataSource H2 = new DriverManagerDataSource(
-            "jdbc:h2:mem:history;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "sa",
-            "");
-    static final DriverManagerDataSource PG = new DriverManagerDataSource(
-            "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
-            System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
-            "");
-
     static Stream<DataSource> databases() {
-        return Stream.of(H2, PG);
+        return DB.both();
     }
 
     @AfterAll
     static void drop() {
-        Flyway.configure()
-                .dataSource(PG)
-                .schemas(SCHEMA)
-                .cleanDisabled(false)
-                .load()
-                .clean();
+        DB.drop();
     }
 
     @ParameterizedTest
@@ -103,14 +87,7 @@ class DocumentHistoryTest {
         int n;
 
         Setup(DataSource db) {
-            String schema = db == PG ? SCHEMA : "public";
-            Flyway.configure()
-                    .dataSource(db)
-                    .schemas(schema)
-                    .cleanDisabled(false)
-                    .load()
-                    .clean();
-            Flyway.configure().dataSource(db).schemas(schema).load().migrate();
+            DB.fresh(db);
             store = new DocumentStore(JdbcClient.create(db), clock);
             dispatch = new Dispatch(store, new TransactionTemplate(new DataSourceTransactionManager(db)));
         }
