@@ -13,13 +13,11 @@ import org.annulus.bridge.TestClock;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentStatus;
 import org.annulus.bridge.ledger.WriteLedger;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -29,31 +27,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class DocumentRetentionTest {
 
-    static final String SCHEMA = "bridge_retention_" + ProcessHandle.current().pid();
+    static final StoreDatabases DB = StoreDatabases.named("retention");
     static final Duration KEPT = Duration.ofDays(90);
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
-    static final DriverManagerDataSource H2 = new DriverManagerDataSource(
-            "jdbc:h2:mem:retention;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "sa",
-            "");
-    static final DriverManagerDataSource PG = new DriverManagerDataSource(
-            "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
-            System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
-            "");
-
     static Stream<DataSource> databases() {
-        return Stream.of(H2, PG);
+        return DB.both();
     }
 
     @AfterAll
     static void drop() {
-        Flyway.configure()
-                .dataSource(PG)
-                .schemas(SCHEMA)
-                .cleanDisabled(false)
-                .load()
-                .clean();
+        DB.drop();
     }
 
     @ParameterizedTest
@@ -138,14 +122,7 @@ class DocumentRetentionTest {
         int n;
 
         Setup(DataSource db) {
-            String schema = db == PG ? SCHEMA : "public";
-            Flyway.configure()
-                    .dataSource(db)
-                    .schemas(schema)
-                    .cleanDisabled(false)
-                    .load()
-                    .clean();
-            Flyway.configure().dataSource(db).schemas(schema).load().migrate();
+            DB.fresh(db);
             jdbc = JdbcClient.create(db);
             store = new DocumentStore(jdbc, clock);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
