@@ -46,6 +46,32 @@ class OperatorController {
         return answer(outbox.choosePatient(trackingId, patientId.replaceFirst("^Patient/", "")), trackingId);
     }
 
+    /**
+     * Resolves a CONFLICT or NEEDS_REVIEW document. Body: {@code {"resolution": "overwrite"}},
+     * {@code "keep-ehr"} or {@code "handled"} (README, "Conflicts and reviews").
+     */
+    @PostMapping("/{trackingId}/resolve")
+    ResponseEntity<?> resolve(
+            @PathVariable String trackingId, @RequestBody(required = false) Map<String, String> body) {
+        String given = body == null ? null : body.get("resolution");
+        Outbox.Resolution resolution = given == null
+                ? null
+                : switch (given) {
+                    case "overwrite" -> Outbox.Resolution.OVERWRITE;
+                    case "keep-ehr" -> Outbox.Resolution.KEEP_EHR;
+                    case "handled" -> Outbox.Resolution.HANDLED;
+                    default -> null;
+                };
+        if (resolution == null) {
+            return problem(
+                    422,
+                    OperationOutcome.IssueType.VALUE,
+                    "$.resolution",
+                    "give {\"resolution\": \"overwrite\" | \"keep-ehr\" | \"handled\"}");
+        }
+        return answer(outbox.resolve(trackingId, resolution), trackingId);
+    }
+
     @PostMapping("/{trackingId}/replay")
     ResponseEntity<?> replay(@PathVariable String trackingId) {
         return answer(outbox.replay(trackingId), trackingId);
