@@ -16,6 +16,7 @@ import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
 import org.annulus.bridge.mapping.ClinicalMapper;
+import org.annulus.bridge.mapping.FallbackNote;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,48 @@ class SendTimeResourcesValidateTest {
                                         .getCodingFirstRep()
                                         .getCode()));
 
+        assertThat(report.errors())
+                .as(() -> report.errors().stream()
+                        .map(i -> i.location() + " " + i.message())
+                        .collect(Collectors.joining("\n")))
+                .isEmpty();
+    }
+
+    /**
+     * An EHR that takes notes only gets every resource of a procedure note, its recovery plan and a
+     * baseline's retractions as notes (FallbackNote): each must pass US Core DocumentReference.
+     */
+    @Test
+    void notesInPlaceOfResourcesTheEhrRefusesValidate() throws IOException {
+        JsonNode docs = new ObjectMapper()
+                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
+                        .toFile());
+        ProcedureNote note = (ProcedureNote) reader.read(docs.get(0));
+        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
+        List<RecoveryMilestone> milestones = new ArrayList<>();
+        for (int i = 2; i < docs.size(); i++) {
+            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
+        }
+        Bundle mapped = mapper.map(note);
+        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(mapped::addEntry);
+        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
+                .ifPresent(mapped::addEntry));
+        Bundle notes = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        mapped.getEntry().stream()
+                .filter(e -> !(e.getResource() instanceof org.hl7.fhir.r4.model.DocumentReference))
+                .forEach(e -> FallbackNote.replacing(e).ifPresent(notes::addEntry));
+
+        ValidationReport report = Validators.PROJECT.validate(notes);
+
+        assertThat(notes.getEntry())
+                .extracting(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource())
+                        .getType()
+                        .getCodingFirstRep()
+                        .getCode())
+                .contains("28570-0", "11506-3");
+        assertThat(notes.getEntry())
+                .anyMatch(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource()).getStatus()
+                        == org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
         assertThat(report.errors())
                 .as(() -> report.errors().stream()
                         .map(i -> i.location() + " " + i.message())
