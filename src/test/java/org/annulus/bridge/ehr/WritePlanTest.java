@@ -31,8 +31,7 @@ class WritePlanTest {
     void patientReferencesNameTheMatchedEhrPatientAndTheMappedBundleStaysAsItWas() {
         String before = FHIR.newJsonParser().encodeResourceToString(mapped);
 
-        WritePlan plan =
-                WritePlan.of(mapped, PATIENT, "p1", Map.of(), ehrTaking(true, "Condition", "Observation", "CarePlan"));
+        WritePlan plan = planAt(ehrTaking(true, "Condition", "Observation", "CarePlan"));
 
         assertThat(plan.toSend().getEntry())
                 .allSatisfy(e -> assertThat(FHIR.newJsonParser().encodeResourceToString(e.getResource()))
@@ -65,8 +64,7 @@ class WritePlanTest {
 
     @Test
     void aTypeTheEhrTakesNoWritesOfGoesInAsANoteAndThePlanSaysSo() {
-        WritePlan plan = WritePlan.of(
-                mapped, PATIENT, "p1", Map.of(), ehrTaking(true, "Condition", "Observation", "DocumentReference"));
+        WritePlan plan = planAt(ehrTaking(true, "Condition", "Observation", "DocumentReference"));
 
         assertThat(plan.toSend().getEntry())
                 .extracting(e -> e.getResource().fhirType())
@@ -92,19 +90,9 @@ class WritePlanTest {
         procedure.addIdentifier().setSystem(SID).setValue("procedure/P-1/procedure");
         procedure.setSubject(new Reference()
                 .setIdentifier(new Identifier().setSystem(PATIENT.mrnSystem()).setValue(PATIENT.mrn())));
-        mapped.addEntry()
-                .setFullUrl("urn:uuid:p")
-                .setResource(procedure)
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.POST)
-                .setUrl("Procedure");
+        add(procedure, Bundle.HTTPVerb.POST, "Procedure");
 
-        WritePlan plan = WritePlan.of(
-                mapped,
-                PATIENT,
-                "p1",
-                Map.of(),
-                ehrTaking(false, "Condition", "Observation", "CarePlan", "DocumentReference"));
+        WritePlan plan = planAt(ehrTaking(false, "Condition", "Observation", "CarePlan", "DocumentReference"));
 
         assertThat(plan.notes()).extracting(WritePlan.AsNote::describe).containsExactly("Procedure -> procedure note");
         assertThat(plan)
@@ -114,7 +102,7 @@ class WritePlanTest {
 
     @Test
     void anEhrThatTakesNoNotesEitherGetsTheResourceAsItIs() {
-        WritePlan plan = WritePlan.of(mapped, PATIENT, "p1", Map.of(), ehrTaking(true, "Condition", "Observation"));
+        WritePlan plan = planAt(ehrTaking(true, "Condition", "Observation"));
 
         assertThat(plan.toSend().getEntry())
                 .extracting(e -> e.getResource().fhirType())
@@ -124,8 +112,7 @@ class WritePlanTest {
 
     @Test
     void withoutTransactionsTheEntriesGoOneRequestAtATime() {
-        WritePlan plan =
-                WritePlan.of(mapped, PATIENT, "p1", Map.of(), ehrTaking(false, "Condition", "Observation", "CarePlan"));
+        WritePlan plan = planAt(ehrTaking(false, "Condition", "Observation", "CarePlan"));
 
         assertThat(plan.mode()).isEqualTo(WritePlan.Mode.ONE_AT_A_TIME);
         assertThat(plan).hasToString("one request at a time: Condition, Observation, CarePlan");
@@ -135,19 +122,9 @@ class WritePlanTest {
     void theProvenanceComesOutOfTheBundleToGoAfterItAndNeverAsANote() {
         Provenance provenance = new Provenance();
         provenance.addTarget(new Reference(DocumentBundles.CONDITION_URN));
-        mapped.addEntry()
-                .setFullUrl("urn:uuid:prov")
-                .setResource(provenance)
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.PUT)
-                .setUrl("Provenance/bridge-t1");
+        add(provenance, Bundle.HTTPVerb.PUT, "Provenance/bridge-t1");
 
-        WritePlan plan = WritePlan.of(
-                mapped,
-                PATIENT,
-                "p1",
-                Map.of(),
-                ehrTaking(true, "Condition", "Observation", "CarePlan", "DocumentReference"));
+        WritePlan plan = planAt(ehrTaking(true, "Condition", "Observation", "CarePlan", "DocumentReference"));
 
         assertThat(plan.toSend().getEntry())
                 .extracting(e -> e.getResource().fhirType())
@@ -172,6 +149,20 @@ class WritePlanTest {
                 .doesNotContain(PATIENT.mrn())
                 .doesNotContain(PATIENT.family())
                 .doesNotContain(CAREPLAN_ID);
+    }
+
+    private WritePlan planAt(EhrCapabilities.Snapshot capabilities) {
+        return WritePlan.of(mapped, PATIENT, "p1", Map.of(), capabilities);
+    }
+
+    private void add(org.hl7.fhir.r4.model.Resource resource, Bundle.HTTPVerb method, String url) {
+        mapped.addEntry()
+                .setFullUrl("urn:uuid:"
+                        + java.util.UUID.nameUUIDFromBytes(url.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setResource(resource)
+                .getRequest()
+                .setMethod(method)
+                .setUrl(url);
     }
 
     private static EhrCapabilities.Snapshot ehrTaking(boolean transaction, String... writable) {

@@ -31,34 +31,8 @@ class SendTimeResourcesValidateTest {
 
     @Test
     void recoveryPlanRetractionsAndProvenanceValidate() throws IOException {
-        JsonNode docs = new ObjectMapper()
-                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
-                        .toFile());
-        ProcedureNote note = (ProcedureNote) reader.read(docs.get(0));
-        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
-        List<RecoveryMilestone> milestones = new ArrayList<>();
-        for (int i = 2; i < docs.size(); i++) {
-            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
-        }
-        // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
-        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit =
-                docs.get(docs.size() - 1).deepCopy();
-        fullBenefit
-                .put("documentId", "RM-2026-000331")
-                .put("milestone", "full-benefit")
-                .put("daysSinceProcedure", 150)
-                .put("recordedAt", "2026-08-17T09:00:00-05:00");
-        // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
-        fullBenefit
-                .putArray("adverseEvents")
-                .addObject()
-                .put("code", "transient-radicular-pain")
-                .put("severity", "mild");
-        milestones.add((RecoveryMilestone) reader.read(fullBenefit));
-        Bundle bundle = mapper.map(note);
-        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
-        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
-                .ifPresent(bundle::addEntry));
+        ProcedureNote note = procedureNote();
+        Bundle bundle = sendTimeBundle(note);
         List<String> targets = bundle.getEntry().stream()
                 .map(Bundle.BundleEntryComponent::getFullUrl)
                 .toList();
@@ -96,19 +70,7 @@ class SendTimeResourcesValidateTest {
      */
     @Test
     void notesInPlaceOfResourcesTheEhrRefusesValidate() throws IOException {
-        JsonNode docs = new ObjectMapper()
-                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
-                        .toFile());
-        ProcedureNote note = (ProcedureNote) reader.read(docs.get(0));
-        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
-        List<RecoveryMilestone> milestones = new ArrayList<>();
-        for (int i = 2; i < docs.size(); i++) {
-            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
-        }
-        Bundle mapped = mapper.map(note);
-        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(mapped::addEntry);
-        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
-                .ifPresent(mapped::addEntry));
+        Bundle mapped = sendTimeBundle(procedureNote());
         Bundle notes = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         mapped.getEntry().stream()
                 .filter(e -> !(e.getResource() instanceof org.hl7.fhir.r4.model.DocumentReference))
@@ -192,5 +154,48 @@ class SendTimeResourcesValidateTest {
                         .map(i -> i.location() + " " + i.message())
                         .collect(Collectors.joining("\n")))
                 .isEmpty();
+    }
+
+    private ProcedureNote procedureNote() throws IOException {
+        return (ProcedureNote) reader.read(recoveryPlanInput().get(0));
+    }
+
+    private static JsonNode recoveryPlanInput() throws IOException {
+        return new ObjectMapper()
+                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
+                        .toFile());
+    }
+
+    /**
+     * The procedure note's bundle with what the outbox adds at send time: its recovery plan (with a
+     * full-benefit milestone and an adverse event) and the retraction of what the baseline wrote.
+     */
+    private Bundle sendTimeBundle(ProcedureNote note) throws IOException {
+        JsonNode docs = recoveryPlanInput();
+        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
+        List<RecoveryMilestone> milestones = new ArrayList<>();
+        for (int i = 2; i < docs.size(); i++) {
+            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
+        }
+        // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
+        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit =
+                docs.get(docs.size() - 1).deepCopy();
+        fullBenefit
+                .put("documentId", "RM-2026-000331")
+                .put("milestone", "full-benefit")
+                .put("daysSinceProcedure", 150)
+                .put("recordedAt", "2026-08-17T09:00:00-05:00");
+        // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
+        fullBenefit
+                .putArray("adverseEvents")
+                .addObject()
+                .put("code", "transient-radicular-pain")
+                .put("severity", "mild");
+        milestones.add((RecoveryMilestone) reader.read(fullBenefit));
+        Bundle bundle = mapper.map(note);
+        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
+        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
+                .ifPresent(bundle::addEntry));
+        return bundle;
     }
 }
