@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.annulus.bridge.document.PatientIdentity;
 import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -21,6 +23,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class EhrWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(EhrWriter.class);
 
     /** How long the breaker stays open before letting one probe through. */
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
@@ -130,6 +134,7 @@ public class EhrWriter {
         Map<String, String> encounters = visits.find(endpoint.client(), WritePlan.visits(send.mapped()), patientId);
         EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
         WritePlan plan = WritePlan.of(send.mapped(), send.patient(), patientId, encounters, capabilities);
+        log.debug("EHR send: {}", plan); // resource types only: no patient data
         return execution.run(plan, capabilities, send.trackingId(), send.overwriteEhrEdits());
     }
 

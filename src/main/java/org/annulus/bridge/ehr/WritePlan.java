@@ -14,7 +14,6 @@ import org.annulus.bridge.mapping.FallbackNote;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
@@ -83,11 +82,8 @@ record WritePlan(
             }
         }
         // Out before the notes: the Provenance goes after the rest, never as a note.
-        Bundle.BundleEntryComponent provenance = toSend.getEntry().stream()
-                .filter(e -> e.getResource() instanceof Provenance)
-                .findFirst()
-                .orElse(null);
-        toSend.getEntry().remove(provenance);
+        Bundle.BundleEntryComponent provenance =
+                VersionedProvenance.detach(toSend).orElse(null);
         List<AsNote> notes = new ArrayList<>();
         for (int i = 0; i < toSend.getEntry().size(); i++) {
             Bundle.BundleEntryComponent entry = toSend.getEntry().get(i);

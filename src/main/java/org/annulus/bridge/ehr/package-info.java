@@ -1,5 +1,6 @@
 /**
- * The hospital EHR as a FHIR R4 server: where it is, finding the patient, and writing one
- * document's resources as a transaction. API: {@link org.annulus.bridge.ehr.EhrWriter}.
+ * The hospital EHR as a FHIR R4 server: where it is, finding the patient, planning one document's send
+ * for what this EHR takes ({@code WritePlan}), sending it and telling what the answer means. API:
+ * {@link org.annulus.bridge.ehr.EhrWriter}.
  */
 package org.annulus.bridge.ehr;

@@ -62,11 +62,15 @@ public final class FallbackNote {
 
     /**
      * The entry that writes the note in place of {@code entry}'s resource, as a conditional update by the
-     * note's identifier; empty when the resource carries none of our business identifiers (then there is
-     * no identifier to make a resend find the note by).
+     * note's identifier. Empty when the resource carries none of our business identifiers (no identifier
+     * would let a resend find the note) or is about no patient (a Medication, say: a clinical note is
+     * always a patient's).
      */
     public static Optional<Bundle.BundleEntryComponent> replacing(Bundle.BundleEntryComponent entry) {
         Resource original = entry.getResource();
+        if (reference(original, "subject").isEmpty()) {
+            return Optional.empty();
+        }
         return Retraction.businessIdentifier(original)
                 .map(value -> DocumentParts.updateEntry(
                         entry.getFullUrl(), note(original, value + IDENTIFIER_SUFFIX), value + IDENTIFIER_SUFFIX));
@@ -92,7 +96,7 @@ public final class FallbackNote {
                         : DocumentReference.ReferredDocumentStatus.FINAL);
         note.getType().addCoding(typeFor(type)).setText(type + " (as a note)");
         note.addCategory(DocumentParts.clinicalNoteCategory());
-        reference(original, "subject").ifPresent(note::setSubject);
+        note.setSubject(reference(original, "subject").orElseThrow());
         authors(original).forEach(note::addAuthor);
         clinicalTime(original).ifPresent(period -> {
             note.getContext().setPeriod(period);

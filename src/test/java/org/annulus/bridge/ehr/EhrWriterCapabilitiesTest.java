@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.annulus.bridge.ehr.DocumentBundles.CAREPLAN_ID;
 import static org.annulus.bridge.ehr.DocumentBundles.CONDITION_ID;
 import static org.annulus.bridge.ehr.DocumentBundles.OBSERVATION_ID;
@@ -16,52 +15,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The EHR's CapabilityStatement decides how a document is written: one transaction, or single
  * conditional requests in reference order; and types it takes no creates of go in as notes.
  */
-class EhrWriterCapabilitiesTest {
+class EhrWriterCapabilitiesTest extends EhrWriterFixture {
 
     static final Set<String> ALL = Set.of("Condition", "Observation", "CarePlan", "DocumentReference");
     static final Set<String> NO_CAREPLAN = Set.of("Condition", "Observation", "DocumentReference");
 
-    @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-            .build();
-
-    @TempDir
-    Path keys;
-
-    EhrUnderTest ehr;
-    FakeEhr fake;
-    Bundle bundle = DocumentBundles.conditionObservationAndCarePlan();
-
     @BeforeEach
-    void anEhrWithThePatient() {
-        ehr = EhrUnderTest.against(wm.baseUrl() + FakeEhr.FHIR, keys);
-        fake = new FakeEhr(wm, ehr.fhir()).smartAndTransactions();
+    void thePatient() {
         fake.patientsWithMrn(PATIENT, PATIENT.family());
-    }
-
-    @AfterEach
-    void close() {
-        ehr.close();
     }
 
     @Test
@@ -193,10 +167,6 @@ class EhrWriterCapabilitiesTest {
                     .extracting(EhrWriteResult.WrittenEntry::id)
                     .containsExactly("cond-7", "obs-1", "note-2");
         });
-    }
-
-    private EhrWriteResult write() {
-        return ehr.writer().write(new EhrWriter.Send(bundle, PATIENT, Optional.empty(), "tracking-1"));
     }
 
     private ResponseDefinitionBuilder created(String location) {

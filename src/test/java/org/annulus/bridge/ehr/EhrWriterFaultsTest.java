@@ -8,55 +8,29 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.annulus.bridge.ehr.DocumentBundles.PATIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@link EhrWriter#write} makes of an EHR that misbehaves: each fault ends in a result the
  * outbox can act on (retry later, park with the server's OperationOutcome), never in an exception,
  * and a failing EHR is left alone once the circuit breaker opens.
  */
-class EhrWriterFaultsTest {
-
-    @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-            .build();
-
-    @TempDir
-    Path keys;
-
-    EhrUnderTest ehr;
-    FakeEhr fake;
-    Bundle bundle = DocumentBundles.conditionObservationAndCarePlan();
+class EhrWriterFaultsTest extends EhrWriterFixture {
 
     @BeforeEach
-    void anEhrWithTransactionsAndThePatient() {
-        ehr = EhrUnderTest.against(wm.baseUrl() + FakeEhr.FHIR, keys);
-        fake = new FakeEhr(wm, ehr.fhir()).smartAndTransactions();
+    void thePatient() {
         fake.patientsWithMrn(PATIENT, PATIENT.family());
-    }
-
-    @AfterEach
-    void close() {
-        ehr.close();
     }
 
     @Test
@@ -339,10 +313,6 @@ class EhrWriterFaultsTest {
         wm.verify(1, FakeEhr.transactionsSent().withHeader("Authorization", equalTo("Bearer tok-2")));
         wm.verify(getRequestedFor(urlPathEqualTo(FakeEhr.FHIR + "/Patient"))
                 .withHeader("Authorization", equalTo("Bearer tok-1")));
-    }
-
-    private EhrWriteResult write() {
-        return ehr.writer().write(new EhrWriter.Send(bundle, PATIENT, Optional.empty(), "tracking-1"));
     }
 
     private static void assertUnusableResponse(EhrWriteResult result) {

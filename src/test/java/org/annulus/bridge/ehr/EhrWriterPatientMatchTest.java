@@ -1,47 +1,21 @@
 package org.annulus.bridge.ehr;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.annulus.bridge.ehr.DocumentBundles.PATIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Nothing is written unless exactly one EHR patient carries the MRN and agrees on paper. */
-class EhrWriterPatientMatchTest {
-
-    @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-            .build();
-
-    @TempDir
-    Path keys;
-
-    EhrUnderTest ehr;
-    FakeEhr fake;
-    Bundle bundle = DocumentBundles.conditionObservationAndCarePlan();
+class EhrWriterPatientMatchTest extends EhrWriterFixture {
 
     @BeforeEach
-    void anEhrThatTakesTransactions() {
-        ehr = EhrUnderTest.against(wm.baseUrl() + FakeEhr.FHIR, keys);
-        fake = new FakeEhr(wm, ehr.fhir()).smartAndTransactions();
+    void transactionsSucceed() {
         fake.transactionAnswers(fake.fhirJson(200, FakeEhr.transactionResponse(bundle)));
-    }
-
-    @AfterEach
-    void close() {
-        ehr.close();
     }
 
     @Test
@@ -152,10 +126,6 @@ class EhrWriterPatientMatchTest {
 
     private String sentTransaction() {
         return wm.findAll(FakeEhr.transactionsSent()).get(0).getBodyAsString().replace(" ", "");
-    }
-
-    private EhrWriteResult write() {
-        return ehr.writer().write(new EhrWriter.Send(bundle, PATIENT, Optional.empty(), "tracking-1"));
     }
 
     private static Patient patient(String id, String family, LocalDate birthDate) {

@@ -16,6 +16,7 @@ import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
 import org.annulus.bridge.mapping.ClinicalMapper;
+import org.annulus.bridge.mapping.FallbackNote;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
@@ -30,34 +31,8 @@ class SendTimeResourcesValidateTest {
 
     @Test
     void recoveryPlanRetractionsAndProvenanceValidate() throws IOException {
-        JsonNode docs = new ObjectMapper()
-                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
-                        .toFile());
-        ProcedureNote note = (ProcedureNote) reader.read(docs.get(0));
-        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
-        List<RecoveryMilestone> milestones = new ArrayList<>();
-        for (int i = 2; i < docs.size(); i++) {
-            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
-        }
-        // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
-        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit =
-                docs.get(docs.size() - 1).deepCopy();
-        fullBenefit
-                .put("documentId", "RM-2026-000331")
-                .put("milestone", "full-benefit")
-                .put("daysSinceProcedure", 150)
-                .put("recordedAt", "2026-08-17T09:00:00-05:00");
-        // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
-        fullBenefit
-                .putArray("adverseEvents")
-                .addObject()
-                .put("code", "transient-radicular-pain")
-                .put("severity", "mild");
-        milestones.add((RecoveryMilestone) reader.read(fullBenefit));
-        Bundle bundle = mapper.map(note);
-        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
-        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
-                .ifPresent(bundle::addEntry));
+        ProcedureNote note = procedureNote();
+        Bundle bundle = sendTimeBundle(note);
         List<String> targets = bundle.getEntry().stream()
                 .map(Bundle.BundleEntryComponent::getFullUrl)
                 .toList();
@@ -82,6 +57,36 @@ class SendTimeResourcesValidateTest {
                                         .getCodingFirstRep()
                                         .getCode()));
 
+        assertThat(report.errors())
+                .as(() -> report.errors().stream()
+                        .map(i -> i.location() + " " + i.message())
+                        .collect(Collectors.joining("\n")))
+                .isEmpty();
+    }
+
+    /**
+     * An EHR that takes notes only gets every resource of a procedure note, its recovery plan and a
+     * baseline's retractions as notes (FallbackNote): each must pass US Core DocumentReference.
+     */
+    @Test
+    void notesInPlaceOfResourcesTheEhrRefusesValidate() throws IOException {
+        Bundle mapped = sendTimeBundle(procedureNote());
+        Bundle notes = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        mapped.getEntry().stream()
+                .filter(e -> !(e.getResource() instanceof org.hl7.fhir.r4.model.DocumentReference))
+                .forEach(e -> FallbackNote.replacing(e).ifPresent(notes::addEntry));
+
+        ValidationReport report = Validators.PROJECT.validate(notes);
+
+        assertThat(notes.getEntry())
+                .extracting(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource())
+                        .getType()
+                        .getCodingFirstRep()
+                        .getCode())
+                .contains("28570-0", "11506-3");
+        assertThat(notes.getEntry())
+                .anyMatch(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource()).getStatus()
+                        == org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
         assertThat(report.errors())
                 .as(() -> report.errors().stream()
                         .map(i -> i.location() + " " + i.message())
@@ -149,5 +154,48 @@ class SendTimeResourcesValidateTest {
                         .map(i -> i.location() + " " + i.message())
                         .collect(Collectors.joining("\n")))
                 .isEmpty();
+    }
+
+    private ProcedureNote procedureNote() throws IOException {
+        return (ProcedureNote) reader.read(recoveryPlanInput().get(0));
+    }
+
+    private static JsonNode recoveryPlanInput() throws IOException {
+        return new ObjectMapper()
+                .readTree(Path.of("test-fixtures/golden/recovery-plan-three-milestones.input.json")
+                        .toFile());
+    }
+
+    /**
+     * The procedure note's bundle with what the outbox adds at send time: its recovery plan (with a
+     * full-benefit milestone and an adverse event) and the retraction of what the baseline wrote.
+     */
+    private Bundle sendTimeBundle(ProcedureNote note) throws IOException {
+        JsonNode docs = recoveryPlanInput();
+        CandidacyAssessment baseline = (CandidacyAssessment) reader.read(docs.get(1));
+        List<RecoveryMilestone> milestones = new ArrayList<>();
+        for (int i = 2; i < docs.size(); i++) {
+            milestones.add((RecoveryMilestone) reader.read(docs.get(i)));
+        }
+        // A full-benefit milestone: the plan also puts the assessment's sciatica in remission.
+        com.fasterxml.jackson.databind.node.ObjectNode fullBenefit =
+                docs.get(docs.size() - 1).deepCopy();
+        fullBenefit
+                .put("documentId", "RM-2026-000331")
+                .put("milestone", "full-benefit")
+                .put("daysSinceProcedure", 150)
+                .put("recordedAt", "2026-08-17T09:00:00-05:00");
+        // ... and an adverse event: the plan writes the Procedure again, linking its Condition.
+        fullBenefit
+                .putArray("adverseEvents")
+                .addObject()
+                .put("code", "transient-radicular-pain")
+                .put("severity", "mild");
+        milestones.add((RecoveryMilestone) reader.read(fullBenefit));
+        Bundle bundle = mapper.map(note);
+        mapper.recoveryPlan(note, Optional.of(baseline), milestones).forEach(bundle::addEntry);
+        mapper.map(baseline).getEntry().forEach(e -> mapper.retraction(e.getResource())
+                .ifPresent(bundle::addEntry));
+        return bundle;
     }
 }
