@@ -213,7 +213,10 @@ class LedgerWriter {
                 response = client.transaction().withBundle(transaction).execute();
             } catch (PreconditionFailedException e) {
                 ledger.recordNoneWritten(ehr, sent);
-                return Optional.empty();
+                if (intents.stream().anyMatch(i -> i.method() == WriteMethod.UPDATE)) {
+                    return Optional.empty();
+                }
+                throw e; // no If-Match of ours failed: the EHR's own precondition, nothing to find one by one
             } catch (BaseServerResponseException e) {
                 if (refused(e)) {
                     ledger.recordNoneWritten(ehr, sent); // all or nothing: nothing was applied

@@ -1,9 +1,7 @@
 package org.annulus.bridge.ehr;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.annulus.bridge.ehr.DocumentBundles.CAREPLAN_ID;
@@ -39,24 +37,22 @@ class EhrWriterCapabilitiesTest extends EhrWriterFixture {
     }
 
     @Test
-    void withoutTransactionsEachEntryIsAConditionalRequestInReferenceOrder() {
+    void withoutTransactionsEachEntryIsAPlainCreateInReferenceOrder() {
         fake.capabilities(false, ALL);
         wm.stubFor(post(FakeEhr.FHIR + "/Observation").willReturn(created("Observation/obs-1/_history/1")));
         wm.stubFor(post(FakeEhr.FHIR + "/Condition")
                 .willReturn(created("Condition/cond-7/_history/3").withStatus(200)));
-        wm.stubFor(put(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan"))
-                .withQueryParam("identifier", equalTo(SID + "|" + CAREPLAN_ID))
-                .willReturn(created("CarePlan/cp-4/_history/2").withStatus(200)));
+        wm.stubFor(post(FakeEhr.FHIR + "/CarePlan").willReturn(created("CarePlan/cp-4/_history/2")));
 
         EhrWriteResult result = write();
 
         List<LoggedRequest> sent = fake.writes();
         assertThat(sent)
                 .extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
-                .containsExactly("POST /fhir/Observation", "POST /fhir/Condition", "PUT /fhir/CarePlan");
-        assertThat(sent.get(0).getHeader("If-None-Exist")).isEqualTo("identifier=" + SID + "|" + OBSERVATION_ID);
-        assertThat(sent.get(1).getHeader("If-None-Exist")).isEqualTo("identifier=" + SID + "|" + CONDITION_ID);
-        assertThat(sent.get(2).containsHeader("If-None-Exist")).isFalse();
+                .containsExactly("POST /fhir/Observation", "POST /fhir/Condition", "POST /fhir/CarePlan");
+        assertThat(sent)
+                .as("the write ledger, not a conditional create, keeps a resend from duplicating")
+                .noneSatisfy(r -> assertThat(r.containsHeader("If-None-Exist")).isTrue());
         assertThat(sent.get(1).getBodyAsString())
                 .as("the Condition cites the Observation by its server id")
                 .contains("\"reference\":\"Observation/obs-1\"");
@@ -80,15 +76,15 @@ class EhrWriterCapabilitiesTest extends EhrWriterFixture {
     }
 
     @Test
-    void anUpdateAnsweredWithoutLocationIsIdentifiedByTheResourceItReturns() {
-        // FHIR R4 update: Location only SHOULD come with 201; a 200 carries ETag and, by default, the resource.
+    void aWriteAnsweredWithoutLocationIsIdentifiedByTheResourceItReturns() {
+        // FHIR R4: Location only SHOULD come with 201; a 200 carries ETag and, by default, the resource.
         fake.capabilities(false, ALL);
         wm.stubFor(post(FakeEhr.FHIR + "/Observation").willReturn(created("Observation/obs-1/_history/1")));
         wm.stubFor(post(FakeEhr.FHIR + "/Condition").willReturn(created("Condition/cond-7/_history/3")));
         CarePlan stored = new CarePlan();
         stored.setId("cp-4");
         stored.getMeta().setVersionId("2");
-        wm.stubFor(put(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan"))
+        wm.stubFor(post(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan"))
                 .willReturn(fake.fhirJson(200, stored).withHeader("ETag", "W/\"2\"")));
 
         EhrWriteResult result = write();
@@ -132,9 +128,12 @@ class EhrWriterCapabilitiesTest extends EhrWriterFixture {
                 .extracting(e -> e.getResource().fhirType())
                 .containsExactly("Condition", "Observation", "DocumentReference");
         Bundle.BundleEntryComponent note = sent.getEntry().get(2);
-        assertThat(note.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
-        assertThat(note.getRequest().getUrl())
-                .isEqualTo("DocumentReference?identifier=" + SID + "|" + CAREPLAN_ID + "/as-note");
+        assertThat(note.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
+        assertThat(note.getRequest().getUrl()).isEqualTo("DocumentReference");
+        assertThat(((DocumentReference) note.getResource())
+                        .getIdentifierFirstRep()
+                        .getValue())
+                .isEqualTo(CAREPLAN_ID + "/as-note");
         DocumentReference doc = (DocumentReference) note.getResource();
         assertThat(doc.getSubject().getReference()).isEqualTo("Patient/p1");
         assertThat(new String(doc.getContentFirstRep().getAttachment().getData()))
@@ -147,19 +146,18 @@ class EhrWriterCapabilitiesTest extends EhrWriterFixture {
     }
 
     @Test
-    void withoutTransactionsTheNoteIsAConditionalUpdateOfItsOwn() {
+    void withoutTransactionsTheNoteIsACreateOfItsOwn() {
         fake.capabilities(false, NO_CAREPLAN);
         wm.stubFor(post(FakeEhr.FHIR + "/Observation").willReturn(created("Observation/obs-1/_history/1")));
         wm.stubFor(post(FakeEhr.FHIR + "/Condition").willReturn(created("Condition/cond-7/_history/1")));
-        wm.stubFor(put(urlPathEqualTo(FakeEhr.FHIR + "/DocumentReference"))
-                .withQueryParam("identifier", equalTo(SID + "|" + CAREPLAN_ID + "/as-note"))
+        wm.stubFor(post(urlPathEqualTo(FakeEhr.FHIR + "/DocumentReference"))
                 .willReturn(created("DocumentReference/note-2/_history/1")));
 
         EhrWriteResult result = write();
 
         assertThat(fake.writes())
                 .extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
-                .containsExactly("POST /fhir/Observation", "POST /fhir/Condition", "PUT /fhir/DocumentReference");
+                .containsExactly("POST /fhir/Observation", "POST /fhir/Condition", "POST /fhir/DocumentReference");
         wm.verify(0, putRequestedFor(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan")));
         assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Written.class, written -> {
             assertThat(written.fallbacks()).containsExactly("CarePlan");

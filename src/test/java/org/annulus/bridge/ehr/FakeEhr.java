@@ -80,13 +80,16 @@ final class FakeEhr {
             rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         }
         rest.addResource(resource("Patient", TypeRestfulInteraction.READ, TypeRestfulInteraction.SEARCHTYPE));
-        writable.stream()
-                .sorted()
-                .forEach(type -> rest.addResource(resource(
-                        type,
-                        TypeRestfulInteraction.CREATE,
-                        TypeRestfulInteraction.UPDATE,
-                        TypeRestfulInteraction.SEARCHTYPE)));
+        writable.stream().sorted().forEach(type -> {
+            CapabilityStatementRestResourceComponent resource = resource(
+                    type,
+                    TypeRestfulInteraction.CREATE,
+                    TypeRestfulInteraction.UPDATE,
+                    TypeRestfulInteraction.SEARCHTYPE);
+            resource.addSearchParam().setName("identifier").setType(Enumerations.SearchParamType.TOKEN);
+            resource.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE);
+            rest.addResource(resource);
+        });
         // A type the EHR shows but takes no writes of, the way EHRs list CarePlan or Procedure as read-only.
         for (String readOnly : List.of("CarePlan", "Procedure")) {
             if (!writable.contains(readOnly)) {
@@ -135,6 +138,29 @@ final class FakeEhr {
     /** {@code POST [base]} (a transaction) answers this. */
     void transactionAnswers(ResponseDefinitionBuilder answer) {
         wm.stubFor(transaction().willReturn(answer));
+    }
+
+    /**
+     * Every write and every search of the document's types answered so, as by an EHR that is down:
+     * the transaction, and the look-ups before a resend whose first outcome is unknown.
+     */
+    void writesAndSearchesAnswer(ResponseDefinitionBuilder answer) {
+        transactionAnswers(answer);
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                        urlPathMatching(FHIR + "/(Condition|Observation|CarePlan|DocumentReference)"))
+                .willReturn(answer));
+    }
+
+    /** An EHR back from an outage where nothing of ours landed: searches find nothing, creates succeed. */
+    void nothingLandedAndCreatesSucceed() {
+        Bundle empty = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(0);
+        for (String type : List.of("Condition", "Observation", "CarePlan", "DocumentReference")) {
+            wm.stubFor(get(urlPathEqualTo(FHIR + "/" + type)).willReturn(fhirJson(200, empty)));
+            wm.stubFor(post(urlPathEqualTo(FHIR + "/" + type))
+                    .willReturn(aResponse()
+                            .withStatus(201)
+                            .withHeader("Location", baseUrl() + "/" + type + "/new-" + type + "/_history/1")));
+        }
     }
 
     static MappingBuilder transaction() {
