@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.document.ProcedureNote;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class RecoveryPlanTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
 
     ProcedureNote note;
