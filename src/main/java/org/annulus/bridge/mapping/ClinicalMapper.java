@@ -126,9 +126,4 @@ public class ClinicalMapper {
             List<String> targets) {
         return provenance.provenance(document, trackingId, sha256, recorded, targets);
     }
-
-    /** Identifier system of the business identifiers on every resource we write. */
-    public static String identifierSystem() {
-        return DocumentParts.IDENTIFIER_SYSTEM;
-    }
 }
