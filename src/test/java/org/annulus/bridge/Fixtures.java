@@ -1,5 +1,6 @@
 package org.annulus.bridge;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -7,8 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.PlanDefinition;
 
-/** Clinic documents from {@code test-fixtures/input/}, made unique per test where needed. */
+/** Clinic documents from {@code test-fixtures/input/}, made unique per test where needed; the recovery protocol. */
 public final class Fixtures {
 
     public static final Path ROOT = Path.of("test-fixtures");
@@ -58,6 +60,17 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The recovery PlanDefinition of {@code fhir-profiles/}, freshly parsed (so a test may change it),
+     * as the running bridge reads it from {@code bridge.profiles.dir}.
+     */
+    public static PlanDefinition recoveryProtocol() {
+        return FhirContext.forR4Cached()
+                .newJsonParser()
+                .parseResource(
+                        PlanDefinition.class, read(Path.of("fhir-profiles", "PlanDefinition-fibrin-recovery.json")));
     }
 
     public static String read(Path path) {

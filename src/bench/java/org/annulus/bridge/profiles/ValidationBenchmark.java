@@ -1,5 +1,6 @@
 package org.annulus.bridge.profiles;
 
+import org.annulus.bridge.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class ValidationBenchmark {
     public static void main(String[] args) throws IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         DocumentReader reader = new DocumentReader();
-        ClinicalMapper mapper = new ClinicalMapper();
+        ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
         List<ClinicalDocument> documents;
         try (Stream<Path> files = Files.list(Path.of("test-fixtures", "golden"))) {
             documents = files.filter(f -> f.getFileName().toString().endsWith(".input.json")).sorted()

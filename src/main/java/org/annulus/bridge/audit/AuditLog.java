@@ -26,7 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class AuditLog {
 
-    static final String GENESIS = "0".repeat(64);
     static final String AUDIT_EVENT = "AuditEvent";
     static final String PROVENANCE = "Provenance";
 

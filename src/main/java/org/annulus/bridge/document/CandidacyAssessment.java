@@ -132,12 +132,7 @@ public record CandidacyAssessment(
             boolean activeInfection,
             boolean anticoagulationOrBleedingDisorder,
             boolean pregnancy,
-            boolean fibrinSealantAllergy) {
-
-        public boolean any() {
-            return activeInfection || anticoagulationOrBleedingDisorder || pregnancy || fibrinSealantAllergy;
-        }
-    }
+            boolean fibrinSealantAllergy) {}
 
     /** v1.1: informed consent to the injection. */
     public record Consent(boolean obtained, LocalDate date) {}

@@ -4,41 +4,38 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.annulus.bridge.outbox.RetentionProperties;
+import org.annulus.bridge.outbox.RawDocumentCopies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes the file drop's copies in {@code processed/} and {@code rejected/} (with their reasons) once
- * they are older than {@code bridge.retention.raw-documents}: the accepted ones live on in the store, the
- * refused ones were never clinical record.
+ * The file drop's copies in {@code processed/} and {@code rejected/} (with their reasons), deleted by
+ * the raw-document retention once older than {@code bridge.retention.raw-documents}: the accepted ones
+ * live on in the store, the refused ones were never clinical record.
  */
 @Component
-public class FileDropRetention {
+class FileDropRetention implements RawDocumentCopies {
 
     private static final Logger log = LoggerFactory.getLogger(FileDropRetention.class);
     static final List<String> KEPT_COPIES = List.of("processed", "rejected");
 
     private final IntakeProperties intake;
-    private final RetentionProperties retention;
-    private final Clock clock;
 
-    FileDropRetention(IntakeProperties intake, RetentionProperties retention, Clock clock) {
+    FileDropRetention(IntakeProperties intake) {
         this.intake = intake;
-        this.retention = retention;
-        this.clock = clock;
     }
 
-    /** Deletes the copies due now; returns how many files went. */
-    @Scheduled(cron = "${bridge.retention.purge-cron:0 30 3 * * *}")
-    public int purge() {
-        Instant cutoff = clock.instant().minus(retention.rawDocuments());
+    @Override
+    public String description() {
+        return "file-drop copies";
+    }
+
+    @Override
+    public int purgeBefore(Instant cutoff) {
         int deleted = 0;
         for (String dir : KEPT_COPIES) {
             Path folder = intake.inbox().resolve(dir);
@@ -62,9 +59,6 @@ public class FileDropRetention {
                         dir,
                         e.getClass().getSimpleName());
             }
-        }
-        if (deleted > 0) {
-            log.info("retention: {} file-drop copies purged (kept {})", deleted, retention.rawDocuments());
         }
         return deleted;
     }

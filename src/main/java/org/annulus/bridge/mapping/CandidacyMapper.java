@@ -156,12 +156,4 @@ final class CandidacyMapper {
     static CodeableConcept discSite(DiscLevel level) {
         return BodySites.disc(level);
     }
-
-    /**
-     * The leg(s) as one body site (lateralized lower-limb structure). Kept for callers from before
-     * {@link BodySites}; for both legs, {@link BodySites#onLeg} also adds the laterality qualifier.
-     */
-    static CodeableConcept legSite(Side side) {
-        return BodySites.leg(side);
-    }
 }

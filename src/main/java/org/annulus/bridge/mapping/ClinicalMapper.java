@@ -6,7 +6,9 @@ import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
+import org.annulus.bridge.profiles.ProfileDirectory;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -20,24 +22,38 @@ public class ClinicalMapper {
 
     private final CandidacyMapper candidacy = new CandidacyMapper();
     private final ProcedureMapper procedure = new ProcedureMapper();
-    private final MilestoneMapper milestone = new MilestoneMapper();
-    private final RecoveryPlanMapper plan = new RecoveryPlanMapper();
+    private final MilestoneMapper milestone;
+    private final RecoveryPlanMapper plan;
     private final ProvenanceMapper provenance;
     private final String visitSystem;
 
-    /** Without a visit identifier system or clinic organisation (tests, and hospitals that set none). */
-    public ClinicalMapper() {
-        this(new VisitProperties(null));
+    /**
+     * Without a visit identifier system or clinic organisation (tests, and hospitals that set none).
+     *
+     * @param recoveryProtocol the PlanDefinition fhir-profiles/PlanDefinition-fibrin-recovery.json
+     *     publishes: the recovery CarePlans and progress notes follow it
+     */
+    public ClinicalMapper(PlanDefinition recoveryProtocol) {
+        this(recoveryProtocol, new VisitProperties(null), new ClinicProperties(null, null, null));
     }
 
-    public ClinicalMapper(VisitProperties visits) {
-        this(visits, new ClinicProperties(null, null, null));
-    }
-
-    @Autowired
-    public ClinicalMapper(VisitProperties visits, ClinicProperties clinic) {
+    public ClinicalMapper(PlanDefinition recoveryProtocol, VisitProperties visits, ClinicProperties clinic) {
+        RecoveryProtocol protocol = RecoveryProtocol.of(recoveryProtocol);
+        this.milestone = new MilestoneMapper(protocol);
+        this.plan = new RecoveryPlanMapper(protocol);
         this.visitSystem = visits.configured() ? visits.identifierSystem() : null;
         this.provenance = new ProvenanceMapper(clinic);
+    }
+
+    /** The recovery protocol is the PlanDefinition of the profiles directory the validation gate loads. */
+    @Autowired
+    ClinicalMapper(ProfileDirectory profiles, VisitProperties visits, ClinicProperties clinic) {
+        this(
+                profiles.planDefinition(RecoveryProtocol.PLAN_DEFINITION)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "bridge.profiles.dir has no PlanDefinition " + RecoveryProtocol.PLAN_DEFINITION)),
+                visits,
+                clinic);
     }
 
     public Bundle map(ClinicalDocument document) {
@@ -109,10 +125,5 @@ public class ClinicalMapper {
             java.time.Instant recorded,
             List<String> targets) {
         return provenance.provenance(document, trackingId, sha256, recorded, targets);
-    }
-
-    /** Identifier system of the business identifiers on every resource we write. */
-    public static String identifierSystem() {
-        return DocumentParts.IDENTIFIER_SYSTEM;
     }
 }

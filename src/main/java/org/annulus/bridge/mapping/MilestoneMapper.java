@@ -25,6 +25,12 @@ final class MilestoneMapper {
     static final String MILESTONE = "observation-milestone";
     static final String PGIC = "observation-pgic";
 
+    private final RecoveryProtocol protocol;
+
+    MilestoneMapper(RecoveryProtocol protocol) {
+        this.protocol = protocol;
+    }
+
     Bundle map(RecoveryMilestone doc) {
         DocumentParts parts = new DocumentParts(doc);
         DateTimeType measured = DocumentParts.dateTime(doc.recordedAt());
@@ -41,7 +47,7 @@ final class MilestoneMapper {
         if (doc.pgic() != null) {
             parts.add(PGIC, pgic(parts, doc, measured));
         }
-        ProgressNote.add(parts, doc);
+        ProgressNote.add(parts, doc, protocol);
         return parts.bundle();
     }
 

@@ -25,15 +25,15 @@ final class ProgressNote {
     private ProgressNote() {}
 
     /** Adds the note; call last, so that every other resource of the document is related. */
-    static void add(DocumentParts parts, RecoveryMilestone doc) {
+    static void add(DocumentParts parts, RecoveryMilestone doc, RecoveryProtocol protocol) {
         List<Reference> related = parts.bundle().getEntry().stream()
                 .map(Bundle.BundleEntryComponent::getFullUrl)
                 .map(Reference::new)
                 .toList();
-        parts.add(PART, note(parts, doc, related));
+        parts.add(PART, note(parts, doc, protocol, related));
     }
 
-    static List<String> lines(RecoveryMilestone doc) {
+    static List<String> lines(RecoveryMilestone doc, RecoveryProtocol protocol) {
         List<String> lines = new ArrayList<>();
         lines.add("Recovery follow-up: "
                 + MilestoneMapper.display(doc.milestone()).toLowerCase() + ", day "
@@ -69,7 +69,7 @@ final class ProgressNote {
         if (doc.note() != null) {
             lines.add("Clinician's note: " + doc.note());
         }
-        lines.add("Plan: " + plan(doc));
+        lines.add("Plan: " + plan(doc, protocol));
         if (doc.visit() != null) {
             lines.add("Visit " + doc.visit() + ".");
         }
@@ -81,12 +81,12 @@ final class ProgressNote {
     }
 
     /** What the recovery protocol schedules after this day. */
-    private static String plan(RecoveryMilestone doc) {
+    private static String plan(RecoveryMilestone doc, RecoveryProtocol protocol) {
         if (doc.milestone().equals("full-benefit") || doc.milestone().equals("follow-up-6-months")) {
             return "recovery protocol complete; further care as needed.";
         }
         LocalDate day0 = doc.recordedAt().toLocalDate().minusDays(doc.daysSinceProcedure());
-        List<String> next = RecoveryProtocol.ACTIVITIES.stream()
+        List<String> next = protocol.activities().stream()
                 .filter(a -> a.fromDay() > doc.daysSinceProcedure())
                 .limit(2)
                 .map(a -> a.description().toLowerCase() + (a.fromDay() == a.toDay() ? " (on " : " (from ")
@@ -97,8 +97,9 @@ final class ProgressNote {
                 : "continue the recovery protocol; next: " + String.join("; ", next) + ".";
     }
 
-    private static DocumentReference note(DocumentParts parts, RecoveryMilestone doc, List<Reference> related) {
-        List<String> lines = lines(doc);
+    private static DocumentReference note(
+            DocumentParts parts, RecoveryMilestone doc, RecoveryProtocol protocol, List<Reference> related) {
+        List<String> lines = lines(doc, protocol);
         DocumentReference ref = parts.clinicalNote(PART, ProcedureCodes.PROGRESS_NOTE, "Progress note");
         ref.setDate(Date.from(doc.recordedAt().toInstant()));
         ref.setDescription("Recovery follow-up: " + MilestoneMapper.display(doc.milestone()));

@@ -32,6 +32,12 @@ final class RecoveryPlanMapper {
     static final String CAREPLAN = "careplan-recovery";
     private static final String GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement";
 
+    private final RecoveryProtocol protocol;
+
+    RecoveryPlanMapper(RecoveryProtocol protocol) {
+        this.protocol = protocol;
+    }
+
     List<Bundle.BundleEntryComponent> plan(
             ProcedureNote note, Optional<CandidacyAssessment> baseline, List<RecoveryMilestone> milestones) {
         DocumentParts parts = new DocumentParts(note);
@@ -46,7 +52,7 @@ final class RecoveryPlanMapper {
         LocalDate day0 = note.start().toLocalDate();
         boolean done = RecoveryProtocol.planComplete(reached);
         List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
-        for (RecoveryProtocol.GoalDefinition definition : RecoveryProtocol.GOALS) {
+        for (RecoveryProtocol.GoalDefinition definition : protocol.goals()) {
             entries.add(
                     parts.update(definition.key(), goal(parts, definition, day0, reached, baseline, recorded, done)));
         }
@@ -80,12 +86,12 @@ final class RecoveryPlanMapper {
                 "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
                 "assess-plan",
                 "Assessment and Plan of Treatment")));
-        plan.setTitle("Recovery after intra-annular fibrin injection");
+        plan.setTitle(protocol.title());
         plan.setSubject(parts.patient());
         plan.setPeriod(new Period()
                 .setStartElement(new org.hl7.fhir.r4.model.DateTimeType(day0.toString()))
                 .setEndElement(new org.hl7.fhir.r4.model.DateTimeType(
-                        day0.plusDays(180).toString())));
+                        day0.plusDays(protocol.lastDay()).toString())));
         plan.setAuthor(parts.author());
         plan.setAddresses(note.levels().stream()
                 .map(l -> logicalCondition(
@@ -93,11 +99,11 @@ final class RecoveryPlanMapper {
                         CandidacyMapper.tearPart(l.level()),
                         "Annular tear of the " + l.level().code() + " disc"))
                 .toList());
-        for (RecoveryProtocol.GoalDefinition goal : RecoveryProtocol.GOALS) {
+        for (RecoveryProtocol.GoalDefinition goal : protocol.goals()) {
             plan.addGoal(parts.ref(goal.key()));
         }
-        List<String> lines = new ArrayList<>(List.of("Recovery after intra-annular fibrin injection on " + day0));
-        for (RecoveryProtocol.Activity activity : RecoveryProtocol.ACTIVITIES) {
+        List<String> lines = new ArrayList<>(List.of(protocol.title() + " on " + day0));
+        for (RecoveryProtocol.Activity activity : protocol.activities()) {
             CarePlan.CarePlanActivityStatus status = activityStatus(activity, reached);
             CarePlan.CarePlanActivityComponent component = plan.addActivity();
             component

@@ -1,27 +1,31 @@
 package org.annulus.bridge.mapping;
 
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Medication;
-import org.hl7.fhir.r4.model.MedicationAdministration;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
  * Marks a resource an earlier document version wrote, and a later one no longer produces, as
  * entered in error: FHIR keeps clinical records and flags them rather than deleting them.
  */
 final class Retraction {
+
+    /** The status element of each other type we write; each has the code "entered-in-error". */
+    private static final Map<String, String> STATUS_ELEMENT = Map.of(
+            "Observation", "status",
+            "Procedure", "status",
+            "DocumentReference", "status",
+            "ServiceRequest", "status",
+            "CarePlan", "status",
+            "Goal", "lifecycleStatus",
+            "MedicationAdministration", "status",
+            "Medication", "status");
 
     private Retraction() {}
 
@@ -35,22 +39,8 @@ final class Retraction {
             c.setClinicalStatus(null);
             c.setVerificationStatus(new CodeableConcept(
                     new Coding(Terminology.CONDITION_VER_STATUS, "entered-in-error", "Entered in Error")));
-        } else if (retracted instanceof Observation o) {
-            o.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
-        } else if (retracted instanceof Procedure p) {
-            p.setStatus(Procedure.ProcedureStatus.ENTEREDINERROR);
-        } else if (retracted instanceof DocumentReference d) {
-            d.setStatus(Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
-        } else if (retracted instanceof ServiceRequest s) {
-            s.setStatus(ServiceRequest.ServiceRequestStatus.ENTEREDINERROR);
-        } else if (retracted instanceof CarePlan p) {
-            p.setStatus(CarePlan.CarePlanStatus.ENTEREDINERROR);
-        } else if (retracted instanceof Goal g) {
-            g.setLifecycleStatus(Goal.GoalLifecycleStatus.ENTEREDINERROR);
-        } else if (retracted instanceof MedicationAdministration m) {
-            m.setStatus(MedicationAdministration.MedicationAdministrationStatus.ENTEREDINERROR);
-        } else if (retracted instanceof Medication m) {
-            m.setStatus(Medication.MedicationStatus.ENTEREDINERROR);
+        } else if (STATUS_ELEMENT.containsKey(retracted.fhirType())) {
+            retracted.setProperty(STATUS_ELEMENT.get(retracted.fhirType()), new CodeType("entered-in-error"));
         } else {
             return Optional.empty();
         }

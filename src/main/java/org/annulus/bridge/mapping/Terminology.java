@@ -76,8 +76,6 @@ final class Terminology {
     static final Coding FLUOROSCOPY = snomed("44491008", "Fluoroscopy");
     static final Coding LOCAL_ANESTHESIA = snomed("386761002", "Local anesthesia");
     static final Coding SEDATION = snomed("72641008", "Sedation");
-    // Synthea and published FHIR examples (docs/terminology-sources.md).
-    static final Coding PHYSICAL_THERAPY = snomed("91251008", "Physical therapy procedure");
 
     // Project concepts: no standard code confirmed (TERMINOLOGY.md marks them "to verify"); defined
     // in fhir-profiles/CodeSystem-annulus-clinical.json.
@@ -92,7 +90,6 @@ final class Terminology {
     static final Coding ESI_COUNT = annulus("epidural-steroid-injection-count", "Epidural steroid injections received");
     static final Coding PT_DURATION = annulus("physical-therapy-duration", "Physical therapy duration");
     static final Coding CARE_DURATION = annulus("conservative-care-duration", "Conservative care duration");
-    static final Coding CARE_OUTCOME = annulus("conservative-care-outcome", "Conservative care outcome");
     static final Coding MEDICATIONS_TRIED = annulus("medications-tried", "Medications tried");
     static final Coding TARGET_LEVEL = annulus("target-disc-level", "Target disc level");
     static final Coding SPINE_SURGERY_REFERRAL = annulus("spine-surgery-referral", "Referral to spine surgeon");
@@ -125,9 +122,5 @@ final class Terminology {
 
     static Coding annulus(String code, String display) {
         return new Coding(ANNULUS, code, display);
-    }
-
-    static Coding category(String system, String code, String display) {
-        return new Coding(system, code, display);
     }
 }

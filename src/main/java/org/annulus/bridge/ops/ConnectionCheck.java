@@ -2,16 +2,10 @@ package org.annulus.bridge.ops;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import org.annulus.bridge.ehr.EhrConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -21,44 +15,33 @@ import org.springframework.stereotype.Component;
  * with status 0 (all good) or 1.
  */
 @Component
-class ConnectionCheck implements ApplicationRunner {
+class ConnectionCheck implements StartUpCommand {
 
     static final String OPTION = "check-connection";
     private static final Logger log = LoggerFactory.getLogger(ConnectionCheck.class);
 
     private final EhrConnection connection;
-    private final ApplicationContext context;
-    private final IntConsumer exit;
-    private final PrintStream console;
 
-    @Autowired
-    ConnectionCheck(EhrConnection connection, ApplicationContext context) {
-        this(connection, context, System::exit, System.out);
-    }
-
-    /** With the exit and the console replaced, so that a test can run the check without ending the JVM. */
-    ConnectionCheck(EhrConnection connection, ApplicationContext context, IntConsumer exit, PrintStream console) {
+    ConnectionCheck(EhrConnection connection) {
         this.connection = connection;
-        this.context = context;
-        this.exit = exit;
-        this.console = console;
     }
 
     @Override
-    public void run(ApplicationArguments args) {
-        if (!args.containsOption(OPTION)) {
-            return;
-        }
+    public String option() {
+        return OPTION;
+    }
+
+    @Override
+    public int run(PrintStream console) {
         EhrConnection.Report report = connection.check();
         ConnectionReport.print(report, console);
-        int status = report.ok() ? 0 : 1;
-        exit.accept(SpringApplication.exit(context, () -> status));
+        return report.ok() ? 0 : 1;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void logAtStartUp(ApplicationReadyEvent event) {
         if (event.getArgs() != null && Arrays.stream(event.getArgs()).anyMatch(a -> a.equals("--" + OPTION))) {
-            return; // the runner prints it
+            return; // the command prints it
         }
         EhrConnection.Report report = connection.check();
         if (report.ok()) {

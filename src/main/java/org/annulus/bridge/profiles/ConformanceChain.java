@@ -93,10 +93,6 @@ final class ConformanceChain {
         return own;
     }
 
-    int ownStructureDefinitions() {
-        return own.getOrDefault("StructureDefinition", 0);
-    }
-
     /**
      * Generates the snapshot of each of our differential-only profiles once, at start-up, so that a
      * broken profile stops start-up instead of failing the first document that claims it. Bases first,

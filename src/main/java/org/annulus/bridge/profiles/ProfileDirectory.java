@@ -8,43 +8,69 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
-/** Our own conformance resources: every {@code *.json} file in the configured profiles directory. */
-final class ProfileDirectory {
+/**
+ * Our own conformance resources: every {@code *.json} file in {@code bridge.profiles.dir}, read once
+ * at start-up. The validation gate checks against them; the mapping follows the PlanDefinitions.
+ */
+@Component
+public final class ProfileDirectory {
 
-    private final FhirContext fhir;
     private final Path dir;
+    private final List<IBaseResource> resources;
+
+    @Autowired
+    ProfileDirectory(FhirContext fhir, ProfilesProperties properties) {
+        this(fhir, properties.dir());
+    }
 
     ProfileDirectory(FhirContext fhir, Path dir) {
-        this.fhir = fhir;
         this.dir = dir;
+        this.resources = read(fhir, dir);
     }
 
     Path dir() {
         return dir;
     }
 
+    List<IBaseResource> resources() {
+        return resources;
+    }
+
+    /** The PlanDefinition with this canonical URL, if the directory has one. */
+    public Optional<PlanDefinition> planDefinition(String url) {
+        return resources.stream()
+                .filter(PlanDefinition.class::isInstance)
+                .map(PlanDefinition.class::cast)
+                .filter(p -> url.equals(p.getUrl()))
+                .findFirst();
+    }
+
     /**
      * Parses every file strictly: a misspelt element in a profile would otherwise be dropped silently
      * and the gate would check less than its authors think, so a bad file stops start-up instead.
      */
-    List<IBaseResource> resources() {
+    private static List<IBaseResource> read(FhirContext fhir, Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("bridge.profiles.dir: " + dir.toAbsolutePath() + " is not a directory");
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))
                     .sorted()
-                    .map(this::parse)
+                    .map(f -> parse(fhir, f))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("bridge.profiles.dir: cannot list " + dir.toAbsolutePath(), e);
         }
     }
 
-    private IBaseResource parse(Path file) {
+    private static IBaseResource parse(FhirContext fhir, Path file) {
         try {
             return fhir.newJsonParser()
                     .setParserErrorHandler(new StrictErrorHandler())

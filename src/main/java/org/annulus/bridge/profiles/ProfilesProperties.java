@@ -10,8 +10,9 @@ import org.springframework.validation.annotation.Validated;
  * Validation settings (prefix {@code bridge.profiles}).
  *
  * @param dir directory of our own FHIR conformance resources ({@code *.json}: StructureDefinitions,
- *            ValueSets, CodeSystems, ...); read from the file system, not the jar, so that hospital IT
- *            sees what the gate checks. Relative to the working directory.
+ *            ValueSets, CodeSystems, the recovery PlanDefinition the mapping follows, ...); read from the
+ *            file system, not the jar, so that hospital IT sees what the gate checks. Relative to the
+ *            working directory.
  */
 @Validated
 @ConfigurationProperties("bridge.profiles")

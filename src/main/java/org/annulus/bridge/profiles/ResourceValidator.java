@@ -32,9 +32,8 @@ public class ResourceValidator {
     private final FhirContext fhir;
     private final FhirValidator validator;
 
-    ResourceValidator(FhirContext fhir, ProfilesProperties properties) {
+    ResourceValidator(FhirContext fhir, ProfileDirectory directory) {
         this.fhir = fhir;
-        ProfileDirectory directory = new ProfileDirectory(fhir, properties.dir());
         ConformanceChain chain = ConformanceChain.assemble(fhir, directory.resources());
         log.info(
                 "FHIR validation: {} US Core 6.1.0 profiles; own conformance resources from {}: {}",

@@ -129,11 +129,6 @@ public class SmartAuthorization {
         return ModuleSignature.sign(keys, payload);
     }
 
-    /** Whether the signing key was generated at start-up and is gone after a restart. */
-    public boolean temporaryKey() {
-        return keys.temporary();
-    }
-
     private SmartSession current() {
         SmartSession s = session.get();
         if (s == null) {

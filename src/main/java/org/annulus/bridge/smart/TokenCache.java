@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,11 +66,6 @@ final class TokenCache {
      */
     void invalidate(List<String> scopes, String refusedToken) {
         tokens.computeIfPresent(scopes, (k, t) -> t.value().equals(refusedToken) ? null : t);
-    }
-
-    /** The current token for the scopes, valid or not, without requesting one. */
-    Optional<AccessToken> peek(List<String> scopes) {
-        return Optional.ofNullable(tokens.get(scopes));
     }
 
     /** Renewal is due {@code refreshBefore} ahead of expiry, but no sooner than a fifth of the lifetime ahead. */

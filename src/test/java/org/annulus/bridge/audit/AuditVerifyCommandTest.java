@@ -15,9 +15,7 @@ class AuditVerifyCommandTest {
                 7, 0, new ChainVerification.Break(5, "record", "content altered: its SHA-256 differs", "a", "b"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int status = new AuditVerifyCommand(
-                        fixed(broken), null, s -> {}, new PrintStream(out, true, StandardCharsets.UTF_8))
-                .report();
+        int status = new AuditVerifyCommand(fixed(broken)).run(new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThat(status).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8))
@@ -28,12 +26,8 @@ class AuditVerifyCommandTest {
     void anIntactChainGivesStatusZero() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int status = new AuditVerifyCommand(
-                        fixed(ChainVerification.ok(3, 1, java.util.List.of())),
-                        null,
-                        s -> {},
-                        new PrintStream(out, true, StandardCharsets.UTF_8))
-                .report();
+        int status = new AuditVerifyCommand(fixed(ChainVerification.ok(3, 1, java.util.List.of())))
+                .run(new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))

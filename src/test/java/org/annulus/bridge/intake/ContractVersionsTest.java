@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.mapping.ClinicalMapper;
@@ -31,7 +32,7 @@ class ContractVersionsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     final DocumentSchemas schemas = new DocumentSchemas();
     final DocumentReader reader = new DocumentReader();
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
 
     /** Every single document in test-fixtures and ../shared/examples, named by file (and index in an array). */
     static Stream<Object[]> documents() throws IOException {

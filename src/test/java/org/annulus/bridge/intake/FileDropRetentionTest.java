@@ -6,11 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import org.annulus.bridge.outbox.RetentionProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +27,8 @@ class FileDropRetentionTest {
         Path recent = file("processed/PN-3.20260801T100000000.json", Duration.ofDays(89));
         Path waiting = file("CA-4.json", Duration.ofDays(200));
 
-        int purged = new FileDropRetention(
-                        new IntakeProperties(inbox, 1048576, Duration.ofMinutes(5), 5),
-                        new RetentionProperties(Duration.ofDays(90), "0 30 3 * * *"),
-                        Clock.fixed(NOW, ZoneOffset.UTC))
-                .purge();
+        int purged = new FileDropRetention(new IntakeProperties(inbox, 1048576, Duration.ofMinutes(5), 5))
+                .purgeBefore(NOW.minus(Duration.ofDays(90)));
 
         assertThat(purged).isEqualTo(3);
         assertThat(oldProcessed).doesNotExist();
@@ -46,11 +40,8 @@ class FileDropRetentionTest {
 
     @Test
     void noCopyFoldersYetIsNothingToDo() {
-        assertThat(new FileDropRetention(
-                                new IntakeProperties(inbox.resolve("none"), 1048576, Duration.ofMinutes(5), 5),
-                                new RetentionProperties(Duration.ofDays(90), "0 30 3 * * *"),
-                                Clock.fixed(NOW, ZoneOffset.UTC))
-                        .purge())
+        assertThat(new FileDropRetention(new IntakeProperties(inbox.resolve("none"), 1048576, Duration.ofMinutes(5), 5))
+                        .purgeBefore(NOW.minus(Duration.ofDays(90))))
                 .isZero();
     }
 

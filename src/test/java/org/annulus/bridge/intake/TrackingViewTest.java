@@ -2,6 +2,10 @@ package org.annulus.bridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.annulus.bridge.outbox.DocumentState;
@@ -70,5 +74,27 @@ class TrackingViewTest {
                 .extracting(TrackedDocument.Transition::reason)
                 .anyMatch(r -> r.contains("candidates: sbx-p1, sbx-p2"))
                 .anyMatch(r -> r.contains("Patient/sbx-p2"));
+    }
+
+    @Test
+    void theJsonIsTheTrackedDocumentWithoutItsSubmitter() throws Exception {
+        ObjectMapper json = new ObjectMapper()
+                .findAndRegisterModules()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+        JsonNode clinic = json.readTree(json.writeValueAsString(TrackingView.of(document, false)));
+        JsonNode operator = json.readTree(json.writeValueAsString(TrackingView.of(document, true)));
+
+        assertThat(clinic.get("trackingId").asText()).isEqualTo("t-1");
+        assertThat(clinic.get("state").asText()).isEqualTo("SYNCED");
+        assertThat(clinic.get("attempts").asInt()).isEqualTo(2);
+        assertThat(clinic.get("history")).hasSize(3);
+        assertThat(clinic.has("resources")).isTrue();
+        assertThat(clinic.has("submitter")).isFalse();
+        assertThat(clinic.has("outcome")).isFalse();
+        assertThat(clinic.has("document")).isFalse();
+        assertThat(operator.at("/outcome/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(operator.has("submitter")).isFalse();
     }
 }

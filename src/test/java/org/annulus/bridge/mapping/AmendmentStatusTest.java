@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.DocumentReader;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class AmendmentStatusTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
 
     @Test

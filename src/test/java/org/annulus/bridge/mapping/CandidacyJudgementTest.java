@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.DocumentReader;
 import org.hl7.fhir.r4.model.Bundle;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class CandidacyJudgementTest {
 
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
 
     ObjectNode golden(String name) throws IOException {
@@ -44,7 +45,9 @@ class CandidacyJudgementTest {
     }
 
     private static String identifier(Resource r) {
-        return new ClinicalMapper().businessIdentifier(r).orElse("");
+        return new ClinicalMapper(Fixtures.recoveryProtocol())
+                .businessIdentifier(r)
+                .orElse("");
     }
 
     static List<String> criteria(Observation determination) {

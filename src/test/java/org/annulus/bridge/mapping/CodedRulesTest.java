@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
 import org.hl7.fhir.r4.model.Bundle;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CodedRulesTest {
 
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
     final GoldenMappingTest golden = new GoldenMappingTest();
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
 import org.hl7.fhir.r4.model.Bundle;
@@ -24,7 +25,8 @@ class EncounterReferenceTest {
 
     static final String VISITS = "urn:oid:2.16.840.1.113883.19.5.99999.2";
     final DocumentReader reader = new DocumentReader();
-    final ClinicalMapper configured = new ClinicalMapper(new VisitProperties(VISITS));
+    final ClinicalMapper configured = new ClinicalMapper(
+            Fixtures.recoveryProtocol(), new VisitProperties(VISITS), new ClinicProperties(null, null, null));
 
     @Test
     void everyResourceOfAProcedureDayReferencesItsVisit() throws IOException {
@@ -72,7 +74,8 @@ class EncounterReferenceTest {
 
     @Test
     void withoutTheConfiguredSystemNoEncounterIsReferenced() throws IOException {
-        Bundle bundle = new ClinicalMapper().map(golden("procedure-v1-1-sedation-antibiotic-contrast"));
+        Bundle bundle = new ClinicalMapper(Fixtures.recoveryProtocol())
+                .map(golden("procedure-v1-1-sedation-antibiotic-contrast"));
 
         assertThat(bundle.getEntry())
                 .extracting(e -> encounter(e.getResource()))

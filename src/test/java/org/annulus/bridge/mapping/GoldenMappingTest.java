@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ClinicalDocument;
 import org.annulus.bridge.document.DocumentReader;
@@ -31,7 +32,7 @@ class GoldenMappingTest {
     static final FhirContext FHIR = FhirContext.forR4Cached();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
 
     static Stream<String> cases() throws IOException {

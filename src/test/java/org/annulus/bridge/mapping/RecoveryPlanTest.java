@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.ProcedureNote;
 import org.annulus.bridge.document.RecoveryMilestone;
@@ -15,11 +16,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Range;
 import org.junit.jupiter.api.Test;
 
 class RecoveryPlanTest {
 
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
 
     ProcedureNote note;
     CandidacyAssessment baseline;
@@ -30,6 +33,38 @@ class RecoveryPlanTest {
         note = golden.note();
         baseline = golden.baseline();
         milestones.addAll(golden.milestones());
+    }
+
+    @Test
+    void aChangedPlanDefinitionChangesTheCarePlansWritten() {
+        PlanDefinition changed = Fixtures.recoveryProtocol();
+        PlanDefinition.PlanDefinitionActionComponent therapy =
+                changed.getAction().get(1);
+        ((Range) therapy.getTiming()).getLow().setValue(10);
+        therapy.setDescription("Physical therapy, from day 10");
+        changed.getAction().remove(6);
+
+        CarePlan asPublished = carePlan(mapper);
+        CarePlan asChanged = carePlan(new ClinicalMapper(changed));
+
+        assertThat(asPublished.getActivity()).hasSize(7);
+        assertThat(asChanged.getActivity()).hasSize(6);
+        CarePlan.CarePlanActivityDetailComponent before =
+                asPublished.getActivity().get(1).getDetail();
+        CarePlan.CarePlanActivityDetailComponent after =
+                asChanged.getActivity().get(1).getDetail();
+        assertThat(before.getDescription()).isEqualTo("Physical therapy, from week 2");
+        assertThat(after.getDescription()).isEqualTo("Physical therapy, from day 10");
+        assertThat(before.getScheduledPeriod().getStartElement().getValueAsString())
+                .isEqualTo("2026-03-28");
+        assertThat(after.getScheduledPeriod().getStartElement().getValueAsString())
+                .isEqualTo("2026-03-30");
+    }
+
+    private CarePlan carePlan(ClinicalMapper mapper) {
+        return (CarePlan) mapper.recoveryPlan(note, Optional.of(baseline), milestones)
+                .get(0)
+                .getResource();
     }
 
     @Test

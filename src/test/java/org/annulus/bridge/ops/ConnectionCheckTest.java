@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.annulus.bridge.ehr.EhrConnection;
 import org.annulus.bridge.smart.SmartProblem;
@@ -21,8 +22,8 @@ class ConnectionCheckTest {
     final EhrConnection connection = mock(EhrConnection.class);
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
     final AtomicInteger exitStatus = new AtomicInteger(-1);
-    final ConnectionCheck check = new ConnectionCheck(
-            connection,
+    final StartUpCommands check = new StartUpCommands(
+            List.of(new ConnectionCheck(connection)),
             new StaticApplicationContext(),
             exitStatus::set,
             new PrintStream(console, true, StandardCharsets.UTF_8));

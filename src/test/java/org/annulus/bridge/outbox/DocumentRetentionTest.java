@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -14,6 +15,7 @@ import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.document.DocumentStatus;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -112,11 +114,39 @@ class DocumentRetentionTest {
         assertThat(s.store.find(rejected).orElseThrow().state()).isEqualTo(DocumentState.REJECTED);
     }
 
+    @Test
+    void copiesKeptOutsideTheStoreArePurgedWithTheSameCutoff() {
+        Setup s = new Setup(H2);
+        List<Instant> cutoffs = new ArrayList<>();
+        RawDocumentCopies copies = new RawDocumentCopies() {
+            @Override
+            public int purgeBefore(Instant cutoff) {
+                cutoffs.add(cutoff);
+                return 2;
+            }
+
+            @Override
+            public String description() {
+                return "test copies";
+            }
+        };
+        s.synced("patient-c", "CA-6");
+        s.clock.advance(KEPT.plusDays(1));
+
+        int purged = new DocumentRetention(
+                        s.store, s.tx, new RetentionProperties(KEPT, "0 30 3 * * *"), List.of(copies))
+                .purge();
+
+        assertThat(purged).as("one document's raw text and two copies").isEqualTo(3);
+        assertThat(cutoffs).containsExactly(s.clock.instant().minus(KEPT));
+    }
+
     /** A fresh schema, store and retention job over one database, all on the test's clock. */
     static final class Setup {
         final TestClock clock = new TestClock(T0);
         final JdbcClient jdbc;
         final DocumentStore store;
+        final TransactionTemplate tx;
         final DocumentRetention retention;
         final Outbox outbox;
         int n;
@@ -125,8 +155,8 @@ class DocumentRetentionTest {
             DB.fresh(db);
             jdbc = JdbcClient.create(db);
             store = new DocumentStore(jdbc, clock);
-            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
-            retention = new DocumentRetention(store, tx, new RetentionProperties(KEPT, "0 30 3 * * *"));
+            tx = new TransactionTemplate(new DataSourceTransactionManager(db));
+            retention = new DocumentRetention(store, tx, new RetentionProperties(KEPT, "0 30 3 * * *"), List.of());
             outbox = new Outbox(store, tx, new WriteLedger(jdbc, new DataSourceTransactionManager(db), clock));
         }
 

@@ -179,15 +179,16 @@ class ResourceValidatorTest {
         Files.writeString(
                 profiles.resolve("StructureDefinition-broken.json"), "{\"resourceType\":\"StructureDefinition\",");
 
-        assertThatThrownBy(() -> new ResourceValidator(Validators.FHIR, new ProfilesProperties(profiles)))
+        assertThatThrownBy(
+                        () -> new ResourceValidator(Validators.FHIR, new ProfileDirectory(Validators.FHIR, profiles)))
                 .hasMessageContaining("bridge.profiles.dir")
                 .hasMessageContaining("StructureDefinition-broken.json");
     }
 
     @Test
     void missingProfilesDirectoryStopsStartUpNamingTheProperty(@TempDir Path parent) {
-        assertThatThrownBy(
-                        () -> new ResourceValidator(Validators.FHIR, new ProfilesProperties(parent.resolve("absent"))))
+        assertThatThrownBy(() -> new ResourceValidator(
+                        Validators.FHIR, new ProfileDirectory(Validators.FHIR, parent.resolve("absent"))))
                 .hasMessageContaining("bridge.profiles.dir");
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.DocumentReader;
 import org.annulus.bridge.document.ProcedureNote;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class SendTimeResourcesValidateTest {
 
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
 
     @Test
@@ -97,6 +98,7 @@ class SendTimeResourcesValidateTest {
     @Test
     void aConfiguredClinicIsNamedOnWhoseBehalfTheProvenanceWasWrittenAndValidates() throws IOException {
         ClinicalMapper forClinic = new ClinicalMapper(
+                Fixtures.recoveryProtocol(),
                 new org.annulus.bridge.mapping.VisitProperties(null),
                 new org.annulus.bridge.mapping.ClinicProperties(
                         "http://hl7.org/fhir/sid/us-npi", "1144221847", "Riverside Spine Center"));
@@ -136,7 +138,9 @@ class SendTimeResourcesValidateTest {
     @Test
     void visitReferencesToTheEhrEncounterValidate() throws IOException {
         ClinicalMapper withVisits = new ClinicalMapper(
-                new org.annulus.bridge.mapping.VisitProperties("urn:oid:2.16.840.1.113883.19.5.99999.2"));
+                Fixtures.recoveryProtocol(),
+                new org.annulus.bridge.mapping.VisitProperties("urn:oid:2.16.840.1.113883.19.5.99999.2"),
+                new org.annulus.bridge.mapping.ClinicProperties(null, null, null));
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (String name : List.of("procedure-v1-1-sedation-antibiotic-contrast", "milestone-adverse-event-discitis")) {
             withVisits

@@ -12,7 +12,7 @@ final class Validators {
     private Validators() {}
 
     static ResourceValidator create(Path profilesDir) {
-        ResourceValidator validator = new ResourceValidator(FHIR, new ProfilesProperties(profilesDir));
+        ResourceValidator validator = new ResourceValidator(FHIR, new ProfileDirectory(FHIR, profilesDir));
         validator.warmUp();
         return validator;
     }
