@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.annulus.bridge.ehr.EhrProfile;
+import org.annulus.bridge.ehr.EhrProfile.Write;
 import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.annulus.jpaserver.JpaFhirServerProcess.Mode;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -45,8 +47,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HAPI FHIR JPA test server in its {@code epic-like} mode refuses what Epic refuses a backend app,
- * and its CapabilityStatement says so: each restriction proved with plain HAPI client calls, as the
- * bridge would make them. One server process for the whole class. Fictional data only.
+ * and its CapabilityStatement says so, in agreement with the {@code epic} EHR profile: each restriction
+ * proved with plain HAPI client calls, as the bridge would make them. One server process for the whole
+ * class. Fictional data only.
  */
 class RestrictedEhrServerTest {
 
@@ -278,6 +281,33 @@ class RestrictedEhrServerTest {
                 .contains("read", "search-type");
     }
 
+    @Test
+    void theEpicProfileSaysWhatTheEpicLikeServerDoes() {
+        EhrProfile epic = EhrProfile.named("epic");
+        CapabilityStatementRestComponent rest =
+                fhir.capabilities().ofType(CapabilityStatement.class).execute().getRestFirstRep();
+
+        assertThat(rest.getInteraction().stream()
+                        .anyMatch(i -> i.getCode().toCode().equals("transaction")))
+                .isEqualTo(epic.transaction());
+        for (CapabilityStatementRestResourceComponent type : rest.getResource()) {
+            Map<Write, Boolean> served = Map.of(
+                    Write.CREATE, has(type, TypeRestfulInteraction.CREATE),
+                    Write.UPDATE, has(type, TypeRestfulInteraction.UPDATE),
+                    Write.CONDITIONAL_CREATE, type.getConditionalCreate(),
+                    Write.CONDITIONAL_UPDATE, type.getConditionalUpdate(),
+                    Write.SEARCH_BY_IDENTIFIER,
+                            type.getSearchParam().stream().anyMatch(p -> "identifier".equals(p.getName())));
+            served.forEach((write, serves) -> epic.allows(type.getType(), write)
+                    .ifPresent(says ->
+                            assertThat(serves).as(type.getType() + " " + write).isEqualTo(says)));
+        }
+    }
+
+    private static boolean has(CapabilityStatementRestResourceComponent type, TypeRestfulInteraction interaction) {
+        return type.getInteraction().stream().anyMatch(i -> i.getCode() == interaction);
+    }
+
     private MethodOutcome createIfNoneExist(Condition problem, String identifier) {
         return fhir.create()
                 .resource(problem)
@@ -316,7 +346,7 @@ class RestrictedEhrServerTest {
     private static Set<String> typesWith(
             Map<String, CapabilityStatementRestResourceComponent> types, TypeRestfulInteraction interaction) {
         return types.values().stream()
-                .filter(r -> r.getInteraction().stream().anyMatch(i -> i.getCode() == interaction))
+                .filter(r -> has(r, interaction))
                 .map(CapabilityStatementRestResourceComponent::getType)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
