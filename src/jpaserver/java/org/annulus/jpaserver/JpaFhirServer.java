@@ -194,6 +194,8 @@ public final class JpaFhirServer {
             if (mode.restricted()) {
                 // an EHR assigns every id: a PUT to an id it does not hold is refused, not a create
                 settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.NOT_ALLOWED);
+                // and resolves only literal references: "Patient?identifier=..." in a body is HAPI's extension
+                settings.setAllowInlineMatchUrlReferences(false);
             }
             // like a hospital EHR: references must resolve, nothing is created behind the client's back
             settings.setEnforceReferentialIntegrityOnWrite(true);

@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.annulus.bridge.ehr.EhrProfile;
-import org.annulus.bridge.ehr.EhrProfile.Write;
 import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.annulus.jpaserver.JpaFhirServerProcess.Mode;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -283,29 +282,19 @@ class RestrictedEhrServerTest {
 
     @Test
     void theEpicProfileSaysWhatTheEpicLikeServerDoes() {
-        EhrProfile epic = EhrProfile.named("epic");
-        CapabilityStatementRestComponent rest =
-                fhir.capabilities().ofType(CapabilityStatement.class).execute().getRestFirstRep();
-
-        assertThat(rest.getInteraction().stream()
-                        .anyMatch(i -> i.getCode().toCode().equals("transaction")))
-                .isEqualTo(epic.transaction());
-        for (CapabilityStatementRestResourceComponent type : rest.getResource()) {
-            Map<Write, Boolean> served = Map.of(
-                    Write.CREATE, has(type, TypeRestfulInteraction.CREATE),
-                    Write.UPDATE, has(type, TypeRestfulInteraction.UPDATE),
-                    Write.CONDITIONAL_CREATE, type.getConditionalCreate(),
-                    Write.CONDITIONAL_UPDATE, type.getConditionalUpdate(),
-                    Write.SEARCH_BY_IDENTIFIER,
-                            type.getSearchParam().stream().anyMatch(p -> "identifier".equals(p.getName())));
-            served.forEach((write, serves) -> epic.allows(type.getType(), write)
-                    .ifPresent(says ->
-                            assertThat(serves).as(type.getType() + " " + write).isEqualTo(says)));
-        }
+        ProfileAgreement.assertAgrees(
+                EhrProfile.named("epic"),
+                fhir.capabilities().ofType(CapabilityStatement.class).execute());
     }
 
-    private static boolean has(CapabilityStatementRestResourceComponent type, TypeRestfulInteraction interaction) {
-        return type.getInteraction().stream().anyMatch(i -> i.getCode() == interaction);
+    @Test
+    void aConditionalReferenceInABodyIsNotResolved() {
+        Observation vital = observation("observation-conditional-reference");
+        vital.setSubject(new Reference("Patient?identifier=" + MRN_SYSTEM + "|771204"));
+
+        assertThatThrownBy(() -> fhir.create().resource(vital).execute())
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
+                        .isBetween(400, 499));
     }
 
     private MethodOutcome createIfNoneExist(Condition problem, String identifier) {
@@ -346,7 +335,7 @@ class RestrictedEhrServerTest {
     private static Set<String> typesWith(
             Map<String, CapabilityStatementRestResourceComponent> types, TypeRestfulInteraction interaction) {
         return types.values().stream()
-                .filter(r -> has(r, interaction))
+                .filter(r -> ProfileAgreement.has(r, interaction))
                 .map(CapabilityStatementRestResourceComponent::getType)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
