@@ -6,22 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.annulus.bridge.ehr.EhrProfile;
 import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.annulus.jpaserver.JpaFhirServerProcess.Mode;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
-import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,21 +28,17 @@ import org.junit.jupiter.api.Test;
  */
 class OracleLikeEhrServerTest {
 
-    static final Path WORK = H2DocumentFlowTest.tempDir("bridge-oracle-like-");
-
-    static final JpaFhirServerProcess EHR =
-            JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort(), Mode.ORACLE_LIKE);
+    static final JpaFhirServerProcess EHR = RestrictedEhrFixtures.launch(Mode.ORACLE_LIKE);
 
     static IGenericClient fhir;
     static Reference patient;
 
     @BeforeAll
     static void seed() {
-        EHR.awaitReady(Duration.ofSeconds(150));
-        fhir = EHR.client();
+        fhir = RestrictedEhrFixtures.ready(EHR);
         patient = new Reference("Patient/"
                 + EHR.seedPatient(
-                        "urn:oid:2.16.840.1.113883.19.5.99999.1",
+                        RestrictedEhrFixtures.MRN_SYSTEM,
                         "640917",
                         "Lindqvist",
                         List.of("Maja"),
@@ -107,19 +98,7 @@ class OracleLikeEhrServerTest {
 
     @Test
     void carePlansGoalsAndOrdersAreReadOnly() {
-        CarePlan plan = new CarePlan()
-                .setStatus(CarePlan.CarePlanStatus.ACTIVE)
-                .setIntent(CarePlan.CarePlanIntent.PLAN)
-                .setSubject(patient);
-        Goal goal =
-                new Goal().setLifecycleStatus(Goal.GoalLifecycleStatus.ACTIVE).setSubject(patient);
-        goal.getDescription().setText("walk without pain");
-        ServiceRequest order = new ServiceRequest()
-                .setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE)
-                .setIntent(ServiceRequest.ServiceRequestIntent.ORDER)
-                .setSubject(patient);
-
-        for (Resource refused : List.of(plan, goal, order)) {
+        for (Resource refused : RestrictedEhrFixtures.carePlanGoalAndOrder(patient)) {
             assertThatThrownBy(() -> fhir.create().resource(refused).execute())
                     .as(refused.fhirType())
                     .isInstanceOf(MethodNotAllowedException.class);

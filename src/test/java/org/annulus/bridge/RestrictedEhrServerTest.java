@@ -9,8 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +25,10 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
-import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
-import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -39,7 +36,6 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,20 +48,17 @@ import org.junit.jupiter.api.Test;
  */
 class RestrictedEhrServerTest {
 
-    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
+    static final String MRN_SYSTEM = RestrictedEhrFixtures.MRN_SYSTEM;
     static final String BRIDGE_SID = JpaFhirServerProcess.BRIDGE_SID;
-    static final Path WORK = H2DocumentFlowTest.tempDir("bridge-restricted-");
 
-    static final JpaFhirServerProcess EHR =
-            JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort(), Mode.EPIC_LIKE);
+    static final JpaFhirServerProcess EHR = RestrictedEhrFixtures.launch(Mode.EPIC_LIKE);
 
     static IGenericClient fhir;
     static String patientId;
 
     @BeforeAll
     static void seed() {
-        EHR.awaitReady(Duration.ofSeconds(150));
-        fhir = EHR.client();
+        fhir = RestrictedEhrFixtures.ready(EHR);
         patientId = EHR.seedPatient(
                 MRN_SYSTEM, "771204", "Okafor", List.of("Chidi"), "1968-02-29", AdministrativeGender.MALE);
     }
@@ -208,21 +201,12 @@ class RestrictedEhrServerTest {
         Reference subject = new Reference("Patient/" + patientId);
         Procedure procedure =
                 new Procedure().setStatus(Procedure.ProcedureStatus.COMPLETED).setSubject(subject);
-        CarePlan plan = new CarePlan()
-                .setStatus(CarePlan.CarePlanStatus.ACTIVE)
-                .setIntent(CarePlan.CarePlanIntent.PLAN)
-                .setSubject(subject);
-        Goal goal =
-                new Goal().setLifecycleStatus(Goal.GoalLifecycleStatus.ACTIVE).setSubject(subject);
-        goal.getDescription().setText("walk without pain");
-        ServiceRequest order = new ServiceRequest()
-                .setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE)
-                .setIntent(ServiceRequest.ServiceRequestIntent.ORDER)
-                .setSubject(subject);
         Provenance provenance = new Provenance().addTarget(subject);
         provenance.getRecordedElement().setValueAsString("2026-03-02T10:00:00Z");
 
-        for (Resource refused : List.of(procedure, plan, goal, order, provenance)) {
+        List<Resource> refusedWrites = new ArrayList<>(RestrictedEhrFixtures.carePlanGoalAndOrder(subject));
+        refusedWrites.addAll(List.of(procedure, provenance));
+        for (Resource refused : refusedWrites) {
             assertRefused(() -> fhir.create().resource(refused).execute(), 405, "create of " + refused.fhirType());
         }
         assertThat(EHR.count("Procedure") + EHR.count("CarePlan") + EHR.count("Goal") + EHR.count("ServiceRequest"))
