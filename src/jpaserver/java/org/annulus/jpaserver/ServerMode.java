@@ -23,11 +23,16 @@ import java.util.stream.Collectors;
 enum ServerMode {
     OPEN("open", Set.of(), Set.of(), Set.of()),
 
-    /** Epic: problems, vitals and clinical notes; a problem once written is not updated. */
+    /**
+     * Epic: problems, vitals and clinical notes are created; nothing a client wrote is updated (Epic's R4
+     * Condition.Create (Problems), Observation.Create (Vitals) and DocumentReference.Create (Clinical Notes)
+     * have no update for this use; Epic cannot create an Encounter either, which stays creatable here as a
+     * test fixture).
+     */
     EPIC_LIKE(
             "epic-like",
             Set.of("Patient", "Encounter", "Condition", "Observation", "DocumentReference"),
-            Set.of("Observation", "DocumentReference"),
+            Set.of(),
             Set.of("Patient", "Encounter")),
 
     /** Oracle Health Millennium: Condition, Procedure, Observation and DocumentReference; care plans read-only. */

@@ -52,7 +52,7 @@ public final class JpaFhirServerProcess implements AutoCloseable {
      */
     public enum Mode {
         OPEN("open"),
-        /** Writes Condition (create only), Observation and DocumentReference; refuses the rest. */
+        /** Creates Condition, Observation and DocumentReference, updates nothing; refuses the rest. */
         EPIC_LIKE("epic-like"),
         /** Writes Condition, Procedure, Observation and DocumentReference; CarePlan, Goal, ServiceRequest read-only. */
         ORACLE_LIKE("oracle-like");

@@ -34,7 +34,7 @@ class EhrProfileTest {
     }
 
     @Test
-    void epicTakesProblemsVitalsAndNotesButNoTransactionAndNoProblemUpdate() {
+    void epicCreatesProblemsVitalsAndNotesButTakesNoTransactionAndUpdatesNothing() {
         EhrProfile epic = EhrProfile.named("epic");
 
         assertThat(epic.transaction()).isFalse();
@@ -43,9 +43,8 @@ class EhrProfileTest {
         assertThat(epic.allows("Condition", Write.UPDATE)).contains(false);
         assertThat(epic.allows("Condition", Write.CONDITIONAL_CREATE)).contains(false);
         assertThat(epic.allows("Observation", Write.SEARCH_BY_IDENTIFIER)).contains(false);
-        assertThat(epic.allows("Observation", Write.UPDATE))
-                .as("left to the statement")
-                .isEmpty();
+        assertThat(epic.allows("Observation", Write.UPDATE)).contains(false);
+        assertThat(epic.needsEncounter("DocumentReference")).isTrue();
         assertThat(epic.needsEncounter("Observation")).isTrue();
         assertThat(epic.needsEncounter("Condition")).isFalse();
         assertThat(epic.conditionCategories()).containsExactly("problem-list-item");
@@ -55,7 +54,7 @@ class EhrProfileTest {
         }
         assertThat(epic.allows("Provenance", Write.CREATE)).contains(false);
         assertThat(epic.notes().status()).isEqualTo(NoteStatus.PRELIMINARY);
-        assertThat(epic.unverified()).contains("Condition.update", "Observation.needs-encounter");
+        assertThat(epic.unverified()).doesNotContain("Condition.update", "Observation.needs-encounter");
     }
 
     @Test
