@@ -91,7 +91,7 @@ final class RestrictedEhr {
             }
             case SEARCH_TYPE, SEARCH_SYSTEM -> {
                 if (searchesByIdentifier(request) && (type == null || !mode.canSearchByIdentifier(type))) {
-                    // strict handling of an unknown parameter (FHIR R4 search §3.1.1.4.2 "handling=strict"):
+                    // an unknown parameter handled strictly (FHIR R4 search, "Prefer: handling=strict"):
                     // a lenient server would answer every resource as a match, worse for a client than an error
                     throw new InvalidRequestException("this EHR (" + mode.argument() + ") has no search parameter '"
                             + IDENTIFIER + "' for " + (type == null ? "a search across types" : type));

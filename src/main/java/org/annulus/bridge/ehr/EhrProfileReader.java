@@ -46,13 +46,16 @@ final class EhrProfileReader {
         }
     }
 
-    static EhrProfile read(String name, InputStream yaml) throws IOException {
+    static EhrProfile read(String name, InputStream yaml) {
         EhrProfile profile;
         try {
             profile = YAML.readValue(yaml, EhrProfile.class);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "EHR profile '" + name + "' is not a valid profile: " + e.getMessage(), e);
+        }
+        if (profile == null) {
+            throw new IllegalArgumentException("EHR profile '" + name + "' is empty");
         }
         List<String> problems = problems(name, profile);
         if (!problems.isEmpty()) {

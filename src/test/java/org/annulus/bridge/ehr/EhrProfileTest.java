@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -138,6 +137,11 @@ class EhrProfileTest {
     }
 
     @Test
+    void anEmptyProfileIsRefused() {
+        assertThatThrownBy(() -> read("---\n")).hasMessageContaining("is empty");
+    }
+
+    @Test
     void aProfileWithoutSourcesIsRefused() {
         String yaml = """
                 name: unsourced
@@ -149,7 +153,7 @@ class EhrProfileTest {
                 .hasMessageContaining("no sources");
     }
 
-    private static EhrProfile read(String yaml) throws IOException {
+    private static EhrProfile read(String yaml) {
         return EhrProfileReader.read("broken", stream(yaml));
     }
 
