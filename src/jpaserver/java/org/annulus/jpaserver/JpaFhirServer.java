@@ -29,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.catalina.Context;
@@ -56,24 +58,34 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * of its jars are on the bridge's test classpath. Not a Spring Boot application on purpose: nothing
  * of the bridge's {@code application.yaml} or auto-configuration applies here.
  *
- * <p>Arguments: {@code <port-file> [port]}; the server binds the port (default: any free one) and
- * writes it to the file once it answers, so the parent knows where and when. The FHIR base is
- * {@code http://127.0.0.1:<port>/fhir}.
+ * <p>Arguments: {@code <port-file> [port] [--mode=open|epic-like|oracle-like]}; the server binds the port
+ * (default: any free one) and writes it to the file once it answers, so the parent knows where and when.
+ * The FHIR base is {@code http://127.0.0.1:<port>/fhir}. A mode other than {@code open} (the default) makes
+ * it refuse what a hospital EHR refuses ({@link ServerMode}, {@link RestrictedEhr}).
  */
 public final class JpaFhirServer {
 
     private static final Logger log = LoggerFactory.getLogger(JpaFhirServer.class);
+    private static final String MODE = "--mode=";
 
     private JpaFhirServer() {
     }
 
     public static void main(String[] args) {
-        if (args.length < 1 || args.length > 2) {
-            throw new IllegalArgumentException("usage: JpaFhirServer <port-file> [port]");
+        List<String> positional = Arrays.stream(args).filter(a -> !a.startsWith(MODE)).toList();
+        if (positional.isEmpty() || positional.size() > 2) {
+            throw new IllegalArgumentException(
+                    "usage: JpaFhirServer <port-file> [port] [" + MODE + "open|epic-like|oracle-like]");
         }
+        ServerMode mode = Arrays.stream(args)
+                .filter(a -> a.startsWith(MODE))
+                .map(a -> ServerMode.named(a.substring(MODE.length())))
+                .reduce((first, second) -> second)
+                .orElse(ServerMode.OPEN);
         quietLogging();
         try {
-            run(Path.of(args[0]), args.length == 2 ? Integer.parseInt(args[1]) : 0);
+            int port = positional.size() == 2 ? Integer.parseInt(positional.get(1)) : 0;
+            run(Path.of(positional.get(0)), port, mode);
         } catch (Throwable e) {
             // HAPI's scheduler and pool threads would keep a half-started JVM alive: stop it for real
             log.error("HAPI FHIR JPA server failed to start", e);
@@ -81,12 +93,18 @@ public final class JpaFhirServer {
         }
     }
 
-    private static void run(Path portFile, int requestedPort) throws Exception {
+    private static void run(Path portFile, int requestedPort, ServerMode mode) throws Exception {
         long started = System.nanoTime();
-        AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(JpaConfiguration.class);
+        AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
+        spring.registerBean(ServerMode.class, () -> mode);
+        spring.register(JpaConfiguration.class);
+        spring.refresh();
         spring.registerShutdownHook();
 
         RestfulServer fhir = restfulServer(spring);
+        if (mode.restricted()) {
+            fhir.registerInterceptor(new RestrictedEhr(mode));
+        }
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("jpa-fhir-tomcat").toString());
         Connector connector = new Connector();
@@ -102,8 +120,8 @@ public final class JpaFhirServer {
         Path partial = portFile.resolveSibling(portFile.getFileName() + ".tmp");
         Files.writeString(partial, Integer.toString(port), StandardCharsets.US_ASCII);
         Files.move(partial, portFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        log.warn("HAPI FHIR JPA server ready at http://127.0.0.1:{}/fhir after {} ms", port,
-                (System.nanoTime() - started) / 1_000_000);
+        log.warn("HAPI FHIR JPA server ({}) ready at http://127.0.0.1:{}/fhir after {} ms", mode.argument(),
+                port, (System.nanoTime() - started) / 1_000_000);
         tomcat.getServer().await();
     }
 
@@ -171,8 +189,14 @@ public final class JpaFhirServer {
         }
 
         @Bean
-        public JpaStorageSettings storageSettings() {
+        public JpaStorageSettings storageSettings(ServerMode mode) {
             JpaStorageSettings settings = new JpaStorageSettings();
+            if (mode.restricted()) {
+                // an EHR assigns every id: a PUT to an id it does not hold is refused, not a create
+                settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.NOT_ALLOWED);
+                // and resolves only literal references: "Patient?identifier=..." in a body is HAPI's extension
+                settings.setAllowInlineMatchUrlReferences(false);
+            }
             // like a hospital EHR: references must resolve, nothing is created behind the client's back
             settings.setEnforceReferentialIntegrityOnWrite(true);
             settings.setAutoCreatePlaceholderReferenceTargets(false);

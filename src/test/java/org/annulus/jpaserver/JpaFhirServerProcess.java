@@ -45,6 +45,25 @@ public final class JpaFhirServerProcess implements AutoCloseable {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
 
+    /**
+     * What the server lets a client do: all of HAPI's JPA server, or only what a hospital EHR takes from a
+     * backend app (no transactions, {@code If-None-Exist} ignored, no identifier search on clinical types,
+     * writes of some types only; see {@code RestrictedEhr} in {@code src/jpaserver/java}).
+     */
+    public enum Mode {
+        OPEN("open"),
+        /** Creates Condition, Observation and DocumentReference, updates nothing; refuses the rest. */
+        EPIC_LIKE("epic-like"),
+        /** Writes Condition, Procedure, Observation and DocumentReference; CarePlan, Goal, ServiceRequest read-only. */
+        ORACLE_LIKE("oracle-like");
+
+        private final String argument;
+
+        Mode(String argument) {
+            this.argument = argument;
+        }
+    }
+
     private final Process process;
     private final Path portFile;
     private final Path log;
@@ -68,6 +87,11 @@ public final class JpaFhirServerProcess implements AutoCloseable {
      * tests wait for; pass JVM options to replace that (e.g. none of it for a long load run).
      */
     public static JpaFhirServerProcess launch(Path workDir, int port, String... jvmOptions) {
+        return launch(workDir, port, Mode.OPEN, jvmOptions);
+    }
+
+    /** {@link #launch(Path, int, String...)} in the given mode. */
+    public static JpaFhirServerProcess launch(Path workDir, int port, Mode mode, String... jvmOptions) {
         try {
             Files.createDirectories(workDir);
             Path portFile = workDir.resolve("jpa-fhir-server.port");
@@ -78,8 +102,13 @@ public final class JpaFhirServerProcess implements AutoCloseable {
             command.add("-Xmx768m");
             command.add("-XX:+UseSerialGC");
             command.addAll(jvmOptions.length == 0 ? List.of("-XX:TieredStopAtLevel=1") : List.of(jvmOptions));
-            command.addAll(
-                    List.of("-cp", serverClasspath(), SERVER_CLASS, portFile.toString(), Integer.toString(port)));
+            command.addAll(List.of(
+                    "-cp",
+                    serverClasspath(),
+                    SERVER_CLASS,
+                    portFile.toString(),
+                    Integer.toString(port),
+                    "--mode=" + mode.argument));
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
