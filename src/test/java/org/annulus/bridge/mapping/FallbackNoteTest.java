@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FallbackNoteTest {
 
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(org.annulus.bridge.Fixtures.recoveryProtocol());
     final DocumentReader reader = new DocumentReader();
     final ProcedureNote procedureNote;
     final CandidacyAssessment baseline;
@@ -80,8 +80,8 @@ class FallbackNoteTest {
         assertThat(replaced.getFullUrl()).isEqualTo(procedure.getFullUrl());
         assertThat(replaced.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
         assertThat(replaced.getRequest().getUrl())
-                .isEqualTo("DocumentReference?identifier=" + ClinicalMapper.identifierSystem() + "|" + identifier
-                        + "/as-note");
+                .isEqualTo("DocumentReference?identifier=" + "http://annulus.org/fhir/sid/bridge-resource" + "|"
+                        + identifier + "/as-note");
         assertThat(((DocumentReference) replaced.getResource())
                         .getIdentifierFirstRep()
                         .getValue())
@@ -159,7 +159,9 @@ class FallbackNoteTest {
     @Test
     void aResourceWithoutAClinicalTimeGivesAnUndatedNoteNotOneDatedBySending() {
         Observation undated = new Observation();
-        undated.addIdentifier().setSystem(ClinicalMapper.identifierSystem()).setValue("test/undated");
+        undated.addIdentifier()
+                .setSystem("http://annulus.org/fhir/sid/bridge-resource")
+                .setValue("test/undated");
         undated.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/p1"));
         undated.getMeta().setLastUpdated(java.util.Date.from(Instant.parse("2026-01-01T00:00:00Z")));
         Bundle.BundleEntryComponent entry =

@@ -24,7 +24,7 @@ class SendTimeCompositionTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant SENT = Instant.parse("2026-06-01T12:00:00Z");
-    final ClinicalMapper mapper = new ClinicalMapper();
+    final ClinicalMapper mapper = new ClinicalMapper(org.annulus.bridge.Fixtures.recoveryProtocol());
     final SendTimeComposition composition = new SendTimeComposition(mapper);
     final DocumentReader reader = new DocumentReader();
 

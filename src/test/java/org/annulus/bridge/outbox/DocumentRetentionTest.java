@@ -116,7 +116,7 @@ class DocumentRetentionTest {
 
     @Test
     void copiesKeptOutsideTheStoreArePurgedWithTheSameCutoff() {
-        Setup s = new Setup(H2);
+        Setup s = new Setup(DB.h2());
         List<Instant> cutoffs = new ArrayList<>();
         RawDocumentCopies copies = new RawDocumentCopies() {
             @Override
