@@ -118,6 +118,13 @@ class RealEhrAccessTest extends RealEhrContext {
                 .issuer("https://issuer.example.org")
                 .build()));
 
+        // /actuator/health includes readiness, which is DOWN until every Camel consumer (the file drop) has polled.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> anonymous
+                        .getForEntity("/actuator/health/readiness", String.class)
+                        .getStatusCode()
+                        .is2xxSuccessful());
         for (Endpoint endpoint : protectedEndpoints(trackingId, parkedId)) {
             for (TestRestTemplate refused : List.of(anonymous, as("not-a-jwt"), expired, forged, foreignIssuer)) {
                 ResponseEntity<String> response = endpoint.call().apply(refused);
