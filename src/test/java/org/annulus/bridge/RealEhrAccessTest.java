@@ -118,11 +118,12 @@ class RealEhrAccessTest extends RealEhrContext {
                 .issuer("https://issuer.example.org")
                 .build()));
 
-        // /actuator/health includes readiness, which is DOWN until every Camel consumer (the file drop) has polled.
+        // /actuator/health includes Camel's consumer checks, DOWN until the file drop has polled once.
+        TestRestTemplate operatorView = as(ISSUER.mint("operator-waiting", Role.OPERATE));
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> anonymous
-                        .getForEntity("/actuator/health/readiness", String.class)
+                .until(() -> operatorView
+                        .getForEntity("/actuator/health", String.class)
                         .getStatusCode()
                         .is2xxSuccessful());
         for (Endpoint endpoint : protectedEndpoints(trackingId, parkedId)) {

@@ -117,7 +117,10 @@ public class AuditExport {
             g.writeStringField("id", UUID.randomUUID().toString());
             g.writeStringField("type", "collection");
             g.writeStringField(
-                    "timestamp", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).toString());
+                    "timestamp",
+                    // FHIR instants need the seconds, which toString() drops at :00
+                    java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                            OffsetDateTime.now(ZoneOffset.UTC).withNano(0)));
             g.writeArrayFieldStart("entry");
             long first = records(selection, upTo, r -> entry(g, "urn:uuid:" + uuid(r.recordSha256()), r.content()));
             g.writeStartObject();
