@@ -106,10 +106,6 @@ class LedgerWriter {
         return oneAtATime(client, ehr, bundle, trackingId, patientId, rules, overwriteEhrEdits, known);
     }
 
-    Outcome write(IGenericClient client, String ehr, Bundle bundle, String trackingId, String patientId, Rules rules) {
-        return write(client, ehr, bundle, trackingId, patientId, rules, false);
-    }
-
     private Outcome oneAtATime(
             IGenericClient client,
             String ehr,
@@ -247,8 +243,9 @@ class LedgerWriter {
             // Hashed as the one-at-a-time path would have sent them: references literal.
             List<WriteLedger.Written> completed = new ArrayList<>();
             for (int i = 0; i < planned.size(); i++) {
+                // Planned resources carry the ledger's references already; only the send's own remain.
                 Resource sentResource = planned.get(i).getResource().copy();
-                resolveReferences(sentResource, serverIds, ehr);
+                resolveWithinSend(sentResource, serverIds);
                 EhrWriteResult.WrittenEntry w = written.get(planned.get(i).getFullUrl());
                 completed.add(new WriteLedger.Written(
                         w.businessIdentifier(), w.resourceType(), w.id(), w.version(), contentHash(sentResource)));
@@ -518,10 +515,9 @@ class LedgerWriter {
      * assessment) becomes literal from the ledger. Others stay as they are.
      */
     private void resolveReferences(Resource resource, Map<String, String> serverIds, String ehr) {
+        resolveWithinSend(resource, serverIds);
         for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
-            if (ref.hasReference() && serverIds.containsKey(ref.getReference())) {
-                ref.setReference(serverIds.get(ref.getReference()));
-            } else if (!ref.hasReference()
+            if (!ref.hasReference()
                     && ref.hasIdentifier()
                     && ref.getIdentifier().hasSystem()) {
                 String token = ref.getIdentifier().getSystem() + "|"
@@ -530,6 +526,15 @@ class LedgerWriter {
                         .filter(e -> e.serverId().isPresent())
                         .ifPresent(e -> ref.setReference(
                                 e.resourceType() + "/" + e.serverId().get()));
+            }
+        }
+    }
+
+    /** References to entries of this send become their server ids ({@code fullUrl -> Type/id}). */
+    private void resolveWithinSend(Resource resource, Map<String, String> serverIds) {
+        for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            if (ref.hasReference() && serverIds.containsKey(ref.getReference())) {
+                ref.setReference(serverIds.get(ref.getReference()));
             }
         }
     }

@@ -49,7 +49,7 @@ class WriteExecution {
             Bundle.BundleEntryComponent provenance = plan.provenanceAfter().get();
             try {
                 written = VersionedProvenance.writeAfter(
-                        client, provenance, outcome.byFullUrl(), written, businessIdentifierOf(provenance));
+                        client, provenance, outcome.byFullUrl(), written, LedgerWriter.businessIdentifier(provenance));
                 String url = provenance.getRequest().getUrl();
                 endpoint.publish(new ProvenanceWritten(
                         "Patient/" + plan.patientId(),
@@ -64,19 +64,5 @@ class WriteExecution {
             }
         }
         return new EhrWriteResult.Written(plan.patientId(), written, fallbacks, outcome.held());
-    }
-
-    /**
-     * The conditional token {@code identifier=system|value} (of a conditional create or update)
-     * names the resource for us; otherwise the request URL does.
-     */
-    static String businessIdentifierOf(Bundle.BundleEntryComponent entry) {
-        String ifNoneExist = entry.getRequest().getIfNoneExist();
-        if (ifNoneExist != null && ifNoneExist.startsWith("identifier=")) {
-            return ifNoneExist.substring("identifier=".length());
-        }
-        String url = entry.getRequest().getUrl();
-        int query = url.indexOf("?identifier=");
-        return query >= 0 ? url.substring(query + "?identifier=".length()) : url;
     }
 }

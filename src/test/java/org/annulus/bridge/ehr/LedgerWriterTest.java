@@ -67,61 +67,29 @@ class LedgerWriterTest {
     IGenericClient client;
     String ehr;
 
-    /** Epic-like: Condition create only, Procedure create and update; no identifier search. */
-    static final LedgerWriter.Rules EPIC_LIKE = new LedgerWriter.Rules() {
+    /** What a test's EHR lets the writer do: every type creatable, some not updatable, some search parameters. */
+    record Rules(boolean transaction, Set<String> notUpdatable, Set<String> searchable) implements LedgerWriter.Rules {
+
         public boolean canCreate(String type) {
             return true;
         }
 
         public boolean canUpdate(String type) {
-            return !type.equals("Condition");
+            return !notUpdatable.contains(type);
         }
 
         public boolean canSearch(String type, String parameter) {
-            return parameter.equals("patient");
+            return searchable.contains(parameter);
         }
+    }
 
-        public boolean transaction() {
-            return false;
-        }
-    };
+    /** Epic-like: no transactions, no Condition update, no identifier search. */
+    static final Rules EPIC_LIKE = new Rules(false, Set.of("Condition"), Set.of("patient"));
 
-    static final LedgerWriter.Rules WITH_IDENTIFIER_SEARCH = new LedgerWriter.Rules() {
-        public boolean canCreate(String type) {
-            return true;
-        }
-
-        public boolean canUpdate(String type) {
-            return true;
-        }
-
-        public boolean canSearch(String type, String parameter) {
-            return Set.of("identifier", "patient").contains(parameter);
-        }
-
-        public boolean transaction() {
-            return false;
-        }
-    };
+    static final Rules WITH_IDENTIFIER_SEARCH = new Rules(false, Set.of(), Set.of("identifier", "patient"));
 
     /** HAPI-like: transactions, every write, identifier search. */
-    static final LedgerWriter.Rules WITH_TRANSACTIONS = new LedgerWriter.Rules() {
-        public boolean canCreate(String type) {
-            return true;
-        }
-
-        public boolean canUpdate(String type) {
-            return true;
-        }
-
-        public boolean canSearch(String type, String parameter) {
-            return true;
-        }
-
-        public boolean transaction() {
-            return true;
-        }
-    };
+    static final Rules WITH_TRANSACTIONS = new Rules(true, Set.of(), Set.of("identifier", "patient"));
 
     @BeforeAll
     static void migrate() {
@@ -147,9 +115,9 @@ class LedgerWriterTest {
         created("Condition", "c-1", "1");
 
         LedgerWriter.Outcome first =
-                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE);
+                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE, false);
         LedgerWriter.Outcome again =
-                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE);
+                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE, false);
 
         assertThat(first.written()).singleElement().satisfies(w -> {
             assertThat(w.id()).isEqualTo("c-1");
@@ -166,7 +134,7 @@ class LedgerWriterTest {
         wm.stubFor(
                 post(urlPathEqualTo("/fhir/Condition")).willReturn(aResponse().withStatus(503)));
         assertThatThrownBy(() -> writer.write(
-                        client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH))
+                        client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH, false))
                 .isInstanceOf(BaseServerResponseException.class);
         assertThat(ledger.find(ehr, SYSTEM + "|" + DIAGNOSIS))
                 .hasValueSatisfying(e -> assertThat(e.mayExistUnknown()).isTrue());
@@ -179,7 +147,7 @@ class LedgerWriterTest {
                 .willReturn(fhirJson(200, searchset(there))));
 
         LedgerWriter.Outcome resent =
-                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH);
+                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH, false);
 
         assertThat(resent.written()).singleElement().satisfies(w -> assertThat(w.id())
                 .isEqualTo("c-7"));
@@ -201,7 +169,7 @@ class LedgerWriterTest {
                 .willReturn(fhirJson(200, searchset(someoneElses, there))));
 
         LedgerWriter.Outcome resent =
-                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE);
+                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE, false);
 
         assertThat(resent.written()).singleElement().satisfies(w -> assertThat(w.id())
                 .isEqualTo("c-8"));
@@ -218,7 +186,7 @@ class LedgerWriterTest {
         wm.stubFor(get(urlPathEqualTo("/fhir/Condition")).willReturn(fhirJson(200, searchset(unlabelled))));
 
         LedgerWriter.Outcome resent =
-                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE);
+                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE, false);
 
         assertThat(resent.written()).isEmpty();
         assertThat(resent.held()).singleElement().satisfies(h -> {
@@ -241,7 +209,8 @@ class LedgerWriterTest {
                         .withHeader("Content-Type", "application/fhir+json")
                         .withBody("{\"resourceType\":\"Procedure\",\"id\":\"p-1\",\"meta\":{\"versionId\":\"2\"}}")));
 
-        LedgerWriter.Outcome amended = writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE);
+        LedgerWriter.Outcome amended =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE, false);
 
         wm.verify(1, putRequestedFor(urlPathEqualTo("/fhir/Procedure/p-1")).withHeader("If-Match", equalTo("W/\"1\"")));
         assertThat(amended.written()).singleElement().satisfies(w -> assertThat(w.version())
@@ -257,7 +226,8 @@ class LedgerWriterTest {
         edited.setId("Procedure/p-1/_history/3");
         wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
 
-        LedgerWriter.Outcome amended = writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE);
+        LedgerWriter.Outcome amended =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE, false);
 
         wm.verify(0, putRequestedFor(anyUrl()));
         assertThat(amended.held()).singleElement().satisfies(h -> {
@@ -279,7 +249,8 @@ class LedgerWriterTest {
         wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
                 .willReturn(aResponse().withStatus(412)));
 
-        LedgerWriter.Outcome amended = writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE);
+        LedgerWriter.Outcome amended =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE, false);
 
         assertThat(amended.held()).singleElement().satisfies(h -> assertThat(h.kind())
                 .isEqualTo(EhrWriteResult.Held.Kind.CONFLICT));
@@ -292,7 +263,7 @@ class LedgerWriterTest {
         ledger.recordWritten(ehr, SYSTEM + "|" + DIAGNOSIS, "Condition", "c-1", "1", "0".repeat(64), "t-1");
 
         LedgerWriter.Outcome amended =
-                writer.write(client, ehr, bundle(diagnosis("severe")), "t-2", "pat-1", EPIC_LIKE);
+                writer.write(client, ehr, bundle(diagnosis("severe")), "t-2", "pat-1", EPIC_LIKE, false);
 
         wm.verify(0, putRequestedFor(anyUrl()));
         wm.verify(0, getRequestedFor(anyUrl()));
@@ -311,7 +282,7 @@ class LedgerWriterTest {
         // Listed first: the order of writes follows the references, not the bundle.
         bundle.getEntry().add(0, entry(procedure, "urn:uuid:procedure", PROCEDURE));
 
-        LedgerWriter.Outcome written = writer.write(client, ehr, bundle, "t-1", "pat-1", EPIC_LIKE);
+        LedgerWriter.Outcome written = writer.write(client, ehr, bundle, "t-1", "pat-1", EPIC_LIKE, false);
 
         assertThat(written.written())
                 .extracting(EhrWriteResult.WrittenEntry::id)
@@ -333,7 +304,8 @@ class LedgerWriterTest {
                 bundleOf(entry(procedure(byIdentifier), "urn:uuid:procedure", PROCEDURE)),
                 "t-1",
                 "pat-1",
-                EPIC_LIKE);
+                EPIC_LIKE,
+                false);
 
         wm.verify(postRequestedFor(urlPathEqualTo("/fhir/Procedure"))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"Condition/c-5\"")));
@@ -344,7 +316,8 @@ class LedgerWriterTest {
         wm.stubFor(
                 post(urlPathEqualTo("/fhir/Condition")).willReturn(aResponse().withStatus(422)));
 
-        assertThatThrownBy(() -> writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE))
+        assertThatThrownBy(() ->
+                        writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", EPIC_LIKE, false))
                 .isInstanceOf(BaseServerResponseException.class);
 
         assertThat(ledger.find(ehr, SYSTEM + "|" + DIAGNOSIS))
@@ -360,7 +333,7 @@ class LedgerWriterTest {
         Bundle bundle = bundle(diagnosis("moderate"));
         bundle.addEntry(entry(procedure(new Reference("urn:uuid:condition")), "urn:uuid:procedure", PROCEDURE));
 
-        LedgerWriter.Outcome first = writer.write(client, ehr, bundle, "t-1", "pat-1", WITH_TRANSACTIONS);
+        LedgerWriter.Outcome first = writer.write(client, ehr, bundle, "t-1", "pat-1", WITH_TRANSACTIONS, false);
         LedgerWriter.Outcome again = writer.write(
                 client,
                 ehr,
@@ -369,7 +342,8 @@ class LedgerWriterTest {
                                 entry(procedure(new Reference("urn:uuid:condition")), "urn:uuid:procedure", PROCEDURE)),
                 "t-1",
                 "pat-1",
-                WITH_TRANSACTIONS);
+                WITH_TRANSACTIONS,
+                false);
 
         assertThat(first.written()).extracting(EhrWriteResult.WrittenEntry::id).containsExactly("c-1", "p-1");
         assertThat(again.written()).isEqualTo(first.written());
@@ -397,7 +371,7 @@ class LedgerWriterTest {
         wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
 
         LedgerWriter.Outcome amended =
-                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", WITH_TRANSACTIONS);
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", WITH_TRANSACTIONS, false);
 
         Bundle sent = FHIR.newJsonParser()
                 .parseResource(
