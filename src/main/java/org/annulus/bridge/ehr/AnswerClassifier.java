@@ -61,6 +61,13 @@ final class AnswerClassifier {
                     Health.NOT_ASKED,
                     "authorization-failed");
         }
+        if (e instanceof LedgerWriter.OutcomeNotSettled unsettled) {
+            // Nothing was sent: the EHR is fine, an earlier write is still to be found or ruled out.
+            return new Verdict(
+                    new EhrWriteResult.Failed(true, null, unsettled.getMessage(), null, unsettled.retryAfter()),
+                    Health.NOT_ASKED,
+                    "outcome-pending");
+        }
         if (e instanceof FhirClientConnectionException) {
             // A subclass of BaseServerResponseException: no usable HTTP answer at all, so checked first.
             if (causedBy(e, DataFormatException.class)) {

@@ -10,6 +10,9 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -43,10 +46,36 @@ class LedgerWriter {
 
     private final FhirContext fhir;
     private final WriteLedger ledger;
+    private final Clock clock;
+    /**
+     * How long after an unanswered write the EHR may still be applying it: our read timeout gave up on
+     * the answer, not the EHR on the request. Until then a search that finds nothing proves nothing.
+     */
+    private final Duration settle;
 
-    LedgerWriter(FhirContext fhir, WriteLedger ledger) {
+    LedgerWriter(FhirContext fhir, WriteLedger ledger, Clock clock, EhrProperties properties) {
         this.fhir = fhir;
         this.ledger = ledger;
+        this.clock = clock;
+        this.settle = properties.readTimeout().multipliedBy(2);
+    }
+
+    /**
+     * An earlier create's outcome is still unknown and a search did not find it, but the EHR may still be
+     * applying it: the send waits (a retry after {@code retryAfter}) instead of creating a second copy.
+     */
+    static final class OutcomeNotSettled extends RuntimeException {
+        private final Duration retryAfter;
+
+        OutcomeNotSettled(String type, Duration retryAfter) {
+            super("an earlier create of a " + type + " is unanswered and not found yet; looking again in "
+                    + retryAfter.toSeconds() + " s");
+            this.retryAfter = retryAfter;
+        }
+
+        Duration retryAfter() {
+            return retryAfter;
+        }
     }
 
     /** What the EHR lets us do, per resource type (from its CapabilityStatement and the EHR profile). */
@@ -349,6 +378,11 @@ class LedgerWriter {
                     ledger.recordWritten(ehr, identifier, type, id, version, sameVersion ? sha256 : null, trackingId);
                     known = ledger.find(ehr, identifier);
                 } else {
+                    Instant since = known.get().pending().get().since();
+                    Duration wait = Duration.between(clock.instant(), since.plus(settle));
+                    if (!wait.isNegative() && !wait.isZero()) {
+                        throw new OutcomeNotSettled(type, wait);
+                    }
                     ledger.recordNotWritten(ehr, identifier);
                     known = ledger.find(ehr, identifier)
                             .filter(e -> e.serverId().isPresent());

@@ -19,6 +19,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.annulus.bridge.TestClock;
@@ -63,7 +64,13 @@ class LedgerWriterTest {
 
     final TestClock clock = new TestClock(Instant.parse("2026-03-01T09:00:00Z"));
     final WriteLedger ledger = ledger();
-    final LedgerWriter writer = new LedgerWriter(FHIR, ledger);
+    /** Read timeout 30 s: an unanswered create may still land for a minute. */
+    final LedgerWriter writer = new LedgerWriter(
+            FHIR,
+            ledger,
+            clock,
+            new EhrProperties("", Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+
     IGenericClient client;
     String ehr;
 
@@ -155,6 +162,34 @@ class LedgerWriterTest {
         LedgerEntry entry = ledger.find(ehr, SYSTEM + "|" + DIAGNOSIS).orElseThrow();
         assertThat(entry.serverId()).contains("c-7");
         assertThat(entry.pending()).isEmpty();
+    }
+
+    @Test
+    void anUnansweredCreateNotFoundYetWaitsForTheEhrToSettleBeforeCreatingAgain() {
+        wm.stubFor(
+                post(urlPathEqualTo("/fhir/Condition")).willReturn(aResponse().withStatus(503)));
+        assertThatThrownBy(() -> writer.write(
+                        client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH, false))
+                .isInstanceOf(BaseServerResponseException.class);
+        // The EHR may still be storing the first create: a search that finds nothing proves nothing yet.
+        wm.stubFor(get(urlPathEqualTo("/fhir/Condition")).willReturn(fhirJson(200, searchset())));
+        clock.advance(Duration.ofSeconds(20));
+
+        assertThatThrownBy(() -> writer.write(
+                        client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH, false))
+                .isInstanceOfSatisfying(LedgerWriter.OutcomeNotSettled.class, e -> assertThat(e.retryAfter())
+                        .isEqualTo(Duration.ofSeconds(40)));
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/fhir/Condition")));
+
+        // Twice the read timeout after the intent, absence is proven: created once more, and only then.
+        clock.advance(Duration.ofSeconds(40));
+        created("Condition", "c-2", "1");
+        LedgerWriter.Outcome resent =
+                writer.write(client, ehr, bundle(diagnosis("moderate")), "t-1", "pat-1", WITH_IDENTIFIER_SEARCH, false);
+
+        assertThat(resent.written()).singleElement().satisfies(w -> assertThat(w.id())
+                .isEqualTo("c-2"));
+        wm.verify(2, postRequestedFor(urlPathEqualTo("/fhir/Condition")));
     }
 
     @Test
