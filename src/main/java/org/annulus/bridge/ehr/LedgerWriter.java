@@ -24,6 +24,7 @@ import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.ledger.WriteMethod;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -141,7 +142,8 @@ class LedgerWriter {
     /**
      * The planned writes as one transaction: creates (plain POST, the server resolving the
      * {@code urn:uuid}s among them) and updates by id with If-Match; unchanged resources are left
-     * out. Empty when a precondition failed, so that nothing was applied.
+     * out. Empty when a precondition failed, so that nothing was applied, or when a note the EHR cannot
+     * update must be replaced (before anything is sent).
      */
     private Optional<Outcome> asTransaction(
             IGenericClient client,
@@ -178,6 +180,9 @@ class LedgerWriter {
                     continue;
                 }
                 if (!rules.canUpdate(type)) {
+                    if (supersedes(type, rules)) {
+                        return Optional.empty(); // a replacing note is a create after a look-up: one at a time
+                    }
                     held.add(noUpdate(type, identifier, serverId, ours, contentHash(resource), ehr));
                     written.put(e.getFullUrl(), there);
                     continue;
@@ -261,6 +266,14 @@ class LedgerWriter {
                 .map(e -> written.get(e.getFullUrl()))
                 .filter(w -> w != null)
                 .toList();
+    }
+
+    /** Between a note's business identifier and its content hash, in the identifier of a note replacing it. */
+    static final String REPLACEMENT_INFIX = "/replaced-by-";
+
+    /** Notes are replaced where they cannot be updated: a new note says it replaces the earlier one. */
+    private static boolean supersedes(String type, Rules rules) {
+        return "DocumentReference".equals(type) && rules.canCreate(type);
     }
 
     private static Held noUpdate(
@@ -365,6 +378,9 @@ class LedgerWriter {
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
             if (!rules.canUpdate(type)) {
+                if (supersedes(type, rules)) {
+                    return replace(serverId, held);
+                }
                 held.add(noUpdate(type, identifier, serverId, ourVersion, sha256, ehr));
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
@@ -379,6 +395,41 @@ class LedgerWriter {
                 return Optional.of(update(serverId, ehrVersion, held));
             }
             return Optional.of(update(serverId, ourVersion, held));
+        }
+
+        /**
+         * A note the EHR takes no updates of is replaced instead: a new note, its own identifier
+         * ({@value #REPLACEMENT_INFIX} and the content's hash: a resend finds it), {@code relatesTo}
+         * replaces the note the ledger knows, which the ledger then names as this entry's. So an
+         * amendment or retraction never leaves the earlier note standing as the current one.
+         */
+        private Optional<EhrWriteResult.WrittenEntry> replace(String earlierId, List<Held> held) {
+            int bar = identifier.indexOf('|');
+            String value = identifier.substring(bar + 1);
+            String replacementValue = value + REPLACEMENT_INFIX + sha256.substring(0, 16);
+            DocumentReference replacement = (DocumentReference) resource.copy();
+            replacement.getIdentifier().stream()
+                    .filter(i -> identifier.equals(i.getSystem() + "|" + i.getValue()))
+                    .forEach(i -> i.setValue(replacementValue));
+            replacement
+                    .addRelatesTo()
+                    .setCode(DocumentReference.DocumentRelationshipType.REPLACES)
+                    .setTarget(new Reference("DocumentReference/" + earlierId));
+            String replacementIdentifier = identifier.substring(0, bar + 1) + replacementValue;
+            Optional<EhrWriteResult.WrittenEntry> written = new Step(
+                            client,
+                            ehr,
+                            replacement,
+                            replacementIdentifier,
+                            trackingId,
+                            patientId,
+                            rules,
+                            overwriteEhrEdits)
+                    .run(ledger.find(ehr, replacementIdentifier), held);
+            // The entry's identifier now names the replacement: the next amendment replaces that one.
+            written.ifPresent(
+                    w -> ledger.recordWritten(ehr, identifier, type, w.id(), w.version(), sha256, trackingId));
+            return written.map(w -> new EhrWriteResult.WrittenEntry(type, w.id(), w.version(), identifier));
         }
 
         private EhrWriteResult.WrittenEntry create() {
@@ -531,7 +582,7 @@ class LedgerWriter {
     }
 
     /** References to entries of this send become their server ids ({@code fullUrl -> Type/id}). */
-    private void resolveWithinSend(Resource resource, Map<String, String> serverIds) {
+    void resolveWithinSend(Resource resource, Map<String, String> serverIds) {
         for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             if (ref.hasReference() && serverIds.containsKey(ref.getReference())) {
                 ref.setReference(serverIds.get(ref.getReference()));
