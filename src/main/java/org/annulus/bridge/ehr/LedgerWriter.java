@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -212,7 +213,9 @@ class LedgerWriter {
                     intents.stream().map(WriteLedger.Intent::businessIdentifier).toList();
             try {
                 response = client.transaction().withBundle(transaction).execute();
-            } catch (PreconditionFailedException e) {
+            } catch (PreconditionFailedException | ResourceVersionConflictException e) {
+                // 412, or 409 as HAPI's JPA server answers an If-Match on another version: all or nothing,
+                // so nothing was applied.
                 ledger.recordNoneWritten(ehr, sent);
                 if (intents.stream().anyMatch(i -> i.method() == WriteMethod.UPDATE)) {
                     return Optional.empty();
@@ -455,11 +458,16 @@ class LedgerWriter {
                         ? update.execute()
                         : update.withAdditionalHeader("If-Match", "W/\"" + ourVersion + "\"")
                                 .execute();
-            } catch (PreconditionFailedException e) {
-                // Changed in the EHR between our read and our write.
-                ledger.recordNotWritten(ehr, identifier);
+            } catch (PreconditionFailedException | ResourceVersionConflictException e) {
+                // Changed in the EHR between our read and our write (HAPI answers 409 where FHIR says 412).
                 String ehrVersion =
                         versionOf(client.read().resource(type).withId(serverId).execute());
+                if (e instanceof ResourceVersionConflictException
+                        && (ourVersion == null || ourVersion.equals(ehrVersion))) {
+                    forgetIfRefused(e);
+                    throw e; // not about our version: a conflict of the EHR's own, retried later
+                }
+                ledger.recordNotWritten(ehr, identifier);
                 held.add(conflict(serverId, ourVersion, ehrVersion));
                 return new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier);
             } catch (BaseServerResponseException e) {
