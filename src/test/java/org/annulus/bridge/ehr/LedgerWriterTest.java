@@ -515,6 +515,28 @@ class LedgerWriterTest {
         wm.verify(0, putRequestedFor(anyUrl()));
     }
 
+    /** HAPI's JPA server answers an If-Match on a stale version with 409 (HAPI-0989), not FHIR's 412. */
+    @Test
+    void aTransactionRefusedWith409ForAStaleVersionFindsTheConflictOneByOneToo() {
+        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
+        wm.stubFor(post(urlPathEqualTo("/fhir")).willReturn(aResponse().withStatus(409)));
+        Procedure edited = procedure(null);
+        edited.setId("Procedure/p-1/_history/2");
+        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
+
+        LedgerWriter.Outcome amended =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", WITH_TRANSACTIONS, false);
+
+        assertThat(amended.held()).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(EhrWriteResult.Held.Kind.CONFLICT);
+            assertThat(h.ourVersion()).isEqualTo("1");
+            assertThat(h.ehrVersion()).isEqualTo("2");
+        });
+        wm.verify(0, putRequestedFor(anyUrl()));
+        assertThat(ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow().pending())
+                .isEmpty();
+    }
+
     @Test
     void anOperatorsOverwriteUpdatesOnTheEhrsCurrentVersion() {
         ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
