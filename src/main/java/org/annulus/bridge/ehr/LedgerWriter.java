@@ -464,8 +464,7 @@ class LedgerWriter {
                         versionOf(client.read().resource(type).withId(serverId).execute());
                 if (e instanceof ResourceVersionConflictException
                         && (ourVersion == null || ourVersion.equals(ehrVersion))) {
-                    forgetIfRefused(e);
-                    throw e; // not about our version: a conflict of the EHR's own, retried later
+                    throw e; // not about our version: a conflict of the EHR's own, retried later (intent kept)
                 }
                 ledger.recordNotWritten(ehr, identifier);
                 held.add(conflict(serverId, ourVersion, ehrVersion));
