@@ -379,6 +379,8 @@ abstract class DocumentFlowContract {
                 .contains(
                         "bridge_outbox_depth{",
                         "state=\"SYNCED\"",
+                        "state=\"CONFLICT\"",
+                        "state=\"NEEDS_REVIEW\"",
                         "bridge_outbox_oldest_pending_age_seconds",
                         "bridge_ehr_responses_total{",
                         "bridge_sync_latency_seconds_bucket");

@@ -24,12 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.annulus.bridge.mapping.FallbackNote;
 import org.annulus.bridge.security.Role;
 import org.annulus.jpaserver.JpaFhirServerProcess;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -49,6 +57,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * (its configured key, client id and token URL), against WireMock as the token endpoint only.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first counts every resource in the server
 class JpaServerSyncTest {
 
     static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
@@ -95,6 +104,7 @@ class JpaServerSyncTest {
     }
 
     @Test
+    @Order(1)
     void everyExampleSentTwiceIsWrittenOnceAndAnAmendmentUpdatesInPlace() {
         EHR.awaitReady(Duration.ofSeconds(150));
         String patientId = EHR.seedPatient(
@@ -201,6 +211,161 @@ class JpaServerSyncTest {
         assertThat(odi.get(0).getMeta().getVersionId())
                 .as("an update of the same resource")
                 .isEqualTo("2");
+    }
+
+    /**
+     * A clinician's edit of a Condition in the EHR survives an amended document, which ends CONFLICT
+     * with a note in the EHR about the amendment, related to the Condition by its server id; overwrite
+     * applies the amendment on the EHR's version and retires the note; keep-ehr leaves the Condition
+     * as the clinician made it.
+     */
+    @Test
+    @Order(2)
+    void aClinicianEditSurvivesAnAmendmentWhichEndsInConflictUntilAnOperatorResolvesIt() {
+        EHR.awaitReady(Duration.ofSeconds(150));
+        EHR.seedPatient(MRN_SYSTEM, "448820", "Okafor", List.of("Chidi"), "1968-11-03", AdministrativeGender.MALE);
+        ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) v1.get("patient")).put("mrn", "448820").put("family", "Okafor");
+        ((ObjectNode) v1.get("patient")).putArray("given").add("Chidi");
+        ((ObjectNode) v1.get("patient")).put("birthDate", "1968-11-03").put("sex", "male");
+        String first = accepted(v1);
+        awaitState(first, "SYNCED");
+        JsonNode written = conditionIn(track(first));
+        String conditionId = written.get("serverId").asText();
+        clinicianEdits(conditionId, "Confirmed on examination by the treating surgeon.");
+
+        ObjectNode v2 = v1.deepCopy().put("version", 2).put("status", "amended").put("odi", 40);
+        String second = accepted(v2);
+        awaitState(second, "CONFLICT");
+
+        JsonNode held = track(second).get("held");
+        assertThat(held).as(held.toString()).singleElement().satisfies(h -> {
+            assertThat(h.get("kind").asText()).isEqualTo("CONFLICT");
+            assertThat(h.get("resourceType").asText()).isEqualTo("Condition");
+            assertThat(h.get("serverId").asText()).isEqualTo(conditionId);
+            assertThat(h.get("ourVersion").asText()).isEqualTo("1");
+            assertThat(h.get("ehrVersion").asText()).isEqualTo("2");
+        });
+        Condition kept = EHR.client()
+                .read()
+                .resource(Condition.class)
+                .withId(conditionId)
+                .execute();
+        assertThat(kept.getMeta().getVersionId()).as("not overwritten").isEqualTo("2");
+        assertThat(kept.getNoteFirstRep().getText()).isEqualTo("Confirmed on examination by the treating surgeon.");
+        DocumentReference note = amendmentNote(written);
+        assertThat(note.getStatus()).isEqualTo(Enumerations.DocumentReferenceStatus.CURRENT);
+        assertThat(note.getContext().getRelated())
+                .extracting(Reference::getReference)
+                .containsExactly("Condition/" + conditionId);
+        assertThat(EHR.client()
+                        .read()
+                        .resource(Condition.class)
+                        .withUrl(note.getContext().getRelatedFirstRep().getReference())
+                        .execute()
+                        .getIdElement()
+                        .getIdPart())
+                .as("the note's reference resolves")
+                .isEqualTo(conditionId);
+        assertThat(note.getText().getDiv().allText()).contains("Amendment not applied to Condition/" + conditionId);
+        assertThat(note.getAuthorFirstRep().getIdentifier().getValue())
+                .as("by the document's author")
+                .isEqualTo(v1.at("/author/npi").asText());
+        assertThat(note.getDateElement().getValueAsString()).startsWith("2026-03-02T");
+        assertThat(track(second).get("resources"))
+                .as("the note is among what the document wrote")
+                .anyMatch(r ->
+                        r.get("serverId").asText().equals(note.getIdElement().getIdPart()));
+
+        assertThat(resolve(second, "overwrite").getStatusCode().value()).isEqualTo(202);
+        awaitState(second, "SYNCED");
+        Condition overwritten = EHR.client()
+                .read()
+                .resource(Condition.class)
+                .withId(conditionId)
+                .execute();
+        assertThat(overwritten.getMeta().getVersionId())
+                .as("updated on the EHR's version 2 (If-Match), not on ours")
+                .isEqualTo("3");
+        assertThat(overwritten.hasNote()).as("the amended document's Condition").isFalse();
+        DocumentReference retired = amendmentNote(written);
+        assertThat(retired.getIdElement().getIdPart())
+                .isEqualTo(note.getIdElement().getIdPart());
+        assertThat(retired.getStatus())
+                .as("no note asking for a reconciliation stays current")
+                .isEqualTo(Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
+
+        clinicianEdits(conditionId, "Reviewed again: unchanged.");
+        ObjectNode v3 = v1.deepCopy().put("version", 3).put("status", "amended").put("odi", 38);
+        String third = accepted(v3);
+        awaitState(third, "CONFLICT");
+        assertThat(amendmentNote(written).getStatus())
+                .as("a new amendment, a current note again")
+                .isEqualTo(Enumerations.DocumentReferenceStatus.CURRENT);
+        assertThat(resolve(third, "keep-ehr").getStatusCode().value()).isEqualTo(202);
+        awaitState(third, "SYNCED");
+        Condition theClinicians = EHR.client()
+                .read()
+                .resource(Condition.class)
+                .withId(conditionId)
+                .execute();
+        assertThat(theClinicians.getMeta().getVersionId()).as("untouched").isEqualTo("4");
+        assertThat(theClinicians.getNoteFirstRep().getText()).isEqualTo("Reviewed again: unchanged.");
+        assertNoDuplicateIdentifiers(Set.of("Condition", "DocumentReference"));
+    }
+
+    private String accepted(ObjectNode doc) {
+        ResponseEntity<String> answer = post(Fixtures.json(doc));
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(202);
+        return json(answer.getBody()).get("trackingId").asText();
+    }
+
+    private static JsonNode conditionIn(JsonNode tracking) {
+        for (JsonNode resource : tracking.get("resources")) {
+            if (resource.get("resourceType").asText().equals("Condition")) {
+                return resource;
+            }
+        }
+        throw new AssertionError("no Condition written: " + tracking);
+    }
+
+    /** As a clinician would: the EHR's current version, changed, PUT back. */
+    private static void clinicianEdits(String conditionId, String text) {
+        Condition condition = EHR.client()
+                .read()
+                .resource(Condition.class)
+                .withId(conditionId)
+                .execute();
+        condition.getNote().clear();
+        condition.addNote().setText(text);
+        EHR.client().update().resource(condition).execute();
+    }
+
+    /** The note about the amendment of {@code written}, found by its business identifier. */
+    private static DocumentReference amendmentNote(JsonNode written) {
+        String identifier = written.get("businessIdentifier").asText() + FallbackNote.AMENDMENT_SUFFIX;
+        List<DocumentReference> notes = EHR
+                .client()
+                .search()
+                .forResource(DocumentReference.class)
+                .where(DocumentReference.IDENTIFIER.exactly().code(identifier.substring(identifier.indexOf('|') + 1)))
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(e -> (DocumentReference) e.getResource())
+                .toList();
+        assertThat(notes).as("one amendment note for " + identifier).hasSize(1);
+        return notes.get(0);
+    }
+
+    private ResponseEntity<String> resolve(String trackingId, String resolution) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return http.postForEntity(
+                "/api/v1/documents/" + trackingId + "/resolve",
+                new HttpEntity<>("{\"resolution\": \"" + resolution + "\"}", headers),
+                String.class);
     }
 
     /** Resources the tracking views list as written, by type (distinct server ids). */

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +28,7 @@ import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.ledger.WriteMethod;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -170,7 +172,8 @@ class LedgerWriter {
     /**
      * The planned writes as one transaction: creates (plain POST, the server resolving the
      * {@code urn:uuid}s among them) and updates by id with If-Match; unchanged resources are left
-     * out. Empty when a precondition failed, so that nothing was applied.
+     * out. Empty when a precondition failed, so that nothing was applied, or when a note the EHR cannot
+     * update must be replaced (before anything is sent).
      */
     private Optional<Outcome> asTransaction(
             IGenericClient client,
@@ -207,6 +210,9 @@ class LedgerWriter {
                     continue;
                 }
                 if (!rules.canUpdate(type)) {
+                    if (supersedes(type, rules)) {
+                        return Optional.empty(); // a replacing note is a create after a look-up: one at a time
+                    }
                     held.add(noUpdate(type, identifier, serverId, ours, contentHash(resource), ehr));
                     written.put(e.getFullUrl(), there);
                     continue;
@@ -236,7 +242,9 @@ class LedgerWriter {
                     intents.stream().map(WriteLedger.Intent::businessIdentifier).toList();
             try {
                 response = client.transaction().withBundle(transaction).execute();
-            } catch (PreconditionFailedException e) {
+            } catch (PreconditionFailedException | ResourceVersionConflictException e) {
+                // 412, or 409 as HAPI's JPA server answers an If-Match on another version: all or nothing,
+                // so nothing was applied.
                 ledger.recordNoneWritten(ehr, sent);
                 if (intents.stream().anyMatch(i -> i.method() == WriteMethod.UPDATE)) {
                     return Optional.empty();
@@ -290,6 +298,14 @@ class LedgerWriter {
                 .map(e -> written.get(e.getFullUrl()))
                 .filter(w -> w != null)
                 .toList();
+    }
+
+    /** Between a note's business identifier and its content hash, in the identifier of a note replacing it. */
+    static final String REPLACEMENT_INFIX = "/replaced-by-";
+
+    /** Notes are replaced where they cannot be updated: a new note says it replaces the earlier one. */
+    private static boolean supersedes(String type, Rules rules) {
+        return "DocumentReference".equals(type) && rules.canCreate(type);
     }
 
     private static Held noUpdate(
@@ -399,6 +415,9 @@ class LedgerWriter {
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
             if (!rules.canUpdate(type)) {
+                if (supersedes(type, rules)) {
+                    return replace(serverId, held);
+                }
                 held.add(noUpdate(type, identifier, serverId, ourVersion, sha256, ehr));
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
@@ -413,6 +432,41 @@ class LedgerWriter {
                 return Optional.of(update(serverId, ehrVersion, held));
             }
             return Optional.of(update(serverId, ourVersion, held));
+        }
+
+        /**
+         * A note the EHR takes no updates of is replaced instead: a new note, its own identifier
+         * ({@value #REPLACEMENT_INFIX} and the content's hash: a resend finds it), {@code relatesTo}
+         * replaces the note the ledger knows, which the ledger then names as this entry's. So an
+         * amendment or retraction never leaves the earlier note standing as the current one.
+         */
+        private Optional<EhrWriteResult.WrittenEntry> replace(String earlierId, List<Held> held) {
+            int bar = identifier.indexOf('|');
+            String value = identifier.substring(bar + 1);
+            String replacementValue = value + REPLACEMENT_INFIX + sha256.substring(0, 16);
+            DocumentReference replacement = (DocumentReference) resource.copy();
+            replacement.getIdentifier().stream()
+                    .filter(i -> identifier.equals(i.getSystem() + "|" + i.getValue()))
+                    .forEach(i -> i.setValue(replacementValue));
+            replacement
+                    .addRelatesTo()
+                    .setCode(DocumentReference.DocumentRelationshipType.REPLACES)
+                    .setTarget(new Reference("DocumentReference/" + earlierId));
+            String replacementIdentifier = identifier.substring(0, bar + 1) + replacementValue;
+            Optional<EhrWriteResult.WrittenEntry> written = new Step(
+                            client,
+                            ehr,
+                            replacement,
+                            replacementIdentifier,
+                            trackingId,
+                            patientId,
+                            rules,
+                            overwriteEhrEdits)
+                    .run(ledger.find(ehr, replacementIdentifier), held);
+            // The entry's identifier now names the replacement: the next amendment replaces that one.
+            written.ifPresent(
+                    w -> ledger.recordWritten(ehr, identifier, type, w.id(), w.version(), sha256, trackingId));
+            return written.map(w -> new EhrWriteResult.WrittenEntry(type, w.id(), w.version(), identifier));
         }
 
         private EhrWriteResult.WrittenEntry create() {
@@ -438,11 +492,15 @@ class LedgerWriter {
                         ? update.execute()
                         : update.withAdditionalHeader("If-Match", "W/\"" + ourVersion + "\"")
                                 .execute();
-            } catch (PreconditionFailedException e) {
-                // Changed in the EHR between our read and our write.
-                ledger.recordNotWritten(ehr, identifier);
+            } catch (PreconditionFailedException | ResourceVersionConflictException e) {
+                // Changed in the EHR between our read and our write (HAPI answers 409 where FHIR says 412).
                 String ehrVersion =
                         versionOf(client.read().resource(type).withId(serverId).execute());
+                if (e instanceof ResourceVersionConflictException
+                        && (ourVersion == null || ourVersion.equals(ehrVersion))) {
+                    throw e; // not about our version: a conflict of the EHR's own, retried later (intent kept)
+                }
+                ledger.recordNotWritten(ehr, identifier);
                 held.add(conflict(serverId, ourVersion, ehrVersion));
                 return new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier);
             } catch (BaseServerResponseException e) {
@@ -565,7 +623,7 @@ class LedgerWriter {
     }
 
     /** References to entries of this send become their server ids ({@code fullUrl -> Type/id}). */
-    private void resolveWithinSend(Resource resource, Map<String, String> serverIds) {
+    void resolveWithinSend(Resource resource, Map<String, String> serverIds) {
         for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             if (ref.hasReference() && serverIds.containsKey(ref.getReference())) {
                 ref.setReference(serverIds.get(ref.getReference()));

@@ -25,12 +25,19 @@ class WriteExecution {
 
     private final EhrEndpoint endpoint;
     private final LedgerWriter ledgerWriter;
+    private final AmendmentNotes amendmentNotes;
     private final FhirContext fhir;
     private final Clock clock;
 
-    WriteExecution(EhrEndpoint endpoint, LedgerWriter ledgerWriter, FhirContext fhir, Clock clock) {
+    WriteExecution(
+            EhrEndpoint endpoint,
+            LedgerWriter ledgerWriter,
+            AmendmentNotes amendmentNotes,
+            FhirContext fhir,
+            Clock clock) {
         this.endpoint = endpoint;
         this.ledgerWriter = ledgerWriter;
+        this.amendmentNotes = amendmentNotes;
         this.fhir = fhir;
         this.clock = clock;
     }
@@ -41,8 +48,21 @@ class WriteExecution {
      */
     EhrWriteResult.Written run(WritePlan plan, LedgerWriter.Rules rules, String trackingId, boolean overwriteEhrEdits) {
         IGenericClient client = endpoint.client();
-        LedgerWriter.Outcome outcome = ledgerWriter.write(
-                client, endpoint.baseUrl(), plan.toSend(), trackingId, plan.patientId(), rules, overwriteEhrEdits);
+        LedgerWriter.Outcome outcome = amendmentNotes.writeAfter(
+                client,
+                endpoint.baseUrl(),
+                plan.toSend(),
+                ledgerWriter.write(
+                        client,
+                        endpoint.baseUrl(),
+                        plan.toSend(),
+                        trackingId,
+                        plan.patientId(),
+                        rules,
+                        overwriteEhrEdits),
+                trackingId,
+                plan.patientId(),
+                rules);
         List<EhrWriteResult.WrittenEntry> written = outcome.written();
         List<String> fallbacks = new ArrayList<>(plan.noteTypes());
         if (plan.provenanceAfter().isPresent()) {

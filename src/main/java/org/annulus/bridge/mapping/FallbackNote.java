@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -46,6 +47,9 @@ public final class FallbackNote {
     /** Appended to the resource's business identifier to name its note. */
     public static final String IDENTIFIER_SUFFIX = "/as-note";
 
+    /** Appended to a resource's business identifier to name the note about an amendment the EHR did not apply. */
+    public static final String AMENDMENT_SUFFIX = "/amendment-note";
+
     /** DocumentReference.author may name these (US Core 6.1.0 DocumentReference). */
     private static final Set<String> AUTHOR_TYPES =
             Set.of("Practitioner", "PractitionerRole", "Organization", "Patient", "RelatedPerson", "Device");
@@ -76,9 +80,84 @@ public final class FallbackNote {
                         entry.getFullUrl(), note(original, value + IDENTIFIER_SUFFIX), value + IDENTIFIER_SUFFIX));
     }
 
+    /**
+     * The note that tells a clinician about an amendment or retraction the EHR did not apply to the
+     * resource {@code heldReference} (literal, {@code Condition/123}): what our new version says and what
+     * to reconcile, dated with its clinical time, by its authors, {@code context.related} to the
+     * resource. Its own business identifier (the resource's plus {@value #AMENDMENT_SUFFIX}), one per
+     * resource: a later amendment replaces the earlier note. Empty as for {@link #replacing}.
+     *
+     * @param ours the entry we meant to write, as sent
+     * @param why why it was not applied, in a clinician's words
+     */
+    public static Optional<Bundle.BundleEntryComponent> amending(
+            Bundle.BundleEntryComponent ours, String heldReference, String why) {
+        Resource original = ours.getResource();
+        boolean retracted = enteredInError(original);
+        List<String> lines = new ArrayList<>();
+        lines.add(
+                (retracted ? "Retraction not applied to " : "Amendment not applied to ") + heldReference + ": " + why);
+        lines.add(retracted ? "The clinic retracted this record (entered in error):" : "The amended record says:");
+        lines.addAll(narrativeLines(original));
+        lines.add(
+                retracted
+                        ? "Please mark the record in the EHR entered in error, or reconcile it with the clinic."
+                        : "Please compare it with the record in the EHR and reconcile the two.");
+        return amendmentNote(ours, heldReference, lines, false, "Amendment of " + original.fhirType() + " not applied");
+    }
+
+    /**
+     * The amendment note once the amendment reached {@code writtenReference} after all (an operator
+     * chose to overwrite, or a later version was applied): entered in error, so that no note asking
+     * for a reconciliation stays current.
+     */
+    public static Optional<Bundle.BundleEntryComponent> amendmentApplied(
+            Bundle.BundleEntryComponent ours, String writtenReference) {
+        List<String> lines = List.of(
+                "The amendment of " + writtenReference + " was applied in the EHR: nothing is left to reconcile.");
+        return amendmentNote(
+                ours,
+                writtenReference,
+                lines,
+                true,
+                "Amendment of " + ours.getResource().fhirType() + " applied");
+    }
+
+    private static Optional<Bundle.BundleEntryComponent> amendmentNote(
+            Bundle.BundleEntryComponent ours, String related, List<String> lines, boolean retired, String description) {
+        Resource original = ours.getResource();
+        if (reference(original, "subject").isEmpty()) {
+            return Optional.empty();
+        }
+        return Retraction.businessIdentifier(original).map(value -> {
+            String identifier = value + AMENDMENT_SUFFIX;
+            DocumentReference note = note(original, identifier, retired, original.fhirType() + " (amendment)", lines);
+            note.setDescription(description);
+            note.getContext().addRelated(new Reference(related));
+            return DocumentParts.updateEntry(
+                    "urn:uuid:" + UUID.nameUUIDFromBytes(identifier.getBytes(StandardCharsets.UTF_8)),
+                    note,
+                    identifier);
+        });
+    }
+
     private static DocumentReference note(Resource original, String identifierValue) {
         String type = original.fhirType();
-        boolean retracted = enteredInError(original);
+        DocumentReference note = note(
+                original, identifierValue, enteredInError(original), type + " (as a note)", narrativeLines(original));
+        note.setDescription(
+                "This EHR does not accept " + type + " resources from Annulus Bridge; its content follows as a note.");
+        return note;
+    }
+
+    /**
+     * What every note standing in for, or telling about, a resource shares: our identifier, status
+     * (entered in error when {@code retracted}), the LOINC type by the resource's type, the patient, the
+     * resource's authors and clinical time, and {@code lines} as text and as its content.
+     */
+    private static DocumentReference note(
+            Resource original, String identifierValue, boolean retracted, String typeText, List<String> lines) {
+        String type = original.fhirType();
         DocumentReference note = new DocumentReference();
         note.getMeta().addProfile(Profiles.DOCUMENT_REFERENCE);
         note.addIdentifier(new Identifier()
@@ -94,7 +173,7 @@ public final class FallbackNote {
                 retracted
                         ? DocumentReference.ReferredDocumentStatus.ENTEREDINERROR
                         : DocumentReference.ReferredDocumentStatus.FINAL);
-        note.getType().addCoding(typeFor(type)).setText(type + " (as a note)");
+        note.getType().addCoding(typeFor(type)).setText(typeText);
         note.addCategory(DocumentParts.clinicalNoteCategory());
         note.setSubject(reference(original, "subject").orElseThrow());
         authors(original).forEach(note::addAuthor);
@@ -104,9 +183,6 @@ public final class FallbackNote {
                     .ifPresent(note::setDateElement);
         });
         reference(original, "encounter").ifPresent(e -> note.getContext().addEncounter(e));
-        List<String> lines = narrativeLines(original);
-        note.setDescription(
-                "This EHR does not accept " + type + " resources from Annulus Bridge; its content follows as a note.");
         note.addContent()
                 .setAttachment(new Attachment()
                         .setContentType("text/plain; charset=utf-8")

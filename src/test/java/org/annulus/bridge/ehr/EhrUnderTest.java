@@ -126,6 +126,7 @@ final class EhrUnderTest implements AutoCloseable {
         PatientMatch.class,
         VisitEncounters.class,
         LedgerWriter.class,
+        AmendmentNotes.class,
         WriteLedger.class,
         WriteExecution.class,
         EhrWriter.class,

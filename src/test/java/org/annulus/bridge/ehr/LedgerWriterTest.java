@@ -2,9 +2,11 @@ package org.annulus.bridge.ehr;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -26,6 +28,7 @@ import org.annulus.bridge.TestClock;
 import org.annulus.bridge.ledger.LedgerEntry;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.ledger.WriteMethod;
+import org.annulus.bridge.mapping.FallbackNote;
 import org.flywaydb.core.Flyway;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -40,6 +43,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -309,6 +314,129 @@ class LedgerWriterTest {
     }
 
     @Test
+    void aNoteTheEhrCannotUpdateIsReplacedByANewNoteThatSaysSoAndTheNextAmendmentReplacesThatOne() {
+        String note = "candidacy-assessment/p1/CA-1/consult-note";
+        Rules noNoteUpdates = new Rules(false, Set.of("DocumentReference"), Set.of("identifier", "patient"));
+        ledger.recordWritten(ehr, SYSTEM + "|" + note, "DocumentReference", "n-1", "1", "0".repeat(64), "t-1");
+        created("DocumentReference", "n-2", "1");
+
+        LedgerWriter.Outcome amended = writer.write(
+                client,
+                ehr,
+                bundleOf(entry(note(note, "amended"), "urn:uuid:note", note)),
+                "t-2",
+                "pat-1",
+                noNoteUpdates,
+                false);
+        LedgerWriter.Outcome again = writer.write(
+                client,
+                ehr,
+                bundleOf(entry(note(note, "amended"), "urn:uuid:note", note)),
+                "t-2",
+                "pat-1",
+                noNoteUpdates,
+                false);
+
+        assertThat(amended.held()).as("replaced, not held for review").isEmpty();
+        assertThat(amended.written()).singleElement().satisfies(w -> {
+            assertThat(w.id()).isEqualTo("n-2");
+            assertThat(w.businessIdentifier()).isEqualTo(SYSTEM + "|" + note);
+        });
+        wm.verify(0, putRequestedFor(anyUrl()));
+        wm.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/fhir/DocumentReference"))
+                        .withRequestBody(matchingJsonPath("$.relatesTo[0].code", equalTo("replaces")))
+                        .withRequestBody(
+                                matchingJsonPath("$.relatesTo[0].target.reference", equalTo("DocumentReference/n-1")))
+                        .withRequestBody(matchingJsonPath(
+                                "$.identifier[0].value", containing(note + LedgerWriter.REPLACEMENT_INFIX))));
+        assertThat(again.written()).isEqualTo(amended.written());
+        assertThat(ledger.find(ehr, SYSTEM + "|" + note).orElseThrow().serverId())
+                .as("the note's identifier names the current note")
+                .contains("n-2");
+
+        created("DocumentReference", "n-3", "1");
+        LedgerWriter.Outcome retracted = writer.write(
+                client,
+                ehr,
+                bundleOf(entry(note(note, "retracted"), "urn:uuid:note", note)),
+                "t-3",
+                "pat-1",
+                noNoteUpdates,
+                false);
+
+        assertThat(retracted.written()).singleElement().satisfies(w -> assertThat(w.id())
+                .isEqualTo("n-3"));
+        wm.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/fhir/DocumentReference"))
+                        .withRequestBody(
+                                matchingJsonPath("$.relatesTo[0].target.reference", equalTo("DocumentReference/n-2"))));
+    }
+
+    @Test
+    void anAmendmentHeldForReviewGoesInAsANoteRelatedToTheConditionRetiredOnceTheAmendmentIsApplied() {
+        AmendmentNotes notes = new AmendmentNotes(ledger, writer);
+        ledger.recordWritten(ehr, SYSTEM + "|" + DIAGNOSIS, "Condition", "c-1", "1", "0".repeat(64), "t-1");
+        created("DocumentReference", "n-1", "1");
+        Bundle amendment = bundle(diagnosis("severe"));
+
+        LedgerWriter.Outcome held = notes.writeAfter(
+                client,
+                ehr,
+                amendment,
+                writer.write(client, ehr, amendment, "t-2", "pat-1", EPIC_LIKE, false),
+                "t-2",
+                "pat-1",
+                EPIC_LIKE);
+
+        assertThat(held.held()).singleElement().satisfies(h -> assertThat(h.kind())
+                .isEqualTo(EhrWriteResult.Held.Kind.NEEDS_REVIEW));
+        assertThat(held.written())
+                .extracting(EhrWriteResult.WrittenEntry::resourceType, EhrWriteResult.WrittenEntry::id)
+                .contains(org.assertj.core.groups.Tuple.tuple("DocumentReference", "n-1"));
+        wm.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/fhir/DocumentReference"))
+                        .withRequestBody(matchingJsonPath("$.context.related[0].reference", equalTo("Condition/c-1")))
+                        .withRequestBody(matchingJsonPath("$.status", equalTo("current")))
+                        .withRequestBody(matchingJsonPath(
+                                "$.identifier[0].value", equalTo(DIAGNOSIS + FallbackNote.AMENDMENT_SUFFIX))));
+
+        // Later the EHR takes the update (an operator chose to overwrite, say): the note no longer applies.
+        Condition there = diagnosis("moderate");
+        there.setId("Condition/c-1/_history/1");
+        wm.stubFor(get(urlPathEqualTo("/fhir/Condition/c-1")).willReturn(fhirJson(200, there)));
+        wm.stubFor(put(urlPathEqualTo("/fhir/Condition/c-1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Location", ehr + "/Condition/c-1/_history/2")));
+        org.hl7.fhir.r4.model.DocumentReference noteThere = note(DIAGNOSIS + FallbackNote.AMENDMENT_SUFFIX, "as sent");
+        noteThere.setId("DocumentReference/n-1/_history/1");
+        wm.stubFor(get(urlPathEqualTo("/fhir/DocumentReference/n-1")).willReturn(fhirJson(200, noteThere)));
+        wm.stubFor(put(urlPathEqualTo("/fhir/DocumentReference/n-1"))
+                .willReturn(
+                        aResponse().withStatus(200).withHeader("Location", ehr + "/DocumentReference/n-1/_history/2")));
+
+        LedgerWriter.Outcome applied = notes.writeAfter(
+                client,
+                ehr,
+                amendment,
+                writer.write(client, ehr, amendment, "t-2", "pat-1", WITH_IDENTIFIER_SEARCH, true),
+                "t-2",
+                "pat-1",
+                WITH_IDENTIFIER_SEARCH);
+
+        assertThat(applied.held()).isEmpty();
+        wm.verify(
+                1,
+                putRequestedFor(urlPathEqualTo("/fhir/DocumentReference/n-1"))
+                        .withHeader("If-Match", equalTo("W/\"1\""))
+                        .withRequestBody(matchingJsonPath("$.status", equalTo("entered-in-error")))
+                        .withRequestBody(matchingJsonPath("$.context.related[0].reference", equalTo("Condition/c-1"))));
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/fhir/DocumentReference")));
+    }
+
+    @Test
     void referencesBecomeTheServerIdsOfWhatWasWrittenFirst() {
         created("Condition", "c-1", "1");
         created("Procedure", "p-1", "1");
@@ -397,10 +525,12 @@ class LedgerWriterTest {
                 .contains("p-1");
     }
 
-    @Test
-    void aTransactionAmendmentUpdatesByIdWithIfMatchAndAFailedPreconditionFindsTheConflictOneByOne() {
+    /** 412 as FHIR says; 409 as HAPI's JPA server answers an If-Match on a stale version (HAPI-0989). */
+    @ParameterizedTest
+    @ValueSource(ints = {412, 409})
+    void aTransactionAmendmentUpdatesByIdWithIfMatchAndAFailedPreconditionFindsTheConflictOneByOne(int status) {
         ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
-        wm.stubFor(post(urlPathEqualTo("/fhir")).willReturn(aResponse().withStatus(412)));
+        wm.stubFor(post(urlPathEqualTo("/fhir")).willReturn(aResponse().withStatus(status)));
         Procedure edited = procedure(null);
         edited.setId("Procedure/p-1/_history/4");
         wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
@@ -419,9 +549,12 @@ class LedgerWriterTest {
         assertThat(sent.getEntryFirstRep().getRequest().getIfMatch()).isEqualTo("W/\"1\"");
         assertThat(amended.held()).singleElement().satisfies(h -> {
             assertThat(h.kind()).isEqualTo(EhrWriteResult.Held.Kind.CONFLICT);
+            assertThat(h.ourVersion()).isEqualTo("1");
             assertThat(h.ehrVersion()).isEqualTo("4");
         });
         wm.verify(0, putRequestedFor(anyUrl()));
+        assertThat(ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow().pending())
+                .isEmpty();
     }
 
     @Test
@@ -480,6 +613,15 @@ class LedgerWriterTest {
         condition.setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "23056005", "Sciatica")));
         condition.setSeverity(new CodeableConcept().setText(severity));
         return condition;
+    }
+
+    private static org.hl7.fhir.r4.model.DocumentReference note(String identifier, String text) {
+        org.hl7.fhir.r4.model.DocumentReference note = new org.hl7.fhir.r4.model.DocumentReference();
+        note.addIdentifier().setSystem(SYSTEM).setValue(identifier);
+        note.setSubject(new Reference("Patient/pat-1"));
+        note.setStatus(org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.CURRENT);
+        note.addContent().getAttachment().setContentType("text/plain").setData(text.getBytes());
+        return note;
     }
 
     private static Procedure procedure(Reference reason) {

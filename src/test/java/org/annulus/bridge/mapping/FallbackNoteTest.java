@@ -193,6 +193,75 @@ class FallbackNoteTest {
     }
 
     @Test
+    void anAmendmentTheEhrDidNotApplyGoesInAsANoteRelatedToTheHeldResource() {
+        Bundle.BundleEntryComponent condition = entry(mapper.map(baseline), "Condition");
+        Condition ours = (Condition) condition.getResource();
+        String identifier = mapper.businessIdentifier(ours).orElseThrow();
+
+        Bundle.BundleEntryComponent entry = FallbackNote.amending(
+                        condition, "Condition/c-17", "it was changed in the EHR after Annulus Bridge wrote it.")
+                .orElseThrow();
+
+        DocumentReference note = (DocumentReference) entry.getResource();
+        assertThat(note.getContext().getRelated())
+                .extracting(org.hl7.fhir.r4.model.Reference::getReference)
+                .containsExactly("Condition/c-17");
+        assertThat(note.getIdentifierFirstRep().getValue()).isEqualTo(identifier + FallbackNote.AMENDMENT_SUFFIX);
+        assertThat(entry.getRequest().getUrl()).endsWith("|" + identifier + FallbackNote.AMENDMENT_SUFFIX);
+        assertThat(entry.getFullUrl()).startsWith("urn:uuid:").isNotEqualTo(condition.getFullUrl());
+        assertThat(note.getDate().toInstant())
+                .as("dated with the clinical time")
+                .isEqualTo(ours.getRecordedDate().toInstant());
+        assertThat(note.getAuthor()).singleElement().satisfies(a -> assertThat(a.equalsDeep(ours.getRecorder()))
+                .isTrue());
+        assertThat(note.getStatus()).isEqualTo(Enumerations.DocumentReferenceStatus.CURRENT);
+        String text = note.getText().getDiv().allText();
+        assertThat(text)
+                .contains("Amendment not applied to Condition/c-17: it was changed in the EHR")
+                .contains("The amended record says:")
+                .contains(ours.getCode().getText())
+                .contains("reconcile");
+        assertThat(new String(note.getContentFirstRep().getAttachment().getData()))
+                .contains(ours.getCode().getText());
+    }
+
+    @Test
+    void aRetractionTheEhrDidNotApplySaysSo() {
+        Bundle.BundleEntryComponent retraction = mapper.retraction(
+                        entry(mapper.map(baseline), "Condition").getResource())
+                .orElseThrow();
+
+        DocumentReference note = (DocumentReference) FallbackNote.amending(
+                        retraction, "Condition/c-17", "this EHR does not take updates of Condition records.")
+                .orElseThrow()
+                .getResource();
+
+        assertThat(note.getStatus())
+                .as("the note itself is current: it asks for the retraction")
+                .isEqualTo(Enumerations.DocumentReferenceStatus.CURRENT);
+        assertThat(note.getText().getDiv().allText())
+                .contains("Retraction not applied to Condition/c-17")
+                .contains("entered in error");
+    }
+
+    @Test
+    void onceTheAmendmentIsAppliedItsNoteIsEnteredInErrorUnderTheSameIdentifier() {
+        Bundle.BundleEntryComponent condition = entry(mapper.map(baseline), "Condition");
+        Bundle.BundleEntryComponent pending =
+                FallbackNote.amending(condition, "Condition/c-17", "why").orElseThrow();
+
+        Bundle.BundleEntryComponent applied =
+                FallbackNote.amendmentApplied(condition, "Condition/c-17").orElseThrow();
+
+        DocumentReference note = (DocumentReference) applied.getResource();
+        assertThat(applied.getRequest().getUrl()).isEqualTo(pending.getRequest().getUrl());
+        assertThat(applied.getFullUrl()).isEqualTo(pending.getFullUrl());
+        assertThat(note.getStatus()).isEqualTo(Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
+        assertThat(note.getContext().getRelatedFirstRep().getReference()).isEqualTo("Condition/c-17");
+        assertThat(note.getText().getDiv().allText()).contains("was applied");
+    }
+
+    @Test
     void onlyProceduresAreProcedureNotes() {
         assertThat(FallbackNote.typeFor("Procedure").getCode()).isEqualTo("28570-0");
         assertThat(FallbackNote.typeFor("CarePlan").getCode()).isEqualTo("11506-3");

@@ -95,6 +95,47 @@ class SendTimeResourcesValidateTest {
                 .isEmpty();
     }
 
+    /**
+     * The notes about amendments an EHR did not apply (pending and applied), and a note replacing an
+     * earlier one where the EHR takes no note updates ({@code relatesTo} replaces), pass US Core
+     * DocumentReference too.
+     */
+    @Test
+    void amendmentNotesAndReplacingNotesValidate() throws IOException {
+        Bundle mapped = sendTimeBundle(procedureNote());
+        Bundle notes = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        int i = 0;
+        for (Bundle.BundleEntryComponent e : mapped.getEntry()) {
+            String held = e.getResource().fhirType() + "/held-" + i++;
+            FallbackNote.amending(e, held, "it was changed in the EHR after Annulus Bridge wrote it.")
+                    .ifPresent(notes::addEntry);
+            FallbackNote.amendmentApplied(e, held).ifPresent(notes::addEntry);
+            FallbackNote.replacing(e).ifPresent(n -> {
+                ((org.hl7.fhir.r4.model.DocumentReference) n.getResource())
+                        .addRelatesTo()
+                        .setCode(org.hl7.fhir.r4.model.DocumentReference.DocumentRelationshipType.REPLACES)
+                        .setTarget(new org.hl7.fhir.r4.model.Reference("DocumentReference/earlier-note"));
+                notes.addEntry(n);
+            });
+        }
+
+        ValidationReport report = Validators.PROJECT.validate(notes);
+
+        assertThat(notes.getEntry())
+                .filteredOn(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource()).hasRelatesTo())
+                .isNotEmpty();
+        assertThat(notes.getEntry())
+                .filteredOn(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource())
+                        .getContext()
+                        .hasRelated())
+                .hasSizeGreaterThan(2);
+        assertThat(report.errors())
+                .as(() -> report.errors().stream()
+                        .map(i2 -> i2.location() + " " + i2.message())
+                        .collect(Collectors.joining("\n")))
+                .isEmpty();
+    }
+
     @Test
     void aConfiguredClinicIsNamedOnWhoseBehalfTheProvenanceWasWrittenAndValidates() throws IOException {
         ClinicalMapper forClinic = new ClinicalMapper(
