@@ -49,7 +49,8 @@ class TrackingViewTest {
                             "9 resources in the EHR for Patient/sbx-p2 (transaction)")),
             List.of(),
             List.of(),
-            "demo-clinic");
+            "demo-clinic",
+            null);
 
     @Test
     void aSubmittingClinicSeesNoEhrPatientIdAndNoOutcome() {
@@ -74,6 +75,46 @@ class TrackingViewTest {
                 .extracting(TrackedDocument.Transition::reason)
                 .anyMatch(r -> r.contains("candidates: sbx-p1, sbx-p2"))
                 .anyMatch(r -> r.contains("Patient/sbx-p2"));
+    }
+
+    @Test
+    void aClinicSeesWhatStateItsDocumentWaitsBehindAndOperatorsAlsoWhichDocument() throws Exception {
+        TrackedDocument waiting = new TrackedDocument(
+                "t-2",
+                "procedure-note",
+                "PN-1",
+                1,
+                "final",
+                "rest",
+                "0".repeat(64),
+                DocumentState.ACCEPTED,
+                0,
+                null,
+                AT,
+                AT,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                "demo-clinic",
+                new TrackedDocument.WaitingFor("t-1", DocumentState.DEAD));
+        ObjectMapper json = new ObjectMapper()
+                .findAndRegisterModules()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+        JsonNode clinic = json.readTree(json.writeValueAsString(TrackingView.of(waiting, false)));
+        JsonNode operator = json.readTree(json.writeValueAsString(TrackingView.of(waiting, true)));
+
+        assertThat(clinic.at("/waitingFor/state").asText()).isEqualTo("DEAD");
+        assertThat(clinic.get("waitingFor").has("trackingId"))
+                .as("the document waited behind may be another clinic's")
+                .isFalse();
+        assertThat(operator.at("/waitingFor/trackingId").asText()).isEqualTo("t-1");
+        assertThat(operator.at("/waitingFor/state").asText()).isEqualTo("DEAD");
+        assertThat(json.readTree(json.writeValueAsString(TrackingView.of(document, true)))
+                        .has("waitingFor"))
+                .isFalse();
     }
 
     @Test

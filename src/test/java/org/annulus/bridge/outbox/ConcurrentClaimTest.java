@@ -54,7 +54,7 @@ class ConcurrentClaimTest {
                 .load()
                 .clean();
         Flyway.configure().dataSource(dataSource).schemas(SCHEMA).load().migrate();
-        store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC());
+        store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC(), true);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
@@ -161,5 +161,46 @@ class ConcurrentClaimTest {
         List<String> next = tx.execute(s -> store.lockDue(50));
         assertThat(next).contains(later);
         store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+    }
+
+    @Test
+    void aLateEarlierDocumentIsNotClaimedByAnotherInstanceWhileTheLaterOneIsLeased() {
+        OffsetDateTime t0 = OffsetDateTime.of(2026, 5, 1, 9, 0, 0, 0, ZoneOffset.UTC);
+        String later = store.insert(new NewDocument(
+                DocumentKind.RECOVERY_MILESTONE,
+                "RM-late-2",
+                1,
+                DocumentStatus.FINAL,
+                "sys|late",
+                t0.plusDays(30),
+                null,
+                "api",
+                "0".repeat(64),
+                "{}"));
+        List<String> byFirst = tx.execute(s -> {
+            List<String> ids = store.lockDue(50);
+            store.lease(ids, "instance-1", store.now().plus(Duration.ofMinutes(1)));
+            return ids;
+        });
+        assertThat(byFirst).contains(later);
+        String lateEarlier = store.insert(new NewDocument(
+                DocumentKind.RECOVERY_MILESTONE,
+                "RM-late-1",
+                1,
+                DocumentStatus.FINAL,
+                "sys|late",
+                t0,
+                null,
+                "api",
+                "0".repeat(64),
+                "{}"));
+
+        List<String> bySecond = tx.execute(s -> store.lockDue(50));
+
+        assertThat(bySecond).as("not beside the later one in flight").doesNotContain(lateEarlier, later);
+        store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+        List<String> afterwards = tx.execute(s -> store.lockDue(50));
+        assertThat(afterwards).contains(lateEarlier);
+        store.transition(lateEarlier, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
     }
 }
