@@ -17,6 +17,12 @@ class TrackingViewTest {
 
     static final OffsetDateTime AT = OffsetDateTime.parse("2026-03-02T10:15:00-05:00");
 
+    /** As the application's (spring.jackson in application.yaml): ISO dates, no nulls. */
+    final ObjectMapper json = new ObjectMapper()
+            .findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
     final TrackedDocument document = new TrackedDocument(
             "t-1",
             "candidacy-assessment",
@@ -98,11 +104,6 @@ class TrackingViewTest {
                 List.of(),
                 "demo-clinic",
                 new TrackedDocument.WaitingFor("t-1", DocumentState.DEAD));
-        ObjectMapper json = new ObjectMapper()
-                .findAndRegisterModules()
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
-
         JsonNode clinic = json.readTree(json.writeValueAsString(TrackingView.of(waiting, false)));
         JsonNode operator = json.readTree(json.writeValueAsString(TrackingView.of(waiting, true)));
 
@@ -119,11 +120,6 @@ class TrackingViewTest {
 
     @Test
     void theJsonIsTheTrackedDocumentWithoutItsSubmitter() throws Exception {
-        ObjectMapper json = new ObjectMapper()
-                .findAndRegisterModules()
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
-
         JsonNode clinic = json.readTree(json.writeValueAsString(TrackingView.of(document, false)));
         JsonNode operator = json.readTree(json.writeValueAsString(TrackingView.of(document, true)));
 
