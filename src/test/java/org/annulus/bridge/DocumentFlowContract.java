@@ -285,6 +285,7 @@ abstract class DocumentFlowContract {
 
         JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
         assertThat(tracking.get("history").get(3).get("reason").asText()).contains("no EHR patient has this MRN");
+        release(trackingId);
     }
 
     @Test
@@ -297,6 +298,7 @@ abstract class DocumentFlowContract {
 
         JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
         assertThat(tracking.get("history").get(3).get("reason").asText()).contains("2 EHR patients", "candidates");
+        release(trackingId);
     }
 
     @Test
@@ -339,6 +341,7 @@ abstract class DocumentFlowContract {
         JsonNode tracking = awaitState(trackingId, "AWAITING_PATIENT_MATCH");
         assertThat(tracking.get("history").findValuesAsText("reason").toString())
                 .contains("different family name");
+        release(trackingId);
     }
 
     @Test
@@ -367,6 +370,66 @@ abstract class DocumentFlowContract {
                         .getStatusCode()
                         .value())
                 .isEqualTo(404);
+        release(trackingId);
+    }
+
+    /**
+     * Issue 13, item 2: a patient's later document waits behind an earlier parked one, visibly, until an
+     * operator releases the parked one; the release is in its history and in the audit log.
+     */
+    @Test
+    void aLaterDocumentWaitsBehindAParkedOneUntilAnOperatorReleasesIt() {
+        String mrn = "9" + String.valueOf(System.nanoTime()).substring(9);
+        ObjectNode assessment = Fixtures.fresh("candidacy-unilateral-left");
+        ((ObjectNode) assessment.get("patient")).put("mrn", mrn);
+        ObjectNode procedure = Fixtures.fresh("procedure-single-level");
+        ((ObjectNode) procedure.get("patient")).put("mrn", mrn);
+        String parked = json(post(Fixtures.json(assessment)).getBody())
+                .get("trackingId")
+                .asText();
+        String later =
+                json(post(Fixtures.json(procedure)).getBody()).get("trackingId").asText();
+        awaitState(parked, "AWAITING_PATIENT_MATCH");
+
+        JsonNode waiting = track(later);
+        assertThat(waiting.get("state").asText()).isEqualTo("ACCEPTED");
+        assertThat(waiting.at("/waitingFor/trackingId").asText()).isEqualTo(parked);
+        assertThat(waiting.at("/waitingFor/state").asText()).isEqualTo("AWAITING_PATIENT_MATCH");
+        assertThat(http.postForEntity("/api/v1/documents/" + later + "/release", null, String.class)
+                        .getStatusCode()
+                        .value())
+                .as("only a parked document is released")
+                .isEqualTo(409);
+        assertThat(http.postForEntity("/api/v1/documents/no-such/release", null, String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(404);
+
+        release(parked);
+
+        // the later one goes on (and parks too: its MRN is unknown as well)
+        JsonNode moved = awaitState(later, "AWAITING_PATIENT_MATCH");
+        assertThat(moved.has("waitingFor")).isFalse();
+        JsonNode released = track(parked);
+        assertThat(released.get("state").asText()).isEqualTo("AWAITING_PATIENT_MATCH");
+        assertThat(released.get("history").findValuesAsText("reason"))
+                .anyMatch(r -> r.startsWith("released by an operator"));
+        List<String> operations = new java.util.ArrayList<>();
+        auditLog.records(null, parked, null, null, r -> {
+            if ("AuditEvent".equals(r.kind()) && r.content().contains("\"operation\"")) {
+                operations.add(r.content());
+            }
+        });
+        assertThat(operations).as("the release is audited").isNotEmpty();
+        release(later);
+    }
+
+    /** An operator lets the patient's later documents go past a parked one (a test leaves none holding back). */
+    void release(String trackingId) {
+        assertThat(http.postForEntity("/api/v1/documents/" + trackingId + "/release", null, String.class)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(202);
     }
 
     @Test

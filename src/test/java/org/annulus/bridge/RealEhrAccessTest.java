@@ -75,6 +75,11 @@ class RealEhrAccessTest extends RealEhrContext {
                         http -> http.postForEntity("/api/v1/documents/no-such-document/replay", null, String.class),
                         404),
                 new Endpoint(
+                        "POST /api/v1/documents/{id}/release",
+                        operate,
+                        http -> http.postForEntity("/api/v1/documents/no-such-document/release", null, String.class),
+                        404),
+                new Endpoint(
                         "POST /api/v1/documents/replay?state=",
                         operate,
                         http -> http.postForEntity("/api/v1/documents/replay?state=REJECTED", null, String.class),

@@ -21,7 +21,7 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * run's own queues deleted when the context closes.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class SwitchableStore {
+public class SwitchableStore {
 
     @Bean
     static BeanPostProcessor switchableDataSource() {
@@ -43,20 +43,38 @@ class SwitchableStore {
     }
 
     /** The application's DataSource, with an off switch. */
-    static final class Switch extends DelegatingDataSource implements Closeable {
+    public static final class Switch extends DelegatingDataSource implements Closeable {
 
         private final AtomicBoolean down = new AtomicBoolean();
+        /** Connections still granted before the switch goes down by itself; negative: no limit. */
+        private final java.util.concurrent.atomic.AtomicInteger granted =
+                new java.util.concurrent.atomic.AtomicInteger(-1);
 
-        Switch(DataSource target) {
+        private volatile StackTraceElement[] firstRefusal;
+
+        public Switch(DataSource target) {
             super(target);
         }
 
-        void down() {
+        public void down() {
             down.set(true);
         }
 
-        void up() {
+        public void up() {
+            granted.set(-1);
             down.set(false);
+            firstRefusal = null;
+        }
+
+        /** Grants {@code connections} more connections, then refuses: the store breaks mid-way through a task. */
+        public void downAfter(int connections) {
+            granted.set(connections);
+        }
+
+        /** Where the first refused connection was asked for since the last {@link #up}, or empty. */
+        public java.util.List<StackTraceElement> firstRefusal() {
+            StackTraceElement[] at = firstRefusal;
+            return at == null ? java.util.List.of() : java.util.List.of(at);
         }
 
         @Override
@@ -72,7 +90,13 @@ class SwitchableStore {
         }
 
         private void refuseWhileDown() throws SQLException {
+            if (granted.get() >= 0 && granted.getAndDecrement() <= 0) {
+                down.set(true);
+            }
             if (down.get()) {
+                if (firstRefusal == null) {
+                    firstRefusal = new Throwable().getStackTrace();
+                }
                 throw new SQLTransientConnectionException("the test switched the store off", "08001");
             }
         }

@@ -26,7 +26,7 @@ final class AnswerClassifier {
         UP,
         /** A failure of the EHR's: 5xx, 429, no answer, an unusable answer. */
         FAILING,
-        /** The EHR was not asked (no token): nothing either way. */
+        /** The EHR was not asked (no token), or our own database failed: nothing either way. */
         NOT_ASKED
     }
 
@@ -82,6 +82,19 @@ final class AnswerClassifier {
         }
         if (e instanceof BaseServerResponseException answered) {
             return answered(answered, lastRetryAfter, now);
+        }
+        if (e instanceof org.springframework.dao.DataAccessException
+                || e instanceof org.springframework.transaction.TransactionException) {
+            // Our database failed (the ledger), not the EHR: no request goes out without its intent
+            // committed, so the send is retried once the store is back, and the breaker is left alone.
+            log.warn(
+                    "EHR send stopped: the bridge's database is unavailable ({})",
+                    e.getClass().getSimpleName());
+            return new Verdict(
+                    new EhrWriteResult.Failed(
+                            true, null, "the bridge's database was unavailable during the send", null, null),
+                    Health.NOT_ASKED,
+                    "store-unavailable");
         }
         // Malformed or partial responses: the send may or may not have landed; a resend is safe.
         return unusable(e.getClass().getSimpleName());

@@ -13,15 +13,17 @@ import org.annulus.bridge.outbox.TrackedDocument;
  * outcome (the validator's or the EHR's OperationOutcome, which can quote document values) and the
  * EHR patient ids named in the history (the patient written to, candidate patients of a failed match)
  * only for operators and auditors: a submitting clinic needs neither to follow its document. The API
- * client that submitted it is never shown.
+ * client that submitted it is never shown. A clinic sees the state of the document its document waits
+ * behind, not its tracking id (it may be another clinic's).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record TrackingView(
-        @JsonUnwrapped @JsonIgnoreProperties({"outcome", "history", "submitter"})
+        @JsonUnwrapped @JsonIgnoreProperties({"outcome", "history", "submitter", "waitingFor"})
         TrackedDocument document,
 
         @JsonRawValue String outcome,
-        List<TrackedDocument.Transition> history) {
+        List<TrackedDocument.Transition> history,
+        TrackedDocument.WaitingFor waitingFor) {
 
     private static final Pattern PATIENT_REFERENCE = Pattern.compile("Patient/[^\\s;,)]+");
     private static final Pattern CANDIDATES = Pattern.compile("; candidates: [^;]*");
@@ -34,7 +36,10 @@ record TrackingView(
                         ? d.history()
                         : d.history().stream()
                                 .map(TrackingView::withoutPatientIds)
-                                .toList());
+                                .toList(),
+                d.waitingFor() == null || privileged
+                        ? d.waitingFor()
+                        : new TrackedDocument.WaitingFor(null, d.waitingFor().state()));
     }
 
     private static TrackedDocument.Transition withoutPatientIds(TrackedDocument.Transition t) {

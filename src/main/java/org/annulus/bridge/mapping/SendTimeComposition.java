@@ -21,6 +21,12 @@ import org.springframework.stereotype.Component;
  * wrote and it no longer does, the recovery plan as of every milestone recorded so far, and the
  * send's Provenance. Composing at send time, not at mapping time, is what makes late and
  * out-of-order documents end in the same EHR state. Pure: documents and bundles in, bundle out.
+ *
+ * <p>The recovery-plan rule: the CarePlan and Goals a send writes are a function of the procedure note,
+ * its baseline and the <em>set</em> of milestones stored for the note when the send is composed (sent
+ * or not, in any order; retracted ones do not count). The outbox sends a patient's documents one at a
+ * time, and a late milestone with an earlier clinical time waits until the send in flight is done; its
+ * own send then writes the plan of the whole set, which is the plan the in-order sends end with.
  */
 @Component
 public class SendTimeComposition {

@@ -30,7 +30,9 @@ public class Dispatch {
 
     /**
      * Claims up to {@code limit} due documents for {@code owner} for {@code lease} (SKIP LOCKED): at
-     * most one per patient, the earliest by clinical time. Returns their tracking ids.
+     * most one per patient, the one its patient's order lets go next (a send in flight first, then the
+     * earliest by clinical time; a parked earlier one holds the rest back unless released). Returns
+     * their tracking ids.
      */
     public List<String> claimDue(int limit, String owner, Duration lease) {
         return tx.execute(status -> {

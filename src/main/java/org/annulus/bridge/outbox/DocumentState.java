@@ -38,4 +38,10 @@ public enum DocumentState {
 
     /** States a worker may pick up. */
     public static final Set<DocumentState> WORKABLE = EnumSet.of(ACCEPTED, MAPPED, SENDING, RETRY_SCHEDULED);
+
+    /**
+     * States that wait for an operator. By default a parked document holds back its patient's later
+     * documents until it moves on or an operator releases it ({@code bridge.outbox.parked-blocks-patient}).
+     */
+    public static final Set<DocumentState> PARKED = EnumSet.of(DEAD, AWAITING_PATIENT_MATCH, CONFLICT, NEEDS_REVIEW);
 }

@@ -19,10 +19,18 @@ class DocumentStore {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final boolean parkedBlocksPatient;
 
-    DocumentStore(JdbcClient jdbc, Clock clock) {
+    @org.springframework.beans.factory.annotation.Autowired
+    DocumentStore(JdbcClient jdbc, Clock clock, OutboxProperties outbox) {
+        this(jdbc, clock, outbox.parkedBlocksPatient());
+    }
+
+    /** @param parkedBlocksPatient whether a parked document holds back its patient's later ones */
+    DocumentStore(JdbcClient jdbc, Clock clock, boolean parkedBlocksPatient) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.parkedBlocksPatient = parkedBlocksPatient;
     }
 
     OffsetDateTime now() {
@@ -81,35 +89,99 @@ class DocumentStore {
     }
 
     /**
-     * Ids of workable documents that are due and not leased, locked for this transaction. A
-     * document waits while an earlier one (by clinical time) of the same patient is still in
-     * flight: a patient's documents reach the EHR in clinical order, one at a time, whichever
-     * instance works them.
+     * Whether document {@code e} holds back document {@code d} of the same patient (SQL over the
+     * aliases {@code d} and {@code e}; parameters {@code :workable}, {@code :parked}, {@code :parkedBlocks},
+     * {@code :now}). A patient's documents reach the EHR one at a time, in clinical order, whichever
+     * instance works them:
+     * <ol>
+     *   <li>a document in flight (leased, or SENDING: a send under way, or one a crashed worker left) is
+     *       finished first, whatever the clinical times: a late document with an earlier clinical time
+     *       waits until the later one's send is done, then is sent itself with the plan of the whole set
+     *       of the patient's documents (see {@code mapping.SendTimeComposition});
+     *   <li>of two SENDING documents (only after a crash), the earlier goes first;
+     *   <li>otherwise an earlier document (by clinical time, then arrival, then tracking id) goes first
+     *       while it is workable, or parked (DEAD, AWAITING_PATIENT_MATCH, CONFLICT, NEEDS_REVIEW) and
+     *       not released by an operator, unless {@code bridge.outbox.parked-blocks-patient} is false.
+     * </ol>
+     * Final documents (SYNCED, REJECTED, SUPERSEDED) hold back nothing.
+     */
+    private static final String HOLDS_BACK = """
+            e.patient_key = d.patient_key and e.tracking_id <> d.tracking_id
+            and ((e.state in (:workable) and e.lease_until >= :now)
+                 or (e.state = 'SENDING' and (d.state <> 'SENDING' or %1$s))
+                 or (d.state <> 'SENDING' and %1$s
+                     and (e.state in (:workable)
+                          or (:parkedBlocks and e.state in (:parked) and e.released_at is null))))""".formatted("""
+                    (e.clinical_time < d.clinical_time
+                     or (e.clinical_time = d.clinical_time and e.received_at < d.received_at)
+                     or (e.clinical_time = d.clinical_time and e.received_at = d.received_at
+                         and e.tracking_id < d.tracking_id))""");
+
+    /**
+     * Ids of workable documents that are due, not leased and not held back by another document of
+     * their patient ({@link #HOLDS_BACK}), locked for this transaction: at most one per patient.
      */
     List<String> lockDue(int limit) {
-        OffsetDateTime now = now();
-        List<String> workable = DocumentState.WORKABLE.stream().map(Enum::name).toList();
-        return jdbc.sql("""
-                select d.tracking_id from clinical_document d
-                where d.state in (:states)
-                  and (d.next_attempt_at is null or d.next_attempt_at <= :now)
-                  and (d.lease_until is null or d.lease_until < :now)
-                  and not exists (
-                      select 1 from clinical_document e
-                      where e.patient_key = d.patient_key and e.tracking_id <> d.tracking_id
-                        and e.state in (:states)
-                        and (e.clinical_time < d.clinical_time
-                             or (e.clinical_time = d.clinical_time and e.received_at < d.received_at)
-                             or (e.clinical_time = d.clinical_time and e.received_at = d.received_at
-                                 and e.tracking_id < d.tracking_id)))
-                order by d.clinical_time, d.received_at, d.tracking_id
-                limit :limit
-                for update skip locked""")
-                .param("states", workable)
-                .param("now", now)
+        return ordered(jdbc.sql("""
+                        select d.tracking_id from clinical_document d
+                        where d.state in (:workable)
+                          and (d.next_attempt_at is null or d.next_attempt_at <= :now)
+                          and (d.lease_until is null or d.lease_until < :now)
+                          and not exists (select 1 from clinical_document e where %s)
+                        order by d.clinical_time, d.received_at, d.tracking_id
+                        limit :limit
+                        for update skip locked""".formatted(HOLDS_BACK)))
                 .param("limit", limit)
                 .query(String.class)
                 .list();
+    }
+
+    /**
+     * The document a workable document waits behind ({@link #HOLDS_BACK}): one in flight first, else
+     * the earliest. Empty when it waits for nothing of its patient, or is not workable.
+     */
+    Optional<TrackedDocument.WaitingFor> waitingFor(String trackingId) {
+        return ordered(jdbc.sql("""
+                        select e.tracking_id, e.state from clinical_document d join clinical_document e on %s
+                        where d.tracking_id = :id and d.state in (:workable)
+                        order by case when e.state = 'SENDING' or e.lease_until >= :now then 0 else 1 end,
+                            e.clinical_time, e.received_at, e.tracking_id
+                        limit 1""".formatted(HOLDS_BACK)))
+                .param("id", trackingId)
+                .query((rs, n) ->
+                        new TrackedDocument.WaitingFor(rs.getString(1), DocumentState.valueOf(rs.getString(2))))
+                .optional();
+    }
+
+    private JdbcClient.StatementSpec ordered(JdbcClient.StatementSpec sql) {
+        return sql.param("workable", names(DocumentState.WORKABLE))
+                .param("parked", names(DocumentState.PARKED))
+                .param("parkedBlocks", parkedBlocksPatient)
+                .param("now", now());
+    }
+
+    private static List<String> names(java.util.Set<DocumentState> states) {
+        return states.stream().map(Enum::name).toList();
+    }
+
+    /**
+     * An operator lets the patient's later documents go past this parked one; recorded in its history.
+     * False when it is not (or no longer) in {@code state}, or was released already.
+     */
+    boolean release(String trackingId, DocumentState state) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                update clinical_document set released_at = ?
+                where tracking_id = ? and state = ? and released_at is null""").params(now, trackingId, state.name()).update();
+        if (updated == 1) {
+            recordTransition(
+                    trackingId,
+                    state,
+                    state,
+                    "released by an operator: the patient's later documents no longer wait behind it",
+                    now);
+        }
+        return updated == 1;
     }
 
     void lease(Collection<String> trackingIds, String owner, OffsetDateTime until) {
@@ -136,7 +208,8 @@ class DocumentStore {
                     mapped_bundle = coalesce(:mappedBundle, mapped_bundle),
                     outcome = :outcome,
                     lease_owner = case when :keepLease then lease_owner else null end,
-                    lease_until = case when :keepLease then lease_until else null end
+                    lease_until = case when :keepLease then lease_until else null end,
+                    released_at = null
                 where tracking_id = :id and state = :from""")
                 .param("to", to.name())
                 .param("now", now)

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What an operator can do with a parked document: choose its patient, or run it again. */
+/** What an operator can do with a parked document: choose its patient, run it again, or let its patient's later documents pass. */
 @RestController
 @RequestMapping("/api/v1/documents")
 class OperatorController {
@@ -70,6 +70,15 @@ class OperatorController {
                     "give {\"resolution\": \"overwrite\" | \"keep-ehr\" | \"handled\"}");
         }
         return answer(outbox.resolve(trackingId, resolution), trackingId);
+    }
+
+    /**
+     * Lets the patient's later documents go past this parked document (README, "Per-patient order");
+     * the document itself stays parked.
+     */
+    @PostMapping("/{trackingId}/release")
+    ResponseEntity<?> release(@PathVariable String trackingId) {
+        return answer(outbox.release(trackingId), trackingId);
     }
 
     @PostMapping("/{trackingId}/replay")

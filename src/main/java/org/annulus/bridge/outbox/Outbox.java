@@ -161,6 +161,27 @@ public class Outbox {
         return replayed;
     }
 
+    /**
+     * Lets the patient's later documents go past a parked one (DEAD, AWAITING_PATIENT_MATCH, CONFLICT,
+     * NEEDS_REVIEW) without changing it: it stays parked for an operator, and holds back again once
+     * replayed or resolved and parked anew. Releasing a released document changes nothing; WRONG_STATE
+     * (409, with the current state) when it is not parked.
+     */
+    public OperatorResult release(String trackingId) {
+        return tx.execute(status -> store.find(trackingId)
+                .map(doc -> {
+                    if (!DocumentState.PARKED.contains(doc.state())) {
+                        return OperatorResult.wrongState(doc.state());
+                    }
+                    if (store.release(trackingId, doc.state())) {
+                        return OperatorResult.done();
+                    }
+                    DocumentState now = store.find(trackingId).orElseThrow().state();
+                    return now == doc.state() ? OperatorResult.done() : OperatorResult.wrongState(now);
+                })
+                .orElse(OperatorResult.notFound()));
+    }
+
     public Optional<TrackedDocument> find(String trackingId) {
         return store.find(trackingId)
                 .map(d -> new TrackedDocument(
@@ -180,6 +201,7 @@ public class Outbox {
                         store.history(d.trackingId()),
                         store.written(d.trackingId()),
                         store.held(d.trackingId()),
-                        d.submitter()));
+                        d.submitter(),
+                        store.waitingFor(d.trackingId()).orElse(null)));
     }
 }

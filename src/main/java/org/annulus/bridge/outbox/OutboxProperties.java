@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param backoffBase   first retry delay; doubled per attempt, with full jitter
  * @param backoffMax    cap on the retry delay
  * @param workers       documents worked at once by this instance (always of different patients)
+ * @param parkedBlocksPatient whether a parked document (DEAD, AWAITING_PATIENT_MATCH, CONFLICT,
+ *                      NEEDS_REVIEW) holds back its patient's later documents until an operator acts
+ *                      (replays, resolves or releases it); false lets them overtake it
  */
 @Validated
 @ConfigurationProperties("bridge.outbox")
@@ -27,4 +30,5 @@ public record OutboxProperties(
         @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("2s") @NotNull Duration backoffBase,
         @DefaultValue("10m") @NotNull Duration backoffMax,
-        @DefaultValue("4") @Min(1) @Max(64) int workers) {}
+        @DefaultValue("4") @Min(1) @Max(64) int workers,
+        @DefaultValue("true") boolean parkedBlocksPatient) {}

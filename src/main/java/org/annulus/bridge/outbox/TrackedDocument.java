@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A document's state, history and what it wrote: the tracking resource of the API. {@code submitter}
- * is the API client that sent it (null for the file drop).
+ * is the API client that sent it (null for the file drop). {@code waitingFor}: the document of the same
+ * patient it waits behind before it may be sent (in flight, earlier, or parked), or null.
  */
 public record TrackedDocument(
         String trackingId,
@@ -24,7 +25,11 @@ public record TrackedDocument(
         List<Transition> history,
         List<WrittenResource> resources,
         List<HeldResource> held,
-        String submitter) {
+        String submitter,
+        WaitingFor waitingFor) {
+
+    /** The document another one waits behind: its tracking id and state only (the rest may be PHI). */
+    public record WaitingFor(String trackingId, DocumentState state) {}
 
     public record Transition(DocumentState from, DocumentState to, OffsetDateTime at, String reason) {}
 

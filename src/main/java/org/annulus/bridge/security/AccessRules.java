@@ -49,6 +49,7 @@ final class AccessRules {
             rule(POST, "/api/v1/documents/*/replay", Role.OPERATE),
             rule(POST, "/api/v1/documents/*/patient", Role.OPERATE),
             rule(POST, "/api/v1/documents/*/resolve", Role.OPERATE),
+            rule(POST, "/api/v1/documents/*/release", Role.OPERATE),
             // an ingest client sees only what it submitted: DocumentController checks the submitter
             rule(GET, "/api/v1/documents/*", Role.INGEST, Role.OPERATE, Role.AUDIT),
             // the auditor's trail (issue 14, point 7): trace for auditors and operators; export and page for auditors

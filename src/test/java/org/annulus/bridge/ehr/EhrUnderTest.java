@@ -75,6 +75,11 @@ final class EhrUnderTest implements AutoCloseable {
         return context.getBean(EhrWriter.class);
     }
 
+    /** The write ledger's database, with an off switch (it starts on). */
+    org.annulus.bridge.SwitchableStore.Switch store() {
+        return context.getBean(org.annulus.bridge.SwitchableStore.Switch.class);
+    }
+
     EhrConnection connection() {
         return context.getBean(EhrConnection.class);
     }
@@ -144,14 +149,17 @@ final class EhrUnderTest implements AutoCloseable {
             return new SimpleMeterRegistry();
         }
 
-        /** The write ledger's database: H2 in memory, one per context, migrated as the bridge's is. */
+        /**
+         * The write ledger's database: H2 in memory, one per context, migrated as the bridge's is; behind
+         * a switch, so that a test can make it unreachable.
+         */
         @Bean
-        DataSource dataSource() {
+        org.annulus.bridge.SwitchableStore.Switch dataSource() {
             DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:ehr-under-test-"
                     + java.util.UUID.randomUUID()
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
             Flyway.configure().dataSource(dataSource).load().migrate();
-            return dataSource;
+            return new org.annulus.bridge.SwitchableStore.Switch(dataSource);
         }
 
         @Bean

@@ -17,6 +17,12 @@ class TrackingViewTest {
 
     static final OffsetDateTime AT = OffsetDateTime.parse("2026-03-02T10:15:00-05:00");
 
+    /** As the application's (spring.jackson in application.yaml): ISO dates, no nulls. */
+    final ObjectMapper json = new ObjectMapper()
+            .findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
     final TrackedDocument document = new TrackedDocument(
             "t-1",
             "candidacy-assessment",
@@ -49,7 +55,8 @@ class TrackingViewTest {
                             "9 resources in the EHR for Patient/sbx-p2 (transaction)")),
             List.of(),
             List.of(),
-            "demo-clinic");
+            "demo-clinic",
+            null);
 
     @Test
     void aSubmittingClinicSeesNoEhrPatientIdAndNoOutcome() {
@@ -77,12 +84,42 @@ class TrackingViewTest {
     }
 
     @Test
-    void theJsonIsTheTrackedDocumentWithoutItsSubmitter() throws Exception {
-        ObjectMapper json = new ObjectMapper()
-                .findAndRegisterModules()
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    void aClinicSeesWhatStateItsDocumentWaitsBehindAndOperatorsAlsoWhichDocument() throws Exception {
+        TrackedDocument waiting = new TrackedDocument(
+                "t-2",
+                "procedure-note",
+                "PN-1",
+                1,
+                "final",
+                "rest",
+                "0".repeat(64),
+                DocumentState.ACCEPTED,
+                0,
+                null,
+                AT,
+                AT,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                "demo-clinic",
+                new TrackedDocument.WaitingFor("t-1", DocumentState.DEAD));
+        JsonNode clinic = json.readTree(json.writeValueAsString(TrackingView.of(waiting, false)));
+        JsonNode operator = json.readTree(json.writeValueAsString(TrackingView.of(waiting, true)));
 
+        assertThat(clinic.at("/waitingFor/state").asText()).isEqualTo("DEAD");
+        assertThat(clinic.get("waitingFor").has("trackingId"))
+                .as("the document waited behind may be another clinic's")
+                .isFalse();
+        assertThat(operator.at("/waitingFor/trackingId").asText()).isEqualTo("t-1");
+        assertThat(operator.at("/waitingFor/state").asText()).isEqualTo("DEAD");
+        assertThat(json.readTree(json.writeValueAsString(TrackingView.of(document, true)))
+                        .has("waitingFor"))
+                .isFalse();
+    }
+
+    @Test
+    void theJsonIsTheTrackedDocumentWithoutItsSubmitter() throws Exception {
         JsonNode clinic = json.readTree(json.writeValueAsString(TrackingView.of(document, false)));
         JsonNode operator = json.readTree(json.writeValueAsString(TrackingView.of(document, true)));
 

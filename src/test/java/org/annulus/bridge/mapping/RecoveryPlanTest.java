@@ -80,6 +80,43 @@ class RecoveryPlanTest {
                 .isEqualTo(inOrder);
     }
 
+    /**
+     * Issue 13, item 4: the normal-activity follow-up arrives late, after the 3-month one was sent. The
+     * claim makes it wait until that send is done (PatientOrderTest); its own send then composes the plan
+     * from the set of milestones stored for the note, so the CarePlan and Goals the EHR ends with are
+     * those of the in-order sends.
+     */
+    @Test
+    void aLateEarlierMilestoneEndsInTheSameCarePlanAsInOrder() {
+        SendTimeComposition composition = new SendTimeComposition(mapper);
+        RecoveryMilestone walking = milestones.get(0);
+        RecoveryMilestone normal = milestones.get(1);
+        RecoveryMilestone threeMonths = milestones.get(2);
+
+        String inOrder = planOf(composition, threeMonths, List.of(walking, normal, threeMonths));
+        String beforeTheLateOne = planOf(composition, threeMonths, List.of(walking, threeMonths));
+        String late = planOf(composition, normal, List.of(walking, threeMonths, normal));
+
+        assertThat(beforeTheLateOne).as("the late milestone changes the plan").isNotEqualTo(inOrder);
+        assertThat(late).isEqualTo(inOrder);
+    }
+
+    /** The CarePlan and Goals one send of {@code sent} writes, knowing the milestones stored by then. */
+    private String planOf(SendTimeComposition composition, RecoveryMilestone sent, List<RecoveryMilestone> stored) {
+        Bundle bundle = composition
+                .compose(
+                        sent,
+                        mapper.map(sent),
+                        new SendTimeComposition.History(List.of(), List.of(note), List.of(baseline), stored),
+                        "t-" + sent.documentId(),
+                        "0".repeat(64),
+                        java.time.Instant.parse("2026-07-01T12:00:00Z"))
+                .bundle();
+        return encode(bundle.getEntry().stream()
+                .filter(e -> e.getResource() instanceof CarePlan || e.getResource() instanceof Goal)
+                .toList());
+    }
+
     @Test
     void milestonesCompleteTheirActivitiesAndGoals() {
         List<Bundle.BundleEntryComponent> plan = mapper.recoveryPlan(note, Optional.of(baseline), milestones);

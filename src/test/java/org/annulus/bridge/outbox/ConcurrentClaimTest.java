@@ -54,7 +54,7 @@ class ConcurrentClaimTest {
                 .load()
                 .clean();
         Flyway.configure().dataSource(dataSource).schemas(SCHEMA).load().migrate();
-        store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC());
+        store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC(), true);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
@@ -97,11 +97,7 @@ class ConcurrentClaimTest {
             done.add(workers.submit(() -> {
                 start.await();
                 for (int round = 0; round < 10_000 && claims.size() < PATIENTS * PER_PATIENT; round++) {
-                    List<String> claimed = tx.execute(s -> {
-                        List<String> ids = store.lockDue(5);
-                        store.lease(ids, owner, store.now().plus(Duration.ofMinutes(1)));
-                        return ids;
-                    });
+                    List<String> claimed = claim(5, owner);
                     for (String id : claimed) {
                         claims.merge(id, 1, Integer::sum);
                         StoredDocument doc = store.find(id).orElseThrow();
@@ -131,28 +127,8 @@ class ConcurrentClaimTest {
     @Test
     void aPatientsLaterDocumentWaitsForTheEarlierOne() {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 4, 1, 9, 0, 0, 0, ZoneOffset.UTC);
-        String later = store.insert(new NewDocument(
-                DocumentKind.RECOVERY_MILESTONE,
-                "RM-order-2",
-                1,
-                DocumentStatus.FINAL,
-                "sys|order",
-                t0.plusDays(10),
-                null,
-                "api",
-                "0".repeat(64),
-                "{}"));
-        String earlier = store.insert(new NewDocument(
-                DocumentKind.RECOVERY_MILESTONE,
-                "RM-order-1",
-                1,
-                DocumentStatus.FINAL,
-                "sys|order",
-                t0,
-                null,
-                "api",
-                "0".repeat(64),
-                "{}"));
+        String later = milestone("RM-order-2", "sys|order", t0.plusDays(10));
+        String earlier = milestone("RM-order-1", "sys|order", t0);
 
         List<String> first = tx.execute(s -> store.lockDue(50));
 
@@ -161,5 +137,45 @@ class ConcurrentClaimTest {
         List<String> next = tx.execute(s -> store.lockDue(50));
         assertThat(next).contains(later);
         store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+    }
+
+    @Test
+    void aLateEarlierDocumentIsNotClaimedByAnotherInstanceWhileTheLaterOneIsLeased() {
+        OffsetDateTime t0 = OffsetDateTime.of(2026, 5, 1, 9, 0, 0, 0, ZoneOffset.UTC);
+        String later = milestone("RM-late-2", "sys|late", t0.plusDays(30));
+        List<String> byFirst = claim(50, "instance-1");
+        assertThat(byFirst).contains(later);
+        String lateEarlier = milestone("RM-late-1", "sys|late", t0);
+
+        List<String> bySecond = tx.execute(s -> store.lockDue(50));
+
+        assertThat(bySecond).as("not beside the later one in flight").doesNotContain(lateEarlier, later);
+        store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+        List<String> afterwards = tx.execute(s -> store.lockDue(50));
+        assertThat(afterwards).contains(lateEarlier);
+        store.transition(lateEarlier, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+    }
+
+    /** What Dispatch.claimDue does: lock the due documents and lease them to {@code owner}, in one transaction. */
+    private static List<String> claim(int limit, String owner) {
+        return tx.execute(s -> {
+            List<String> ids = store.lockDue(limit);
+            store.lease(ids, owner, store.now().plus(Duration.ofMinutes(1)));
+            return ids;
+        });
+    }
+
+    private static String milestone(String documentId, String patientKey, OffsetDateTime recorded) {
+        return store.insert(new NewDocument(
+                DocumentKind.RECOVERY_MILESTONE,
+                documentId,
+                1,
+                DocumentStatus.FINAL,
+                patientKey,
+                recorded,
+                null,
+                "api",
+                "0".repeat(64),
+                "{}"));
     }
 }

@@ -88,7 +88,7 @@ class DocumentHistoryTest {
 
         Setup(DataSource db) {
             DB.fresh(db);
-            store = new DocumentStore(JdbcClient.create(db), clock);
+            store = new DocumentStore(JdbcClient.create(db), clock, true);
             dispatch = new Dispatch(store, new TransactionTemplate(new DataSourceTransactionManager(db)));
         }
 

@@ -154,7 +154,7 @@ class DocumentRetentionTest {
         Setup(DataSource db) {
             DB.fresh(db);
             jdbc = JdbcClient.create(db);
-            store = new DocumentStore(jdbc, clock);
+            store = new DocumentStore(jdbc, clock, true);
             tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             retention = new DocumentRetention(store, tx, new RetentionProperties(KEPT, "0 30 3 * * *"), List.of());
             outbox = new Outbox(store, tx, new WriteLedger(jdbc, new DataSourceTransactionManager(db), clock));
