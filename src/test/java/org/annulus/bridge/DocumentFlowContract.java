@@ -379,7 +379,7 @@ abstract class DocumentFlowContract {
                 .contains(
                         "bridge_outbox_depth{",
                         "state=\"SYNCED\"",
-                        "bridge_outbox_oldest_pending_age_seconds",
+                        "bridge_outbox_oldest_pending_seconds",
                         "bridge_ehr_responses_total{",
                         "bridge_sync_latency_seconds_bucket");
     }

@@ -1,0 +1,127 @@
+package org.annulus.bridge.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.annulus.bridge.TestClock;
+import org.annulus.bridge.document.DocumentKind;
+import org.annulus.bridge.document.DocumentStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What the store keeps for the retry decision (V13), on H2 and PostgreSQL: the retry window starts at
+ * the first retryable failure and is kept by later ones, an open breaker takes back the attempt its
+ * send counted and starts no window, the EHR's answer or a replay clears it; failures before sending
+ * are counted and a replay forgets them.
+ */
+class RetryWindowTest {
+
+    static final StoreDatabases DB = StoreDatabases.named("retrywindow");
+
+    static Stream<DataSource> databases() {
+        return DB.both();
+    }
+
+    @AfterAll
+    static void drop() {
+        DB.drop();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theWindowRunsFromTheFirstFailureAndEndsWhenTheEhrAnswers(DataSource db) {
+        DB.fresh(db);
+        TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
+        DocumentStore store = new DocumentStore(JdbcClient.create(db), clock);
+        String id = accepted(store, clock);
+        OffsetDateTime first = store.now();
+
+        store.transition(id, DocumentState.ACCEPTED, DocumentState.SENDING, "send", Change.attempt());
+        store.transition(
+                id, DocumentState.SENDING, DocumentState.RETRY_SCHEDULED, "503", Change.retryAt(first, null, first));
+        clock.advance(Duration.ofHours(3));
+        store.transition(id, DocumentState.RETRY_SCHEDULED, DocumentState.SENDING, "send", Change.attempt());
+        store.transition(
+                id,
+                DocumentState.SENDING,
+                DocumentState.RETRY_SCHEDULED,
+                "503",
+                Change.retryAt(store.now(), null, store.now()));
+
+        StoredDocument failing = store.find(id).orElseThrow();
+        assertThat(failing.failingSince().toInstant()).as("the first failure").isEqualTo(first.toInstant());
+        assertThat(failing.attempts()).isEqualTo(2);
+
+        store.transition(id, DocumentState.RETRY_SCHEDULED, DocumentState.SENDING, "send", Change.attempt());
+        store.transition(
+                id,
+                DocumentState.SENDING,
+                DocumentState.RETRY_SCHEDULED,
+                "breaker open",
+                Change.heldByBreaker(store.now().plusSeconds(30), null));
+        StoredDocument held = store.find(id).orElseThrow();
+        assertThat(held.attempts()).as("the EHR was not called").isEqualTo(2);
+        assertThat(held.failingSince().toInstant()).isEqualTo(first.toInstant());
+
+        store.transition(id, DocumentState.RETRY_SCHEDULED, DocumentState.SENDING, "send", Change.attempt());
+        store.transition(id, DocumentState.SENDING, DocumentState.SYNCED, "written", Change.none());
+        assertThat(store.find(id).orElseThrow().failingSince()).isNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anOpenBreakerAloneStartsNoWindowAndFailuresBeforeSendingAreCountedUntilAReplay(DataSource db) {
+        DB.fresh(db);
+        TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
+        DocumentStore store = new DocumentStore(JdbcClient.create(db), clock);
+        String id = accepted(store, clock);
+
+        store.transition(id, DocumentState.ACCEPTED, DocumentState.MAPPED, "mapped", Change.mapped("{}"));
+        store.transition(id, DocumentState.MAPPED, DocumentState.MAPPED, "failed", Change.failedBeforeSending());
+        store.transition(id, DocumentState.MAPPED, DocumentState.MAPPED, "failed", Change.failedBeforeSending());
+        store.transition(id, DocumentState.MAPPED, DocumentState.SENDING, "send", Change.attempt());
+        store.transition(
+                id,
+                DocumentState.SENDING,
+                DocumentState.RETRY_SCHEDULED,
+                "breaker open",
+                Change.heldByBreaker(store.now().plusSeconds(30), null));
+
+        StoredDocument held = store.find(id).orElseThrow();
+        assertThat(held.failingSince()).isNull();
+        assertThat(held.attempts()).isZero();
+        assertThat(held.failuresBeforeSend()).isEqualTo(2);
+        assertThat(held.mappedBundle()).isEqualTo("{}");
+
+        store.transition(id, DocumentState.RETRY_SCHEDULED, DocumentState.SENDING, "send", Change.attempt());
+        store.transition(id, DocumentState.SENDING, DocumentState.DEAD, "gave up", Change.none());
+        store.transition(id, DocumentState.DEAD, DocumentState.MAPPED, "replayed", Change.replay());
+
+        StoredDocument replayed = store.find(id).orElseThrow();
+        assertThat(replayed.failingSince()).isNull();
+        assertThat(replayed.attempts()).isZero();
+        assertThat(replayed.failuresBeforeSend()).isZero();
+    }
+
+    private static String accepted(DocumentStore store, TestClock clock) {
+        return store.insert(new NewDocument(
+                DocumentKind.CANDIDACY_ASSESSMENT,
+                "CA-window",
+                1,
+                DocumentStatus.FINAL,
+                "urn:mrn|window",
+                OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
+                null,
+                "api",
+                "a".repeat(64),
+                "{}"));
+    }
+}
