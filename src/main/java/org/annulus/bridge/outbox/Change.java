@@ -42,10 +42,10 @@ public record Change(
 
     /**
      * RETRY_SCHEDULED while the circuit breaker is open: the EHR was not called, so the attempt the
-     * send counted is taken back and no retry window is started.
+     * send counted is taken back; the retry window runs from {@code heldAt} if none runs yet.
      */
-    public static Change heldByBreaker(OffsetDateTime at, String outcome) {
-        return new Change(-1, at, null, outcome, false, false, null, false);
+    public static Change heldByBreaker(OffsetDateTime at, String outcome, OffsetDateTime heldAt) {
+        return new Change(-1, at, null, outcome, false, false, heldAt, false);
     }
 
     /** The same state, one more failure before sending counted; the lease is released for a later poll. */

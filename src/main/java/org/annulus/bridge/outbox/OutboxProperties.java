@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lease         how long a claim protects a document from other workers; a crashed worker's
  *                      documents are picked up again once it runs out
  * @param retryFor      how long a document is retried after its first retryable failure (an EHR
- *                      outage, 5xx, timeouts) before it is DEAD; time the circuit breaker holds it
- *                      back counts no attempt
+ *                      outage, 5xx, timeouts, the circuit breaker holding it back) before it is
+ *                      DEAD; the breaker holding it back counts no attempt
  * @param backoffBase   first retry delay's cap; doubled per failed send, with full jitter
  * @param backoffMax    cap on the retry delay (and on the EHR's Retry-After)
  * @param maxFailuresBeforeSend failures before the document could be sent (an unexpected error in

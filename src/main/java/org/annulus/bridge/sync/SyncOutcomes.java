@@ -60,8 +60,9 @@ public class SyncOutcomes {
     /**
      * A retryable EHR answer: RETRY_SCHEDULED at the backoff (or the EHR's Retry-After, capped), DEAD
      * once that would fall after {@code bridge.outbox.retry-for} since the first failure. An open
-     * breaker: the EHR was not called, so no attempt is counted and no window started; the document
-     * waits until the breaker lets a probe through (DEAD only when a window already running ends first).
+     * breaker: the EHR was not called, so no attempt is counted and the backoff does not grow; the
+     * document waits until the breaker lets a probe through. Its window runs all the same (it could not
+     * be delivered since then), so every document of an outage is given up the same time after its first try.
      */
     public void retryOrGiveUp(
             @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
@@ -88,17 +89,16 @@ public class SyncOutcomes {
 
     private void heldByBreaker(StoredDocument doc, EhrWriteResult.Failed f, OffsetDateTime now) {
         Duration wait = f.retryAfter() == null ? properties.backoffBase() : f.retryAfter();
-        if (doc.failingSince() != null
-                && schedule.next(doc.failingSince().toInstant(), now.toInstant(), wait)
-                        .isEmpty()) {
-            dead(doc, f, f.reason() + gaveUp(doc.failingSince(), doc.attempts() - 1));
+        OffsetDateTime failingSince = doc.failingSince() != null ? doc.failingSince() : now;
+        if (schedule.next(failingSince.toInstant(), now.toInstant(), wait).isEmpty()) {
+            dead(doc, f, f.reason() + gaveUp(failingSince, doc.attempts() - 1));
             return;
         }
         sync.transition(
                 doc,
                 DocumentState.RETRY_SCHEDULED,
                 f.reason() + "; no attempt counted; retry in " + seconds(wait),
-                Change.heldByBreaker(now.plus(wait), f.outcome()));
+                Change.heldByBreaker(now.plus(wait), f.outcome(), now));
     }
 
     private String gaveUp(OffsetDateTime failingSince, int attempts) {

@@ -18,8 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * What the store keeps for the retry decision (V13), on H2 and PostgreSQL: the retry window starts at
- * the first retryable failure and is kept by later ones, an open breaker takes back the attempt its
- * send counted and starts no window, the EHR's answer or a replay clears it; failures before sending
+ * the first retryable failure (or the open breaker's first refusal) and is kept by later ones, an open
+ * breaker takes back the attempt its send counted, the EHR's answer or a replay clears it; failures before sending
  * are counted and a replay forgets them.
  */
 class RetryWindowTest {
@@ -66,7 +66,7 @@ class RetryWindowTest {
                 DocumentState.SENDING,
                 DocumentState.RETRY_SCHEDULED,
                 "breaker open",
-                Change.heldByBreaker(store.now().plusSeconds(30), null));
+                Change.heldByBreaker(store.now().plusSeconds(30), null, store.now()));
         StoredDocument held = store.find(id).orElseThrow();
         assertThat(held.attempts()).as("the EHR was not called").isEqualTo(2);
         assertThat(held.failingSince().toInstant()).isEqualTo(first.toInstant());
@@ -78,7 +78,7 @@ class RetryWindowTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void anOpenBreakerAloneStartsNoWindowAndFailuresBeforeSendingAreCountedUntilAReplay(DataSource db) {
+    void anOpenBreakerCountsNoAttemptAndFailuresBeforeSendingAreCountedUntilAReplay(DataSource db) {
         DB.fresh(db);
         TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
         DocumentStore store = new DocumentStore(JdbcClient.create(db), clock);
@@ -93,10 +93,10 @@ class RetryWindowTest {
                 DocumentState.SENDING,
                 DocumentState.RETRY_SCHEDULED,
                 "breaker open",
-                Change.heldByBreaker(store.now().plusSeconds(30), null));
+                Change.heldByBreaker(store.now().plusSeconds(30), null, store.now()));
 
         StoredDocument held = store.find(id).orElseThrow();
-        assertThat(held.failingSince()).isNull();
+        assertThat(held.failingSince().toInstant()).isEqualTo(clock.instant());
         assertThat(held.attempts()).isZero();
         assertThat(held.failuresBeforeSend()).isEqualTo(2);
         assertThat(held.mappedBundle()).isEqualTo("{}");
