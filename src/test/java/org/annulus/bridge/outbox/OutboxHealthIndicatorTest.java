@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
-import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Alerting on age, on H2 and PostgreSQL with a clock the test moves: the gauge
@@ -42,9 +36,9 @@ class OutboxHealthIndicatorTest {
     @ParameterizedTest
     @MethodSource("databases")
     void turnsDownWhenTheOldestPendingDocumentIsOlderThanTheThresholdAndUpWhenItIsThrough(DataSource db) {
-        DB.fresh(db);
-        TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
-        DocumentStore store = new DocumentStore(JdbcClient.create(db), clock);
+        ClockedStore s = ClockedStore.fresh(DB, db);
+        TestClock clock = s.clock();
+        DocumentStore store = s.store();
         OutboxMetrics metrics = new OutboxMetrics(store, clock);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         metrics.bindTo(registry);
@@ -60,14 +54,14 @@ class OutboxHealthIndicatorTest {
                         ALERT_AFTER,
                         4));
 
-        String parked = accepted(store, clock, "CA-parked");
+        String parked = s.accepted("CA-parked");
         store.transition(parked, DocumentState.ACCEPTED, DocumentState.DEAD, "test", Change.none());
         clock.advance(Duration.ofHours(1));
         assertThat(health.health().getStatus())
                 .as("a parked document raises no alert")
                 .isEqualTo(Status.UP);
 
-        String waiting = accepted(store, clock, "CA-waiting");
+        String waiting = s.accepted("CA-waiting");
         clock.advance(ALERT_AFTER);
         Health atThreshold = health.health();
         clock.advance(Duration.ofSeconds(6));
@@ -85,19 +79,5 @@ class OutboxHealthIndicatorTest {
 
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);
         assertThat(registry.get("bridge.outbox.oldest.pending").gauge().value()).isZero();
-    }
-
-    private static String accepted(DocumentStore store, TestClock clock, String documentId) {
-        return store.insert(new NewDocument(
-                DocumentKind.CANDIDACY_ASSESSMENT,
-                documentId,
-                1,
-                DocumentStatus.FINAL,
-                "urn:mrn|health-" + documentId,
-                OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
-                null,
-                "api",
-                "a".repeat(64),
-                "{}"));
     }
 }

@@ -3,18 +3,13 @@ package org.annulus.bridge.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
-import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * What the store keeps for the retry decision (V13), on H2 and PostgreSQL: the retry window starts at
@@ -38,10 +33,10 @@ class RetryWindowTest {
     @ParameterizedTest
     @MethodSource("databases")
     void theWindowRunsFromTheFirstFailureAndEndsWhenTheEhrAnswers(DataSource db) {
-        DB.fresh(db);
-        TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
-        DocumentStore store = new DocumentStore(JdbcClient.create(db), clock);
-        String id = accepted(store, clock);
+        ClockedStore s = ClockedStore.fresh(DB, db);
+        TestClock clock = s.clock();
+        DocumentStore store = s.store();
+        String id = s.accepted("CA-window");
         OffsetDateTime first = store.now();
 
         store.transition(id, DocumentState.ACCEPTED, DocumentState.SENDING, "send", Change.attempt());
@@ -79,10 +74,10 @@ class RetryWindowTest {
     @ParameterizedTest
     @MethodSource("databases")
     void anOpenBreakerCountsNoAttemptAndFailuresBeforeSendingAreCountedUntilAReplay(DataSource db) {
-        DB.fresh(db);
-        TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
-        DocumentStore store = new DocumentStore(JdbcClient.create(db), clock);
-        String id = accepted(store, clock);
+        ClockedStore s = ClockedStore.fresh(DB, db);
+        TestClock clock = s.clock();
+        DocumentStore store = s.store();
+        String id = s.accepted("CA-window");
 
         store.transition(id, DocumentState.ACCEPTED, DocumentState.MAPPED, "mapped", Change.mapped("{}"));
         store.transition(id, DocumentState.MAPPED, DocumentState.MAPPED, "failed", Change.failedBeforeSending());
@@ -109,19 +104,5 @@ class RetryWindowTest {
         assertThat(replayed.failingSince()).isNull();
         assertThat(replayed.attempts()).isZero();
         assertThat(replayed.failuresBeforeSend()).isZero();
-    }
-
-    private static String accepted(DocumentStore store, TestClock clock) {
-        return store.insert(new NewDocument(
-                DocumentKind.CANDIDACY_ASSESSMENT,
-                "CA-window",
-                1,
-                DocumentStatus.FINAL,
-                "urn:mrn|window",
-                OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
-                null,
-                "api",
-                "a".repeat(64),
-                "{}"));
     }
 }
