@@ -444,7 +444,7 @@ abstract class DocumentFlowContract {
                         "state=\"SYNCED\"",
                         "state=\"CONFLICT\"",
                         "state=\"NEEDS_REVIEW\"",
-                        "bridge_outbox_oldest_pending_age_seconds",
+                        "bridge_outbox_oldest_pending_seconds",
                         "bridge_ehr_responses_total{",
                         "bridge_sync_latency_seconds_bucket");
     }

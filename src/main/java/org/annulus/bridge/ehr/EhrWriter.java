@@ -6,9 +6,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.annulus.bridge.document.PatientIdentity;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
@@ -29,6 +31,9 @@ public class EhrWriter {
     /** How long the breaker stays open before letting one probe through. */
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
+    /** How long a document waits while the breaker's one probe is out (half open): its answer decides. */
+    static final Duration PROBE_OUT = Duration.ofSeconds(5);
+
     private final EhrEndpoint endpoint;
     private final PatientMatch patientMatch;
     private final VisitEncounters visits;
@@ -44,6 +49,8 @@ public class EhrWriter {
      * half-open breaker waits for its probe forever.
      */
     private final CircuitBreaker breaker;
+    /** When the open breaker lets its next probe through: a document held back is due then, not before. */
+    private final AtomicReference<Instant> probeAt = new AtomicReference<>(Instant.EPOCH);
 
     EhrWriter(
             EhrEndpoint endpoint,
@@ -72,6 +79,11 @@ public class EhrWriter {
                         .permittedNumberOfCallsInHalfOpenState(1)
                         .clock(clock)
                         .build());
+        breaker.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                probeAt.set(clock.instant().plus(BREAKER_OPEN));
+            }
+        });
     }
 
     /**
@@ -101,7 +113,7 @@ public class EhrWriter {
     public EhrWriteResult write(Send send) {
         if (!breaker.tryAcquirePermission()) {
             count("circuit-open");
-            return new EhrWriteResult.Failed(true, null, EhrWriteResult.Failed.CIRCUIT_OPEN, null, BREAKER_OPEN);
+            return new EhrWriteResult.Failed(true, null, EhrWriteResult.Failed.CIRCUIT_OPEN, null, untilProbe());
         }
         AnswerClassifier.Verdict verdict;
         RuntimeException failure = null;
@@ -121,6 +133,14 @@ public class EhrWriter {
             count(verdict.counted());
         }
         return verdict.result();
+    }
+
+    /** The time until the breaker lets a probe through; while the probe is out, a short wait for its answer. */
+    private Duration untilProbe() {
+        Duration until = Duration.between(clock.instant(), probeAt.get());
+        return breaker.getState() == CircuitBreaker.State.OPEN && !until.isNegative() && !until.isZero()
+                ? until
+                : PROBE_OUT;
     }
 
     private EhrWriteResult send(Send send) {

@@ -203,7 +203,10 @@ class DocumentStore {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 update clinical_document set state = :to, updated_at = :now,
-                    attempts = case when :resetAttempts then 0 else attempts + :attemptIncrement end,
+                    attempts = case when :resetAttempts then 0 else attempts + :attemptDelta end,
+                    failing_since = case when :answered then null else coalesce(failing_since, :failingSince) end,
+                    failures_before_send = case when :resetAttempts then 0
+                                                else failures_before_send + :failedBeforeSend end,
                     next_attempt_at = :nextAttemptAt,
                     mapped_bundle = coalesce(:mappedBundle, mapped_bundle),
                     outcome = :outcome,
@@ -213,7 +216,10 @@ class DocumentStore {
                 where tracking_id = :id and state = :from""")
                 .param("to", to.name())
                 .param("now", now)
-                .param("attemptIncrement", change.countsAsAttempt() ? 1 : 0)
+                .param("attemptDelta", change.attemptDelta())
+                .param("answered", change.resetAttempts() || ANSWERED.contains(to))
+                .param("failingSince", change.failingSince())
+                .param("failedBeforeSend", change.failedBeforeSend() ? 1 : 0)
                 .param("resetAttempts", change.resetAttempts())
                 .param("nextAttemptAt", change.nextAttemptAt())
                 .param("mappedBundle", change.mappedBundle())
@@ -227,6 +233,13 @@ class DocumentStore {
         }
         return updated == 1;
     }
+
+    /** States the EHR's answer leads to: the retry window is over, the next failure starts a new one. */
+    private static final java.util.Set<DocumentState> ANSWERED = java.util.EnumSet.of(
+            DocumentState.SYNCED,
+            DocumentState.CONFLICT,
+            DocumentState.NEEDS_REVIEW,
+            DocumentState.AWAITING_PATIENT_MATCH);
 
     void recordWritten(String trackingId, List<TrackedDocument.WrittenResource> resources) {
         for (TrackedDocument.WrittenResource r : resources) {
@@ -524,7 +537,7 @@ class DocumentStore {
     private static final String SELECT = """
             select tracking_id, kind, document_id, doc_version, doc_status, patient_key, source, sha256, raw_document,
                    state, attempts, next_attempt_at, mapped_bundle, outcome, received_at, updated_at, ehr_patient_id,
-                   submitter, related_document_id, overwrite_ehr_edits
+                   submitter, related_document_id, overwrite_ehr_edits, failing_since, failures_before_send
             from clinical_document""";
 
     private static StoredDocument storedDocument(ResultSet rs, int row) throws SQLException {
@@ -548,6 +561,8 @@ class DocumentStore {
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getString("ehr_patient_id"),
                 rs.getString("submitter"),
-                rs.getBoolean("overwrite_ehr_edits"));
+                rs.getBoolean("overwrite_ehr_edits"),
+                rs.getObject("failing_since", OffsetDateTime.class),
+                rs.getInt("failures_before_send"));
     }
 }

@@ -36,10 +36,16 @@ class OutboxMetrics implements MeterBinder {
                     .tag("state", state.name())
                     .register(registry);
         }
-        Gauge.builder("bridge.outbox.oldest.pending.age", this, m -> m.current().oldestPendingSeconds())
-                .description("age of the oldest document not yet synced or parked")
+        // bridge_outbox_oldest_pending_seconds: what to alert on (an outage, a stuck document); no labels.
+        Gauge.builder("bridge.outbox.oldest.pending", this, m -> m.current().oldestPendingSeconds())
+                .description("age of the oldest document still on its way to the EHR (not yet synced or parked)")
                 .baseUnit("seconds")
                 .register(registry);
+    }
+
+    /** Age of the oldest document still on its way (zero when none), as the gauge shows it. */
+    Duration oldestPending() {
+        return Duration.ofSeconds((long) current().oldestPendingSeconds());
     }
 
     private Snapshot current() {

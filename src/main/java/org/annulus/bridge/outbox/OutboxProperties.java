@@ -14,9 +14,15 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize     documents claimed per poll
  * @param lease         how long a claim protects a document from other workers; a crashed worker's
  *                      documents are picked up again once it runs out
- * @param maxAttempts   sends before a document is DEAD
- * @param backoffBase   first retry delay; doubled per attempt, with full jitter
- * @param backoffMax    cap on the retry delay
+ * @param retryFor      how long a document is retried after its first retryable failure (an EHR
+ *                      outage, 5xx, timeouts, the circuit breaker holding it back) before it is
+ *                      DEAD; the breaker holding it back counts no attempt
+ * @param backoffBase   first retry delay's cap; doubled per failed send, with full jitter
+ * @param backoffMax    cap on the retry delay (and on the EHR's Retry-After)
+ * @param maxFailuresBeforeSend failures before the document could be sent (an unexpected error in
+ *                      mapping or send-time composition) after which it is REJECTED
+ * @param alertAfter    age of the oldest document on its way at which the {@code outbox} health
+ *                      component turns DOWN
  * @param workers       documents worked at once by this instance (always of different patients)
  * @param parkedBlocksPatient whether a parked document (DEAD, AWAITING_PATIENT_MATCH, CONFLICT,
  *                      NEEDS_REVIEW) holds back its patient's later documents until an operator acts
@@ -27,8 +33,10 @@ import org.springframework.validation.annotation.Validated;
 public record OutboxProperties(
         @DefaultValue("20") @Min(1) @Max(500) int batchSize,
         @DefaultValue("2m") @NotNull Duration lease,
-        @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("24h") @NotNull Duration retryFor,
         @DefaultValue("2s") @NotNull Duration backoffBase,
         @DefaultValue("10m") @NotNull Duration backoffMax,
+        @DefaultValue("5") @Min(1) @Max(100) int maxFailuresBeforeSend,
+        @DefaultValue("15m") @NotNull Duration alertAfter,
         @DefaultValue("4") @Min(1) @Max(64) int workers,
         @DefaultValue("true") boolean parkedBlocksPatient) {}

@@ -7,7 +7,9 @@ import java.time.OffsetDateTime;
  * it), state and what the mapping made of it ({@code mappedBundle}, null until MAPPED).
  * {@code patientKey} is the MRN token ({@code system|mrn}); {@code relatedDocumentId} the document it
  * builds on, or null. {@code overwriteEhrEdits}: an operator chose to overwrite what was changed in
- * the EHR (resolving a CONFLICT); the next send does.
+ * the EHR (resolving a CONFLICT); the next send does. {@code failingSince}: the first retryable
+ * failure since the EHR last answered it (null when none), where the retry window starts;
+ * {@code failuresBeforeSend}: failures before it could be sent (a poison document is REJECTED after a few).
  */
 public record StoredDocument(
         String trackingId,
@@ -29,7 +31,9 @@ public record StoredDocument(
         OffsetDateTime updatedAt,
         String ehrPatientId,
         String submitter,
-        boolean overwriteEhrEdits) {
+        boolean overwriteEhrEdits,
+        OffsetDateTime failingSince,
+        int failuresBeforeSend) {
 
     /** Names the version by tracking id and state only: the rest may be PHI. */
     @Override

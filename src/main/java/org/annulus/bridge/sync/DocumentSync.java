@@ -47,6 +47,9 @@ public class DocumentSync {
     /** The exchange property holding the tracking id of the document a sync-document exchange works. */
     public static final String TRACKING_ID = "trackingId";
 
+    /** Set by the route once SENDING is recorded: from then on the EHR may have the document. */
+    public static final String SEND_STARTED = "sendStarted";
+
     private final Dispatch dispatch;
     private final ClinicalMapper mapper;
     private final EhrWriter ehr;

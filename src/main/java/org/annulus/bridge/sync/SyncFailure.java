@@ -37,7 +37,7 @@ public abstract sealed class SyncFailure extends RuntimeException {
         }
     }
 
-    /** The EHR failed in a way worth retrying (timeout, 408/409/429/5xx): RETRY_SCHEDULED, DEAD when attempts run out. */
+    /** The EHR failed in a way worth retrying (timeout, 408/409/429/5xx): RETRY_SCHEDULED, DEAD once bridge.outbox.retry-for is over. */
     public static final class EhrRetryable extends SyncFailure {
         final transient EhrWriteResult.Failed failure;
 
@@ -47,7 +47,7 @@ public abstract sealed class SyncFailure extends RuntimeException {
         }
     }
 
-    /** The circuit breaker is open: the EHR was not called. RETRY_SCHEDULED after the breaker's wait. */
+    /** The circuit breaker is open: the EHR was not called. RETRY_SCHEDULED until the breaker lets a probe through, no attempt counted. */
     public static final class CircuitOpen extends SyncFailure {
         final transient EhrWriteResult.Failed failure;
 

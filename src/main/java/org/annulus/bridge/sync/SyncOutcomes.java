@@ -2,6 +2,10 @@ package org.annulus.bridge.sync;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.outbox.Change;
@@ -30,12 +34,14 @@ public class SyncOutcomes {
     private final DocumentSync sync;
     private final FhirContext fhir;
     private final OutboxProperties properties;
+    private final RetrySchedule schedule;
 
     SyncOutcomes(Dispatch dispatch, DocumentSync sync, FhirContext fhir, OutboxProperties properties) {
         this.dispatch = dispatch;
         this.sync = sync;
         this.fhir = fhir;
         this.properties = properties;
+        this.schedule = RetrySchedule.of(properties);
     }
 
     /** Mapping or validation failed: REJECTED, with the reason as an OperationOutcome. */
@@ -51,26 +57,57 @@ public class SyncOutcomes {
         sync.transition(current(id), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
     }
 
-    /** A retryable EHR answer or an open breaker: RETRY_SCHEDULED with backoff, DEAD once attempts run out. */
+    /**
+     * A retryable EHR answer: RETRY_SCHEDULED at the backoff (or the EHR's Retry-After, capped), DEAD
+     * once that would fall after {@code bridge.outbox.retry-for} since the first failure. An open
+     * breaker: the EHR was not called, so no attempt is counted and the backoff does not grow; the
+     * document waits until the breaker lets a probe through. Its window runs all the same (it could not
+     * be delivered since then), so every document of an outage is given up the same time after its first try.
+     */
     public void retryOrGiveUp(
             @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        EhrWriteResult.Failed f =
-                failure instanceof SyncFailure.CircuitOpen c ? c.failure : ((SyncFailure.EhrRetryable) failure).failure;
         StoredDocument doc = current(id);
-        int attempt = doc.attempts();
-        if (attempt >= properties.maxAttempts()) {
-            dead(doc, f, f.reason() + "; gave up after " + attempt + " attempts");
+        OffsetDateTime now = dispatch.now();
+        if (failure instanceof SyncFailure.CircuitOpen open) {
+            heldByBreaker(doc, open.failure, now);
             return;
         }
-        // Retry-After is honoured, within our own cap: a server asking for a year is not taken literally.
-        Duration delay = f.retryAfter() != null
-                ? (f.retryAfter().compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : f.retryAfter())
-                : backoff(attempt);
+        EhrWriteResult.Failed f = ((SyncFailure.EhrRetryable) failure).failure;
+        OffsetDateTime failingSince = doc.failingSince() != null ? doc.failingSince() : now;
+        Duration delay = schedule.delay(doc.attempts(), f.retryAfter(), ThreadLocalRandom.current());
+        Optional<Instant> next = schedule.next(failingSince.toInstant(), now.toInstant(), delay);
+        if (next.isEmpty()) {
+            dead(doc, f, f.reason() + gaveUp(failingSince, doc.attempts()));
+            return;
+        }
         sync.transition(
                 doc,
                 DocumentState.RETRY_SCHEDULED,
-                f.reason() + "; retry in " + delay.toSeconds() + "s",
-                Change.retryAt(dispatch.now().plus(delay), f.outcome()));
+                f.reason() + "; retry in " + seconds(delay),
+                Change.retryAt(next.get().atOffset(ZoneOffset.UTC), f.outcome(), now));
+    }
+
+    private void heldByBreaker(StoredDocument doc, EhrWriteResult.Failed f, OffsetDateTime now) {
+        Duration wait = f.retryAfter() == null ? properties.backoffBase() : f.retryAfter();
+        OffsetDateTime failingSince = doc.failingSince() != null ? doc.failingSince() : now;
+        if (schedule.next(failingSince.toInstant(), now.toInstant(), wait).isEmpty()) {
+            dead(doc, f, f.reason() + gaveUp(failingSince, doc.attempts() - 1));
+            return;
+        }
+        sync.transition(
+                doc,
+                DocumentState.RETRY_SCHEDULED,
+                f.reason() + "; no attempt counted; retry in " + seconds(wait),
+                Change.heldByBreaker(now.plus(wait), f.outcome(), now));
+    }
+
+    private String gaveUp(OffsetDateTime failingSince, int attempts) {
+        return "; gave up after " + attempts + " attempts: failing since " + failingSince.toInstant()
+                + ", longer than bridge.outbox.retry-for (" + properties.retryFor() + ")";
+    }
+
+    private static String seconds(Duration delay) {
+        return delay.toSeconds() + "s";
     }
 
     /** The EHR refused the write: DEAD (an operator may replay it after a fix). */
@@ -79,9 +116,47 @@ public class SyncOutcomes {
         dead(current(id), failure.failure, failure.failure.reason() + "; not retryable");
     }
 
-    /** Anything unforeseen: logged by class only; the lease runs out and a later pass tries again. */
-    public void unexpected(@ExchangeException Exception e, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        log.error("dispatch of {} failed unexpectedly: {}", id, e.getClass().getName());
+    /**
+     * Anything unforeseen, logged by class only. Before the send (mapping, composition, a bug): counted,
+     * and after {@code bridge.outbox.max-failures-before-send} the document is REJECTED, so a poison
+     * document cannot loop forever in front of its patient's later ones. Once the EHR may have been
+     * called, nothing is recorded: the lease runs out and a later poll resumes the send (the write
+     * ledger makes the repeat harmless).
+     */
+    public void unexpected(
+            @ExchangeException Exception e,
+            @ExchangeProperty(DocumentSync.TRACKING_ID) String id,
+            @ExchangeProperty(DocumentSync.SEND_STARTED) Boolean sendStarted) {
+        String kind = e.getClass().getName();
+        log.error("dispatch of {} failed unexpectedly: {}", id, kind);
+        if (Boolean.TRUE.equals(sendStarted)) {
+            return;
+        }
+        try {
+            StoredDocument doc = current(id);
+            if (!DocumentState.WORKABLE.contains(doc.state())) {
+                return;
+            }
+            int failures = doc.failuresBeforeSend() + 1;
+            int max = properties.maxFailuresBeforeSend();
+            if (failures >= max) {
+                String reason = "failed " + failures + " times before it could be sent (last: " + kind
+                        + "); not retried (bridge.outbox.max-failures-before-send)";
+                sync.transition(doc, DocumentState.REJECTED, reason, Change.withOutcome(outcome(reason)));
+                return;
+            }
+            sync.transition(
+                    doc,
+                    doc.state(),
+                    "failed before sending (" + kind + "), " + failures + " of " + max + "; a later poll tries again",
+                    Change.failedBeforeSending());
+        } catch (RuntimeException storeFailed) {
+            // The store may be what failed: the lease runs out and a later poll tries again.
+            log.error(
+                    "recording the failure of {} failed: {}",
+                    id,
+                    storeFailed.getClass().getName());
+        }
     }
 
     private void dead(StoredDocument doc, EhrWriteResult.Failed f, String reason) {
@@ -94,16 +169,6 @@ public class SyncOutcomes {
 
     private StoredDocument current(String trackingId) {
         return dispatch.find(trackingId).orElseThrow();
-    }
-
-    /** Exponential backoff with full jitter: spreads retries of many documents after an outage. */
-    Duration backoff(int attempt) {
-        long capMillis = Math.min(
-                properties.backoffMax().toMillis(), properties.backoffBase().toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current()
-                .nextLong(
-                        properties.backoffBase().toMillis(),
-                        Math.max(properties.backoffBase().toMillis() + 1, capMillis + 1)));
     }
 
     private String outcome(String diagnostics) {

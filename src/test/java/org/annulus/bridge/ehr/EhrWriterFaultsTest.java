@@ -146,6 +146,26 @@ class EhrWriterFaultsTest extends EhrWriterFixture {
     }
 
     @Test
+    void whileTheBreakerIsOpenADocumentIsToldWhenTheProbeGoesThroughNotBefore() {
+        fake.writesAndSearchesAnswer(aResponse().withStatus(503));
+        for (int i = 0; i < 10; i++) {
+            write();
+        }
+
+        ehr.clock.advance(Duration.ofSeconds(12));
+        EhrWriteResult held = write();
+        ehr.clock.advance(EhrWriter.BREAKER_OPEN);
+        fake.nothingLandedAndCreatesSucceed();
+        EhrWriteResult probe = write();
+
+        assertThat(held).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> {
+            assertThat(failed.circuitOpen()).isTrue();
+            assertThat(failed.retryAfter()).isEqualTo(EhrWriter.BREAKER_OPEN.minusSeconds(12));
+        });
+        assertThat(probe).as("due at that time, the probe goes through").isInstanceOf(EhrWriteResult.Written.class);
+    }
+
+    @Test
     void aProbeThatCannotGetATokenDoesNotLeaveTheBreakerStuck() {
         fake.writesAndSearchesAnswer(aResponse().withStatus(503));
         for (int i = 0; i < 10; i++) {

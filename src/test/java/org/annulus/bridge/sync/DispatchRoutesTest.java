@@ -3,12 +3,14 @@ package org.annulus.bridge.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.annulus.bridge.Fixtures;
@@ -50,6 +52,8 @@ class DispatchRoutesTest {
                         uri: "file:/var/lib/annulus/archive?fileName=${date:now:yyyyMMdd}/${exchangeId}.json"
             """;
 
+    static final int MAX_FAILURES_BEFORE_SEND = 3;
+
     static final Path WORK = tempDir();
     static final Path ARCHIVE = WORK.resolve("archive");
 
@@ -62,7 +66,9 @@ class DispatchRoutesTest {
                 "spring.datasource.url",
                 () -> "jdbc:h2:mem:bridge-routes;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                         + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        registry.add("bridge.outbox.max-attempts", () -> "2");
+        // A short window: a Retry-After beyond it gives up at once, without waiting.
+        registry.add("bridge.outbox.retry-for", () -> "1m");
+        registry.add("bridge.outbox.max-failures-before-send", () -> String.valueOf(MAX_FAILURES_BEFORE_SEND));
     }
 
     /** camel-routes/ copied, with the README's wire tap added as its first intake step. */
@@ -104,8 +110,12 @@ class DispatchRoutesTest {
     @Autowired
     Outbox outbox;
 
+    @Autowired
+    DocumentSync documentSync;
+
     MockEndpoint mapping;
     MockEndpoint validation;
+    MockEndpoint composition;
     MockEndpoint ehr;
 
     @BeforeEach
@@ -116,14 +126,16 @@ class DispatchRoutesTest {
             AdviceWith.adviceWith(camel, "sync-document", route -> {
                 route.weaveById("map-to-fhir").before().to("mock:mapping");
                 route.weaveById("validate").before().to("mock:validation");
+                route.weaveById("compose-send-time").before().to("mock:composition");
                 route.weaveById("write-to-ehr").before().to("mock:ehr");
             });
         }
         mapping = camel.getEndpoint("mock:mapping", MockEndpoint.class);
         validation = camel.getEndpoint("mock:validation", MockEndpoint.class);
+        composition = camel.getEndpoint("mock:composition", MockEndpoint.class);
         ehr = camel.getEndpoint("mock:ehr", MockEndpoint.class);
         MockEndpoint.resetMocks(camel);
-        for (MockEndpoint mock : List.of(mapping, validation, ehr)) {
+        for (MockEndpoint mock : List.of(mapping, validation, composition, ehr)) {
             mock.whenAnyExchangeReceived(exchange -> {});
         }
     }
@@ -188,10 +200,9 @@ class DispatchRoutesTest {
     }
 
     @Test
-    void aRetryableEhrAnswerSchedulesARetryAndTheLastAttemptEndsDead() {
+    void aRetryableEhrAnswerIsRetriedWithinTheWindowHoweverManyAttempts() {
         String id = accepted();
-        ehr.whenAnyExchangeReceived(fail(new SyncFailure.EhrRetryable(
-                new EhrWriteResult.Failed(true, 503, "EHR answered HTTP 503", null, Duration.ofSeconds(7)))));
+        ehr.whenAnyExchangeReceived(fail(unavailable(Duration.ofSeconds(7))));
 
         sync(id);
 
@@ -199,17 +210,40 @@ class DispatchRoutesTest {
         assertThat(scheduled.state()).isEqualTo(DocumentState.RETRY_SCHEDULED);
         assertThat(scheduled.attempts()).isEqualTo(1);
         assertThat(scheduled.nextAttemptAt()).isNotNull();
-        assertThat(scheduled.history().get(scheduled.history().size() - 1).reason())
-                .isEqualTo("EHR answered HTTP 503; retry in 7s");
+        assertThat(last(id)).isEqualTo("EHR answered HTTP 503; retry in 7s");
 
-        sync(id); // bridge.outbox.max-attempts is 2 here
+        for (int i = 0; i < 4; i++) {
+            sync(id); // a count of 2 attempts would have made it DEAD here; 7 s is well inside the 1 min window
+        }
 
-        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED", "SENDING", "DEAD");
-        assertThat(last(id)).isEqualTo("EHR answered HTTP 503; gave up after 2 attempts");
+        TrackedDocument still = outbox.find(id).orElseThrow();
+        assertThat(still.state()).isEqualTo(DocumentState.RETRY_SCHEDULED);
+        assertThat(still.attempts()).isEqualTo(5);
     }
 
     @Test
-    void anOpenCircuitBreakerSchedulesARetry() {
+    void aRetryThatWouldFallAfterTheWindowSinceTheFirstFailureEndsDead() {
+        String id = accepted();
+        ehr.whenAnyExchangeReceived(fail(unavailable(Duration.ofSeconds(7))));
+        sync(id);
+        OffsetDateTime firstFailure = outbox.find(id).orElseThrow().updatedAt();
+
+        // The EHR now asks for 2 minutes: that falls after first failure + bridge.outbox.retry-for (1m).
+        ehr.whenAnyExchangeReceived(fail(unavailable(Duration.ofMinutes(2))));
+        sync(id);
+
+        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED", "SENDING", "DEAD");
+        String prefix = "EHR answered HTTP 503; gave up after 2 attempts: failing since ";
+        String suffix = ", longer than bridge.outbox.retry-for (PT1M)";
+        assertThat(last(id)).startsWith(prefix).endsWith(suffix);
+        java.time.Instant since =
+                java.time.Instant.parse(last(id).substring(prefix.length(), last(id).length() - suffix.length()));
+        // the time of the first failure (taken just before its transition was recorded), not of the second
+        assertThat(since).isBetween(firstFailure.toInstant().minusSeconds(1), firstFailure.toInstant());
+    }
+
+    @Test
+    void anOpenCircuitBreakerSchedulesARetryAtItsProbeTimeAndCountsNoAttempt() {
         String id = accepted();
         ehr.whenAnyExchangeReceived(fail(new SyncFailure.CircuitOpen(new EhrWriteResult.Failed(
                 true,
@@ -219,9 +253,75 @@ class DispatchRoutesTest {
                 Duration.ofSeconds(30)))));
 
         sync(id);
+        sync(id);
 
-        assertThat(outbox.find(id).orElseThrow().state()).isEqualTo(DocumentState.RETRY_SCHEDULED);
-        assertThat(last(id)).endsWith("; retry in 30s");
+        TrackedDocument held = outbox.find(id).orElseThrow();
+        assertThat(held.state()).isEqualTo(DocumentState.RETRY_SCHEDULED);
+        assertThat(held.attempts()).as("the EHR was not called").isZero();
+        assertThat(last(id)).endsWith("; no attempt counted; retry in 30s");
+        assertThat(Duration.between(held.updatedAt(), held.nextAttemptAt()))
+                .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aDocumentThatFailsBeforeSendingEveryTimeEndsRejectedAndReleasesItsPatient() {
+        String poisonId = accepted(takahashi("2026-03-02T10:15:00-05:00"));
+        String nextId = accepted(takahashi("2026-03-02T11:15:00-05:00"));
+        composition.whenAnyExchangeReceived(exchange -> {
+            if (poisonId.equals(exchange.getProperty(DocumentSync.TRACKING_ID))) {
+                throw new IllegalStateException("composition failed for Takahashi"); // the message is never recorded
+            }
+        });
+
+        for (int poll = 1; poll < MAX_FAILURES_BEFORE_SEND; poll++) {
+            sync(poisonId);
+            assertThat(outbox.find(poisonId).orElseThrow().state()).isEqualTo(DocumentState.MAPPED);
+            assertThat(documentSync.claimDue())
+                    .as("the patient's next document waits")
+                    .doesNotContain(nextId);
+        }
+        sync(poisonId);
+
+        assertThat(states(poisonId)).containsExactly("ACCEPTED", "MAPPED", "MAPPED", "MAPPED", "REJECTED");
+        assertThat(outbox.find(poisonId).orElseThrow().history().get(2).reason())
+                .isEqualTo("failed before sending (java.lang.IllegalStateException), 1 of 3; a later poll tries again");
+        TrackedDocument rejected = outbox.find(poisonId).orElseThrow();
+        assertThat(rejected.outcome())
+                .contains("OperationOutcome")
+                .contains("failed 3 times before it could be sent (last: java.lang.IllegalStateException)")
+                .doesNotContain("Takahashi");
+        assertThat(ehr.getReceivedCounter()).as("never sent").isZero();
+
+        assertThat(documentSync.claimDue()).contains(nextId);
+        sync(nextId);
+        assertThat(outbox.find(nextId).orElseThrow().state()).isEqualTo(DocumentState.SYNCED);
+    }
+
+    @Test
+    void anUnexpectedFailureOnceSendingIsRecordedCountsNothing() {
+        String id = accepted();
+        ehr.whenAnyExchangeReceived(fail(new IllegalStateException("lost in the send")));
+
+        sync(id);
+
+        // SENDING stands: the EHR may have it; the lease runs out and a later poll resumes the send.
+        assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING");
+    }
+
+    /** A candidacy assessment of the sandbox's fictional June Takahashi (no other test here uses her). */
+    private static ObjectNode takahashi(String recordedAt) {
+        ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+        ObjectNode patient = (ObjectNode) doc.get("patient");
+        patient.put("mrn", "448814");
+        patient.put("family", "Takahashi");
+        patient.put("birthDate", "1962-11-21");
+        doc.put("recordedAt", recordedAt);
+        return doc;
+    }
+
+    private static SyncFailure.EhrRetryable unavailable(Duration retryAfter) {
+        return new SyncFailure.EhrRetryable(
+                new EhrWriteResult.Failed(true, 503, "EHR answered HTTP 503", null, retryAfter));
     }
 
     @Test
@@ -277,10 +377,11 @@ class DispatchRoutesTest {
     }
 
     private String accepted() {
-        IntakeResult result = intake.submit(
-                Fixtures.json(Fixtures.fresh("candidacy-unilateral-left")).getBytes(StandardCharsets.UTF_8),
-                "api",
-                null);
+        return accepted(Fixtures.fresh("candidacy-unilateral-left"));
+    }
+
+    private String accepted(ObjectNode doc) {
+        IntakeResult result = intake.submit(Fixtures.json(doc).getBytes(StandardCharsets.UTF_8), "api", null);
         assertThat(result).isInstanceOf(IntakeResult.Accepted.class);
         return ((IntakeResult.Accepted) result).trackingId();
     }
