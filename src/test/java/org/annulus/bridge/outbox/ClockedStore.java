@@ -15,7 +15,7 @@ record ClockedStore(TestClock clock, DocumentStore store) {
     static ClockedStore fresh(StoreDatabases databases, DataSource db) {
         databases.fresh(db);
         TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
-        return new ClockedStore(clock, new DocumentStore(JdbcClient.create(db), clock));
+        return new ClockedStore(clock, new DocumentStore(JdbcClient.create(db), clock, true));
     }
 
     /** An ACCEPTED candidacy assessment of its own patient, received now. */
