@@ -81,6 +81,7 @@ class LongOutageTest {
         Flyway.configure().dataSource(db).load().migrate();
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(db);
         context.getBeanFactory().registerSingleton("clock", clock);
+        context.getBeanFactory().registerSingleton("outboxProperties", properties);
         context.registerBean(DataSource.class, () -> db);
         context.registerBean(JdbcClient.class, () -> JdbcClient.create(db));
         context.registerBean(PlatformTransactionManager.class, () -> transactions);
