@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param backoffBase   first retry delay; doubled per attempt, with full jitter
  * @param backoffMax    cap on the retry delay
  * @param workers       documents worked at once by this instance (always of different patients)
+ * @param shutdownTimeout on shutdown (SIGTERM), how long sends under way may take to finish; the leases
+ *                      of those still running then are released
  */
 @Validated
 @ConfigurationProperties("bridge.outbox")
@@ -27,4 +29,5 @@ public record OutboxProperties(
         @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("2s") @NotNull Duration backoffBase,
         @DefaultValue("10m") @NotNull Duration backoffMax,
-        @DefaultValue("4") @Min(1) @Max(64) int workers) {}
+        @DefaultValue("4") @Min(1) @Max(64) int workers,
+        @DefaultValue("30s") @NotNull Duration shutdownTimeout) {}

@@ -7,6 +7,7 @@ import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.outbox.Change;
 import org.annulus.bridge.outbox.Dispatch;
 import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.Lease;
 import org.annulus.bridge.outbox.OutboxProperties;
 import org.annulus.bridge.outbox.StoredDocument;
 import org.apache.camel.ExchangeException;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Where each failure of the {@code sync-document} route leads: called from its {@code onException}
  * clauses, each method records the state in the outbox (REJECTED, AWAITING_PATIENT_MATCH,
- * RETRY_SCHEDULED, DEAD). The store's {@code from} check makes a late write of a stale worker a no-op.
+ * RETRY_SCHEDULED, DEAD). The store's {@code from} and lease-token checks make a late write of a stale
+ * worker (or of one whose lease was taken over) a no-op.
  */
 @Component("syncOutcomes")
 public class SyncOutcomes {
@@ -39,27 +41,28 @@ public class SyncOutcomes {
     }
 
     /** Mapping or validation failed: REJECTED, with the reason as an OperationOutcome. */
-    public void rejected(
-            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+    public void rejected(@ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
         String outcome = failure instanceof SyncFailure.ValidationFailed v ? v.outcome : outcome(failure.getMessage());
-        sync.transition(current(id), DocumentState.REJECTED, failure.getMessage(), Change.withOutcome(outcome));
+        sync.transition(
+                lease, current(lease), DocumentState.REJECTED, failure.getMessage(), Change.withOutcome(outcome));
     }
 
     /** No single EHR patient carries the MRN: an operator chooses (AWAITING_PATIENT_MATCH). */
     public void awaitPatientMatch(
-            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        sync.transition(current(id), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
+        sync.transition(
+                lease, current(lease), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
     }
 
     /** A retryable EHR answer or an open breaker: RETRY_SCHEDULED with backoff, DEAD once attempts run out. */
     public void retryOrGiveUp(
-            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
         EhrWriteResult.Failed f =
                 failure instanceof SyncFailure.CircuitOpen c ? c.failure : ((SyncFailure.EhrRetryable) failure).failure;
-        StoredDocument doc = current(id);
+        StoredDocument doc = current(lease);
         int attempt = doc.attempts();
         if (attempt >= properties.maxAttempts()) {
-            dead(doc, f, f.reason() + "; gave up after " + attempt + " attempts");
+            dead(lease, doc, f, f.reason() + "; gave up after " + attempt + " attempts");
             return;
         }
         // Retry-After is honoured, within our own cap: a server asking for a year is not taken literally.
@@ -67,6 +70,7 @@ public class SyncOutcomes {
                 ? (f.retryAfter().compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : f.retryAfter())
                 : backoff(attempt);
         sync.transition(
+                lease,
                 doc,
                 DocumentState.RETRY_SCHEDULED,
                 f.reason() + "; retry in " + delay.toSeconds() + "s",
@@ -75,8 +79,8 @@ public class SyncOutcomes {
 
     /** The EHR refused the write: DEAD (an operator may replay it after a fix). */
     public void refused(
-            @ExchangeException SyncFailure.EhrRefused failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        dead(current(id), failure.failure, failure.failure.reason() + "; not retryable");
+            @ExchangeException SyncFailure.EhrRefused failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
+        dead(lease, current(lease), failure.failure, failure.failure.reason() + "; not retryable");
     }
 
     /** Anything unforeseen: logged by class only; the lease runs out and a later pass tries again. */
@@ -84,16 +88,17 @@ public class SyncOutcomes {
         log.error("dispatch of {} failed unexpectedly: {}", id, e.getClass().getName());
     }
 
-    private void dead(StoredDocument doc, EhrWriteResult.Failed f, String reason) {
+    private void dead(Lease lease, StoredDocument doc, EhrWriteResult.Failed f, String reason) {
         sync.transition(
+                lease,
                 doc,
                 DocumentState.DEAD,
                 reason,
                 Change.withOutcome(f.outcome() != null ? f.outcome() : outcome(f.reason())));
     }
 
-    private StoredDocument current(String trackingId) {
-        return dispatch.find(trackingId).orElseThrow();
+    private StoredDocument current(Lease lease) {
+        return dispatch.find(lease.trackingId()).orElseThrow();
     }
 
     /** Exponential backoff with full jitter: spreads retries of many documents after an outage. */

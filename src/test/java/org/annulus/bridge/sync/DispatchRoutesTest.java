@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.annulus.bridge.Fixtures;
+import org.annulus.bridge.TestClock;
 import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.intake.IntakeChannel;
 import org.annulus.bridge.intake.IntakeResult;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -92,6 +96,19 @@ class DispatchRoutesTest {
         return dir.toString();
     }
 
+    /** The application's clock, moved by hand where a test needs a retry to be due. */
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        TestClock testClock() {
+            return new TestClock(java.time.Instant.now());
+        }
+    }
+
+    @Autowired
+    TestClock clock;
+
     @Autowired
     CamelContext camel;
 
@@ -130,7 +147,7 @@ class DispatchRoutesTest {
 
     @Test
     void aDocumentWithNoFailureGoesAllTheWayToSynced() {
-        String id = accepted();
+        String id = acceptedForTheSandbox();
 
         sync(id);
 
@@ -202,6 +219,7 @@ class DispatchRoutesTest {
         assertThat(scheduled.history().get(scheduled.history().size() - 1).reason())
                 .isEqualTo("EHR answered HTTP 503; retry in 7s");
 
+        clock.advance(Duration.ofSeconds(8)); // the retry is due: only a due document is claimed
         sync(id); // bridge.outbox.max-attempts is 2 here
 
         assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED", "SENDING", "DEAD");
@@ -276,17 +294,33 @@ class DispatchRoutesTest {
         }
     }
 
+    /**
+     * A document of a patient of its own: a document a test leaves workable (RETRY_SCHEDULED, say)
+     * holds back its patient's later ones, and only a due document is claimed.
+     */
     private String accepted() {
-        IntakeResult result = intake.submit(
-                Fixtures.json(Fixtures.fresh("candidacy-unilateral-left")).getBytes(StandardCharsets.UTF_8),
-                "api",
-                null);
+        var doc = Fixtures.fresh("candidacy-unilateral-left");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("patient"))
+                .put("mrn", String.valueOf(900000 + PATIENTS.incrementAndGet()));
+        return accepted(doc);
+    }
+
+    /** A document of the sandbox's patient, for a send that reaches the sandbox EHR. */
+    private String acceptedForTheSandbox() {
+        return accepted(Fixtures.fresh("candidacy-unilateral-left"));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger PATIENTS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private String accepted(com.fasterxml.jackson.databind.node.ObjectNode doc) {
+        IntakeResult result = intake.submit(Fixtures.json(doc).getBytes(StandardCharsets.UTF_8), "api", null);
         assertThat(result).isInstanceOf(IntakeResult.Accepted.class);
         return ((IntakeResult.Accepted) result).trackingId();
     }
 
     private void sync(String trackingId) {
-        producer.sendBody("direct:sync-document", trackingId);
+        producer.sendBody("direct:work-document", trackingId);
     }
 
     private List<String> states(String trackingId) {
