@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -72,7 +70,7 @@ public final class SyncLoadRun {
             TestPatients.LOAD_RUN.forEach(ehr::seedPatient);
             FaultProxy proxy = FaultProxy.start(ehr.baseUrl(), FAULT_RATE, 42);
             int bridgePort = JvmProcess.freePort();
-            Path key = privateKey(work);
+            Path key = TestKeys.bridgeKey(work);
             Bridge bridge = Bridge.start(work, bridgePort, schema, proxy, key, "first");
             try {
                 run(documents, work, schema, ehr, proxy, bridge, key, bridgePort);
@@ -300,15 +298,6 @@ public final class SyncLoadRun {
 
     static long secondsSince(Instant start) {
         return Duration.between(start, Instant.now()).toSeconds();
-    }
-
-    static Path privateKey(Path dir) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(generator.generateKeyPair().getPrivate()
-                .getEncoded());
-        return Files.writeString(dir.resolve("bridge-key.pem"),
-                "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
     }
 
     // --- the bridge as a separate process

@@ -12,13 +12,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +76,7 @@ class JpaServerSyncTest {
         // the bridge first calls it when it sends: the JPA server may still be starting meanwhile
         registry.add("bridge.ehr.base-url", EHR::baseUrl);
         registry.add("bridge.ehr.client-id", () -> "annulus-bridge-jpa-test");
-        registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
+        registry.add("bridge.ehr.private-key", () -> TestKeys.bridgeKey(WORK).toString());
         registry.add("bridge.ehr.token-url", () -> TOKEN_ENDPOINT.baseUrl() + "/token");
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
     }
@@ -264,24 +260,5 @@ class JpaServerSyncTest {
                 {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
                 """).withHeader("Cache-Control", "no-store")));
         return server;
-    }
-
-    /** A key made at test time (none is committed), PKCS#8 PEM. */
-    private static Path privateKey(Path dir) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            String body = Base64.getMimeEncoder(64, "\n".getBytes())
-                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-            Path pem = dir.resolve("bridge-key.pem");
-            if (!Files.exists(pem)) {
-                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
-            }
-            return pem;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
