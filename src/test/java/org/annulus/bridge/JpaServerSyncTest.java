@@ -12,13 +12,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.annulus.bridge.security.Role;
 import org.annulus.jpaserver.JpaFhirServerProcess;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -51,14 +46,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class JpaServerSyncTest {
 
-    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
     static final Duration SYNC_WAIT = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-jpa-");
 
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
-    static final JpaFhirServerProcess EHR =
-            JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
+    static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JvmProcess.freePort());
 
     static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
     /** The issuer of the bridge's own API tokens, served by the same WireMock. */
@@ -83,7 +76,7 @@ class JpaServerSyncTest {
         // the bridge first calls it when it sends: the JPA server may still be starting meanwhile
         registry.add("bridge.ehr.base-url", EHR::baseUrl);
         registry.add("bridge.ehr.client-id", () -> "annulus-bridge-jpa-test");
-        registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
+        registry.add("bridge.ehr.private-key", () -> TestKeys.bridgeKey(WORK).toString());
         registry.add("bridge.ehr.token-url", () -> TOKEN_ENDPOINT.baseUrl() + "/token");
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
     }
@@ -97,8 +90,7 @@ class JpaServerSyncTest {
     @Test
     void everyExampleSentTwiceIsWrittenOnceAndAnAmendmentUpdatesInPlace() {
         EHR.awaitReady(Duration.ofSeconds(150));
-        String patientId = EHR.seedPatient(
-                MRN_SYSTEM, "448812", "Rivera", List.of("Ana", "Lucia"), "1979-06-14", AdministrativeGender.FEMALE);
+        String patientId = EHR.seedPatient(TestPatients.ANA_RIVERA);
         List<String> trackingIds = new ArrayList<>();
         for (String name :
                 List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
@@ -268,24 +260,5 @@ class JpaServerSyncTest {
                 {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
                 """).withHeader("Cache-Control", "no-store")));
         return server;
-    }
-
-    /** A key made at test time (none is committed), PKCS#8 PEM. */
-    private static Path privateKey(Path dir) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            String body = Base64.getMimeEncoder(64, "\n".getBytes())
-                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-            Path pem = dir.resolve("bridge-key.pem");
-            if (!Files.exists(pem)) {
-                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
-            }
-            return pem;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
