@@ -21,10 +21,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Crash safety for real: the module runs as a separate process against PostgreSQL, is killed with
- * SIGKILL while it is sending, and restarted. Every document must end SYNCED, and the EHR must hold
+ * SIGKILL (or terminated with SIGTERM) while it is sending, and restarted. Every document must end SYNCED, and the EHR must hold
  * exactly one resource per business identifier: nothing lost, nothing duplicated.
  */
 class CrashRecoveryTest {
@@ -79,7 +81,81 @@ class CrashRecoveryTest {
         assertThat(conditionsByIdentifier.values()).allMatch(count -> count == 1);
     }
 
+    /**
+     * SIGTERM while a send to a slow EHR (every write answers after 2 s) is under way, one worker
+     * and a batch of three: the send finishes SYNCED, nothing more is claimed or tried, no lease is
+     * left, the process exits within bridge.outbox.shutdown-timeout; a restarted process sends the rest.
+     */
+    @Test
+    void aModuleTerminatedMidSendFinishesTheSendAndLeavesTheRestToTheNextProcess() throws Exception {
+        String schema = "bridge_sigterm_" + ProcessHandle.current().pid();
+        int port = JvmProcess.freePort();
+        List<String> slow = List.of(
+                "--bridge.test.sandbox-write-delay=2s",
+                "--bridge.outbox.workers=1",
+                "--bridge.outbox.batch-size=3",
+                "--bridge.outbox.lease=3s",
+                "--bridge.outbox.shutdown-timeout=15s");
+        bridge = start(port, schema, "first", slow);
+        List<String> trackingIds = new ArrayList<>();
+        Map<String, Integer> expectedSciatica = new HashMap<>();
+        for (int i = 0; i < 9; i++) {
+            ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+            doc.set(
+                    "patient",
+                    TestPatients.SANDBOX.get(i % TestPatients.SANDBOX.size()).asDocumentPatient());
+            trackingIds.add(post(port, doc).get("trackingId").asText());
+            expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
+        }
+        JdbcClient db = JdbcClient.create(new DriverManagerDataSource(
+                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, BridgeProcess.PG_USER, ""));
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> !inState(db, "SENDING").isEmpty());
+        List<String> sending = inState(db, "SENDING");
+
+        long started = System.nanoTime();
+        bridge.terminate(); // SIGTERM
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        bridge = null;
+
+        assertThat(took).as("exit after SIGTERM").isLessThan(Duration.ofSeconds(15));
+        assertThat(sending).allMatch(id -> "SYNCED".equals(column(db, "state", id)));
+        List<String> rest = trackingIds.stream()
+                .filter(id -> !"SYNCED".equals(column(db, "state", id)))
+                .toList();
+        assertThat(rest).as("documents left for the next process").isNotEmpty();
+        assertThat(rest).allSatisfy(id -> {
+            assertThat(column(db, "lease_owner", id)).as("lease of %s", id).isNull();
+            assertThat(column(db, "attempts", id)).as("attempts of %s", id).isEqualTo("0");
+        });
+
+        bridge = start(port, schema, "second", List.of());
+        await().atMost(Duration.ofSeconds(120)).until(() -> synced(port, trackingIds) == trackingIds.size());
+        Map<String, Integer> conditionsByIdentifier = conditionsByIdentifier();
+        assertThat(conditionsByIdentifier).containsAllEntriesOf(expectedSciatica);
+        assertThat(conditionsByIdentifier.values()).allMatch(count -> count == 1);
+    }
+
+    private static List<String> inState(JdbcClient db, String state) {
+        return db.sql("select tracking_id from clinical_document where state = ?")
+                .param(state)
+                .query(String.class)
+                .list();
+    }
+
+    private static String column(JdbcClient db, String column, String trackingId) {
+        return db.sql("select cast(" + column + " as varchar) from clinical_document where tracking_id = ?")
+                .param(trackingId)
+                .query(String.class)
+                .optional()
+                .orElse(null);
+    }
+
     private BridgeProcess start(int port, String schema, String run) {
+        return start(port, schema, run, List.of());
+    }
+
+    private BridgeProcess start(int port, String schema, String run, List<String> extra) {
         List<String> settings = new ArrayList<>(BridgeProcess.onPostgres(schema));
         settings.addAll(List.of(
                 "--bridge.sandbox.data-dir=" + work.resolve("sandbox"),
@@ -87,6 +163,9 @@ class CrashRecoveryTest {
                 "--bridge.outbox.poll-interval=50",
                 "--bridge.outbox.lease=3s",
                 "--bridge.outbox.batch-size=5"));
+        // A setting given twice reaches Spring as "a,b": extra replaces the default of the same key.
+        settings.removeIf(s -> extra.stream().anyMatch(e -> e.startsWith(s.substring(0, s.indexOf('=') + 1))));
+        settings.addAll(extra);
         BridgeProcess process = BridgeProcess.start(work.resolve(run + ".log"), port, List.of("-Xmx512m"), settings)
                 .awaitReady(Duration.ofSeconds(180));
         token = TestTokens.sandboxToken(process.baseUrl(), TestTokens.OPERATOR);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.annulus.bridge.Fixtures;
-import org.annulus.bridge.TestClock;
 import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.intake.IntakeChannel;
 import org.annulus.bridge.intake.IntakeResult;
@@ -29,9 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -96,18 +92,8 @@ class DispatchRoutesTest {
         return dir.toString();
     }
 
-    /** The application's clock, moved by hand where a test needs a retry to be due. */
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        TestClock testClock() {
-            return new TestClock(java.time.Instant.now());
-        }
-    }
-
     @Autowired
-    TestClock clock;
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     @Autowired
     CamelContext camel;
@@ -219,7 +205,11 @@ class DispatchRoutesTest {
         assertThat(scheduled.history().get(scheduled.history().size() - 1).reason())
                 .isEqualTo("EHR answered HTTP 503; retry in 7s");
 
-        clock.advance(Duration.ofSeconds(8)); // the retry is due: only a due document is claimed
+        // Its retry time has come (only a due document is claimed); no waiting 7 s, no clock of its own:
+        // a nested @TestConfiguration would be component-scanned into the bridge processes other tests start.
+        jdbc.sql("update clinical_document set next_attempt_at = ? where tracking_id = ?")
+                .params(java.time.OffsetDateTime.now().minusSeconds(1), id)
+                .update();
         sync(id); // bridge.outbox.max-attempts is 2 here
 
         assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED", "SENDING", "DEAD");
