@@ -55,16 +55,8 @@ class CrashRecoveryTest {
         String schema = "bridge_crash_" + ProcessHandle.current().pid();
         int port = JvmProcess.freePort();
         bridge = start(port, schema, "first");
-        List<String> trackingIds = new ArrayList<>();
         Map<String, Integer> expectedSciatica = new HashMap<>();
-        for (int i = 0; i < DOCUMENTS; i++) {
-            ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
-            doc.set(
-                    "patient",
-                    TestPatients.SANDBOX.get(i % TestPatients.SANDBOX.size()).asDocumentPatient());
-            trackingIds.add(post(port, doc).get("trackingId").asText());
-            expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
-        }
+        List<String> trackingIds = submit(port, DOCUMENTS, expectedSciatica);
         await().atMost(Duration.ofSeconds(120)).until(() -> synced(port, trackingIds.subList(0, 10)) >= 5);
 
         bridge.kill(); // SIGKILL: no shutdown hooks, nothing graceful
@@ -97,16 +89,8 @@ class CrashRecoveryTest {
                 "--bridge.outbox.lease=3s",
                 "--bridge.outbox.shutdown-timeout=15s");
         bridge = start(port, schema, "first", slow);
-        List<String> trackingIds = new ArrayList<>();
         Map<String, Integer> expectedSciatica = new HashMap<>();
-        for (int i = 0; i < 9; i++) {
-            ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
-            doc.set(
-                    "patient",
-                    TestPatients.SANDBOX.get(i % TestPatients.SANDBOX.size()).asDocumentPatient());
-            trackingIds.add(post(port, doc).get("trackingId").asText());
-            expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
-        }
+        List<String> trackingIds = submit(port, 9, expectedSciatica);
         JdbcClient db = JdbcClient.create(new DriverManagerDataSource(
                 "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, BridgeProcess.PG_USER, ""));
         await().atMost(Duration.ofSeconds(120))
@@ -134,6 +118,24 @@ class CrashRecoveryTest {
         Map<String, Integer> conditionsByIdentifier = conditionsByIdentifier();
         assertThat(conditionsByIdentifier).containsAllEntriesOf(expectedSciatica);
         assertThat(conditionsByIdentifier.values()).allMatch(count -> count == 1);
+    }
+
+    /**
+     * Submits {@code count} candidacy assessments over the sandbox's patients; returns their tracking
+     * ids and puts each one's sciatica Condition identifier into {@code expectedSciatica}.
+     */
+    private List<String> submit(int port, int count, Map<String, Integer> expectedSciatica)
+            throws IOException, InterruptedException {
+        List<String> trackingIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+            doc.set(
+                    "patient",
+                    TestPatients.SANDBOX.get(i % TestPatients.SANDBOX.size()).asDocumentPatient());
+            trackingIds.add(post(port, doc).get("trackingId").asText());
+            expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
+        }
+        return trackingIds;
     }
 
     private static List<String> inState(JdbcClient db, String state) {

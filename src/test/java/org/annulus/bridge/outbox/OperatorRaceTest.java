@@ -62,43 +62,41 @@ class OperatorRaceTest {
 
     @Test
     void aReplayOfADocumentReplayedMeanwhileIsA409WithItsStateNow() throws Exception {
-        String id = parked(DocumentState.DEAD, "replay");
+        String id = answers409(DocumentState.DEAD, DocumentState.MAPPED, outbox::replay);
 
-        OperatorResult result = whileMovedTo(id, DocumentState.DEAD, DocumentState.MAPPED, outbox::replay);
-
-        assertThat(result.status()).isEqualTo(OperatorResult.Status.WRONG_STATE);
-        assertThat(result.message()).isEqualTo("not possible in state MAPPED");
         assertThat(store.history(id)).noneMatch(t -> t.reason().equals("replayed by an operator"));
     }
 
     @Test
     void aPatientChoiceForADocumentMovedMeanwhileIsA409AndChoosesNothing() throws Exception {
-        String id = parked(DocumentState.AWAITING_PATIENT_MATCH, "patient");
-
-        OperatorResult result = whileMovedTo(
-                id,
+        String id = answers409(
                 DocumentState.AWAITING_PATIENT_MATCH,
                 DocumentState.MAPPED,
                 trackingId -> outbox.choosePatient(trackingId, "sbx-1"));
 
-        assertThat(result.status()).isEqualTo(OperatorResult.Status.WRONG_STATE);
-        assertThat(result.message()).isEqualTo("not possible in state MAPPED");
         assertThat(store.find(id).orElseThrow().ehrPatientId()).isNull();
     }
 
     @Test
     void aResolutionOfAConflictResolvedMeanwhileIsA409() throws Exception {
-        String id = parked(DocumentState.CONFLICT, "resolve");
-
-        OperatorResult result = whileMovedTo(
-                id,
+        String id = answers409(
                 DocumentState.CONFLICT,
                 DocumentState.SYNCED,
                 trackingId -> outbox.resolve(trackingId, Outbox.Resolution.OVERWRITE));
 
-        assertThat(result.status()).isEqualTo(OperatorResult.Status.WRONG_STATE);
-        assertThat(result.message()).isEqualTo("not possible in state SYNCED");
         assertThat(store.find(id).orElseThrow().overwriteEhrEdits()).isFalse();
+    }
+
+    /**
+     * A document parked in {@code from}; {@code action} on it while another transaction moves it to
+     * {@code to} answers WRONG_STATE naming {@code to}. Returns the document's tracking id.
+     */
+    private String answers409(DocumentState from, DocumentState to, Function<String, OperatorResult> action)
+            throws Exception {
+        String id = parked(from);
+        assertThat(whileMovedTo(id, from, to, action))
+                .isEqualTo(new OperatorResult(OperatorResult.Status.WRONG_STATE, "not possible in state " + to));
+        return id;
     }
 
     /**
@@ -137,7 +135,8 @@ class OperatorRaceTest {
                 > 0;
     }
 
-    private String parked(DocumentState state, String name) {
+    private String parked(DocumentState state) {
+        String name = state.name().toLowerCase(java.util.Locale.ROOT);
         String id = store.insert(new NewDocument(
                 DocumentKind.CANDIDACY_ASSESSMENT,
                 "CA-race-" + name,
