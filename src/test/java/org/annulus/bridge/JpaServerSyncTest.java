@@ -12,13 +12,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +26,6 @@ import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
@@ -60,14 +55,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first counts every resource in the server
 class JpaServerSyncTest {
 
-    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
     static final Duration SYNC_WAIT = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-jpa-");
 
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
-    static final JpaFhirServerProcess EHR =
-            JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
+    static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JvmProcess.freePort());
 
     static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
     /** The issuer of the bridge's own API tokens, served by the same WireMock. */
@@ -92,7 +85,7 @@ class JpaServerSyncTest {
         // the bridge first calls it when it sends: the JPA server may still be starting meanwhile
         registry.add("bridge.ehr.base-url", EHR::baseUrl);
         registry.add("bridge.ehr.client-id", () -> "annulus-bridge-jpa-test");
-        registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
+        registry.add("bridge.ehr.private-key", () -> TestKeys.bridgeKey(WORK).toString());
         registry.add("bridge.ehr.token-url", () -> TOKEN_ENDPOINT.baseUrl() + "/token");
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
     }
@@ -107,8 +100,7 @@ class JpaServerSyncTest {
     @Order(1)
     void everyExampleSentTwiceIsWrittenOnceAndAnAmendmentUpdatesInPlace() {
         EHR.awaitReady(Duration.ofSeconds(150));
-        String patientId = EHR.seedPatient(
-                MRN_SYSTEM, "448812", "Rivera", List.of("Ana", "Lucia"), "1979-06-14", AdministrativeGender.FEMALE);
+        String patientId = EHR.seedPatient(TestPatients.ANA_RIVERA);
         List<String> trackingIds = new ArrayList<>();
         for (String name :
                 List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {
@@ -223,11 +215,9 @@ class JpaServerSyncTest {
     @Order(2)
     void aClinicianEditSurvivesAnAmendmentWhichEndsInConflictUntilAnOperatorResolvesIt() {
         EHR.awaitReady(Duration.ofSeconds(150));
-        EHR.seedPatient(MRN_SYSTEM, "448820", "Okafor", List.of("Chidi"), "1968-11-03", AdministrativeGender.MALE);
+        EHR.seedPatient(TestPatients.CHIDI_OKAFOR);
         ObjectNode v1 = Fixtures.fresh("candidacy-unilateral-left");
-        ((ObjectNode) v1.get("patient")).put("mrn", "448820").put("family", "Okafor");
-        ((ObjectNode) v1.get("patient")).putArray("given").add("Chidi");
-        ((ObjectNode) v1.get("patient")).put("birthDate", "1968-11-03").put("sex", "male");
+        v1.set("patient", TestPatients.CHIDI_OKAFOR.asDocumentPatient());
         String first = accepted(v1);
         awaitState(first, "SYNCED");
         JsonNode written = conditionIn(track(first));
@@ -433,24 +423,5 @@ class JpaServerSyncTest {
                 {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
                 """).withHeader("Cache-Control", "no-store")));
         return server;
-    }
-
-    /** A key made at test time (none is committed), PKCS#8 PEM. */
-    private static Path privateKey(Path dir) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            String body = Base64.getMimeEncoder(64, "\n".getBytes())
-                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-            Path pem = dir.resolve("bridge-key.pem");
-            if (!Files.exists(pem)) {
-                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
-            }
-            return pem;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -12,13 +12,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import ca.uhn.fhir.context.FhirContext;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -86,7 +80,7 @@ public abstract class RealEhrContext {
         registry.add("bridge.sandbox.data-dir", () -> WORK.resolve("sandbox").toString());
         registry.add("bridge.ehr.base-url", () -> EHR.baseUrl() + "/fhir");
         registry.add("bridge.ehr.client-id", () -> "annulus-bridge-real-ehr-test");
-        registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
+        registry.add("bridge.ehr.private-key", () -> TestKeys.bridgeKey(WORK).toString());
         registry.add("bridge.ehr.token-url", () -> EHR.baseUrl() + "/token");
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
         registry.add("bridge.security.allowed-hosts", () -> ALLOWED_HOST);
@@ -173,24 +167,5 @@ public abstract class RealEhrContext {
                 .withStatus(status)
                 .withHeader("Content-Type", "application/fhir+json;charset=utf-8")
                 .withBody(FHIR.newJsonParser().encodeResourceToString(resource));
-    }
-
-    /** The bridge's SMART client key, made at test time (none is committed), PKCS#8 PEM. */
-    private static Path privateKey(Path dir) {
-        try {
-            Path pem = dir.resolve("bridge-key.pem");
-            if (!Files.exists(pem)) {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(2048);
-                String body = Base64.getMimeEncoder(64, "\n".getBytes())
-                        .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
-            }
-            return pem;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -11,7 +11,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
@@ -63,13 +62,7 @@ public final class TestTokens {
 
     private TestTokens(String issuer) {
         this.issuer = issuer;
-        try {
-            this.key = new RSAKeyGenerator(2048)
-                    .keyID("test-issuer-" + UUID.randomUUID())
-                    .generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        this.key = TestKeys.rsaJwk("test-issuer-" + UUID.randomUUID());
     }
 
     // --- the sandbox's development tokens
@@ -191,11 +184,7 @@ public final class TestTokens {
 
     /** Signs with another key, made now: a token the bridge must refuse. */
     public String signWithAnotherKey(JWTClaimsSet claims) {
-        try {
-            return sign(claims, new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate());
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return sign(claims, TestKeys.rsaJwk(key.getKeyID()));
     }
 
     private static String sign(JWTClaimsSet claims, RSAKey with) {

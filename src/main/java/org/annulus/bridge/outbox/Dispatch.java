@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The store's side of dispatch, for the sync module: claim due documents under a lease, read one,
+ * The store's side of dispatch, for the sync module: find due documents, claim one under a lease, read one,
  * move it from state to state (each move recorded in its history), record what the EHR wrote, and
  * load what a send needs to know of the patient's other documents. Each method is one transaction.
  */
@@ -29,17 +30,36 @@ public class Dispatch {
     }
 
     /**
-     * Claims up to {@code limit} due documents for {@code owner} for {@code lease} (SKIP LOCKED): at
-     * most one per patient, the one its patient's order lets go next (a send in flight first, then the
-     * earliest by clinical time; a parked earlier one holds the rest back unless released). Returns
-     * their tracking ids.
+     * Up to {@code limit} documents due to be worked and not leased: at most one per patient, the one
+     * its patient's order lets go next (a send in flight first, then the earliest by clinical time; a
+     * parked earlier one holds the rest back unless released). Not claimed: each is claimed
+     * ({@link #claim}) when its work starts.
      */
-    public List<String> claimDue(int limit, String owner, Duration lease) {
-        return tx.execute(status -> {
-            List<String> ids = store.lockDue(limit);
-            store.lease(ids, owner, store.now().plus(lease));
-            return ids;
-        });
+    public List<String> dueDocuments(int limit) {
+        return tx.execute(status -> store.lockDue(limit));
+    }
+
+    /**
+     * Leases the document to {@code owner} for {@code lease} under a fresh token, if it is still due
+     * and no one else holds it; empty when another worker got it first or it is no longer due.
+     */
+    public Optional<Lease> claim(String trackingId, String owner, Duration lease) {
+        String token = UUID.randomUUID().toString();
+        return Optional.ofNullable(tx.execute(
+                status -> store.claim(trackingId, owner, token, store.now().plus(lease))
+                        ? new Lease(trackingId, owner, token)
+                        : null));
+    }
+
+    /** Extends the lease by {@code lease} from now; false when it was taken over or has ended. */
+    public boolean renew(Lease held, Duration lease) {
+        return Boolean.TRUE.equals(tx.execute(status ->
+                store.renew(held.trackingId(), held.token(), store.now().plus(lease))));
+    }
+
+    /** Ends the lease if it still holds; the document's state stays workable for the next claim. */
+    public boolean release(Lease held) {
+        return Boolean.TRUE.equals(tx.execute(status -> store.release(held.trackingId(), held.token())));
     }
 
     public Optional<StoredDocument> find(String trackingId) {
@@ -48,11 +68,19 @@ public class Dispatch {
 
     /**
      * Moves the document from the state it was read in to {@code to}, and records why; false when
-     * another worker moved it first (then nothing changes).
+     * another worker moved it first or the lease was taken over (then nothing changes).
      */
-    public boolean transition(StoredDocument doc, DocumentState to, String reason, Change change) {
-        return Boolean.TRUE.equals(
-                tx.execute(status -> store.transition(doc.trackingId(), doc.state(), to, reason, change)));
+    public boolean transition(Lease lease, StoredDocument doc, DocumentState to, String reason, Change change) {
+        return Boolean.TRUE.equals(tx.execute(
+                status -> store.transition(doc.trackingId(), doc.state(), to, reason, change, lease.token())));
+    }
+
+    /**
+     * Records in the document's history what an EHR answered to a worker that no longer holds the
+     * lease (it was taken over): the state stands; what was written is in the write ledger.
+     */
+    public void recordLateAnswer(Lease lease, String reason) {
+        tx.executeWithoutResult(status -> store.recordEvent(lease.trackingId(), reason));
     }
 
     /**
@@ -67,12 +95,17 @@ public class Dispatch {
      * SENDING to SYNCED, with the EHR resources the send wrote, together; false when the document
      * was no longer SENDING (then nothing changes).
      */
-    public boolean recordSynced(String trackingId, List<TrackedDocument.WrittenResource> written, String reason) {
+    public boolean recordSynced(Lease lease, List<TrackedDocument.WrittenResource> written, String reason) {
+        String trackingId = lease.trackingId();
         return Boolean.TRUE.equals(tx.execute(status -> {
+            if (!store.transition(
+                    trackingId, DocumentState.SENDING, DocumentState.SYNCED, reason, Change.none(), lease.token())) {
+                return false;
+            }
             store.recordWritten(trackingId, written);
             store.recordHeld(trackingId, List.of());
             store.overwriteEhrEdits(trackingId, false);
-            return store.transition(trackingId, DocumentState.SENDING, DocumentState.SYNCED, reason, Change.none());
+            return true;
         }));
     }
 
@@ -81,16 +114,20 @@ public class Dispatch {
      * cannot apply), and parks the document in {@code to} (CONFLICT or NEEDS_REVIEW).
      */
     public boolean recordHeld(
-            String trackingId,
+            Lease lease,
             List<TrackedDocument.WrittenResource> written,
             List<TrackedDocument.HeldResource> held,
             DocumentState to,
             String reason) {
+        String trackingId = lease.trackingId();
         return Boolean.TRUE.equals(tx.execute(status -> {
+            if (!store.transition(trackingId, DocumentState.SENDING, to, reason, Change.none(), lease.token())) {
+                return false;
+            }
             store.recordWritten(trackingId, written);
             store.recordHeld(trackingId, held);
             store.overwriteEhrEdits(trackingId, false);
-            return store.transition(trackingId, DocumentState.SENDING, to, reason, Change.none());
+            return true;
         }));
     }
 

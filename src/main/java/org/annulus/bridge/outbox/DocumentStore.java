@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -122,15 +121,22 @@ class DocumentStore {
      * their patient ({@link #HOLDS_BACK}), locked for this transaction: at most one per patient.
      */
     List<String> lockDue(int limit) {
+        return lockDue(limit, "");
+    }
+
+    /** {@link #lockDue(int)} for one document ({@code only}), or for all when {@code only} is empty. */
+    private List<String> lockDue(int limit, String only) {
         return ordered(jdbc.sql("""
                         select d.tracking_id from clinical_document d
                         where d.state in (:workable)
+                          and (:only = '' or d.tracking_id = :only)
                           and (d.next_attempt_at is null or d.next_attempt_at <= :now)
                           and (d.lease_until is null or d.lease_until < :now)
                           and not exists (select 1 from clinical_document e where %s)
                         order by d.clinical_time, d.received_at, d.tracking_id
                         limit :limit
                         for update skip locked""".formatted(HOLDS_BACK)))
+                .param("only", only)
                 .param("limit", limit)
                 .query(String.class)
                 .list();
@@ -168,7 +174,7 @@ class DocumentStore {
      * An operator lets the patient's later documents go past this parked one; recorded in its history.
      * False when it is not (or no longer) in {@code state}, or was released already.
      */
-    boolean release(String trackingId, DocumentState state) {
+    boolean releaseParked(String trackingId, DocumentState state) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 update clinical_document set released_at = ?
@@ -184,24 +190,56 @@ class DocumentStore {
         return updated == 1;
     }
 
-    void lease(Collection<String> trackingIds, String owner, OffsetDateTime until) {
-        if (trackingIds.isEmpty()) {
-            return;
+    /**
+     * Leases the document to {@code owner} under a fresh {@code token} if it is still due and free by
+     * the rules of {@link #lockDue(int)} (its row locked for this transaction, SKIP LOCKED: of two
+     * claimers one wins). True when claimed.
+     */
+    boolean claim(String trackingId, String owner, String token, OffsetDateTime until) {
+        if (lockDue(1, trackingId).isEmpty()) {
+            return false;
         }
-        jdbc.sql("update clinical_document set lease_owner = :owner, lease_until = :until where tracking_id in (:ids)")
-                .param("owner", owner)
-                .param("until", until)
-                .param("ids", trackingIds)
-                .update();
+        return jdbc.sql("""
+                update clinical_document set lease_owner = :owner, lease_token = :token, lease_until = :until
+                where tracking_id = :id""")
+                        .param("owner", owner)
+                        .param("token", token)
+                        .param("until", until)
+                        .param("id", trackingId)
+                        .update()
+                == 1;
+    }
+
+    /** Extends the lease while {@code token} still holds it; false once it was taken over or ended. */
+    boolean renew(String trackingId, String token, OffsetDateTime until) {
+        return jdbc.sql("update clinical_document set lease_until = ? where tracking_id = ? and lease_token = ?")
+                        .params(until, trackingId, token)
+                        .update()
+                == 1;
+    }
+
+    /** Ends the lease {@code token} holds (the state stays as it is, workable by the next claim). */
+    boolean release(String trackingId, String token) {
+        return jdbc.sql("""
+                update clinical_document set lease_owner = null, lease_token = null, lease_until = null
+                where tracking_id = ? and lease_token = ?""").params(trackingId, token).update() == 1;
+    }
+
+    /** {@link #transition(String, DocumentState, DocumentState, String, Change, String)} of a document no one leases. */
+    boolean transition(String trackingId, DocumentState from, DocumentState to, String reason, Change change) {
+        return transition(trackingId, from, to, reason, change, null);
     }
 
     /**
-     * Moves a document from {@code from} to {@code to} and records why; the {@code from} check makes a
-     * stale worker's late write a no-op instead of a wrong state.
+     * Moves a document from {@code from} to {@code to} and records why, if it is in {@code from} and
+     * leased under {@code leaseToken} (null: leased by no one, as for an operator's action): a stale
+     * worker's late write, or one whose lease was taken over, is a no-op instead of a wrong state.
      */
-    boolean transition(String trackingId, DocumentState from, DocumentState to, String reason, Change change) {
+    boolean transition(
+            String trackingId, DocumentState from, DocumentState to, String reason, Change change, String leaseToken) {
         OffsetDateTime now = now();
-        int updated = jdbc.sql("""
+        JdbcClient.StatementSpec update = jdbc.sql(
+                        """
                 update clinical_document set state = :to, updated_at = :now,
                     attempts = case when :resetAttempts then 0 else attempts + :attemptDelta end,
                     failing_since = case when :answered then null else coalesce(failing_since, :failingSince) end,
@@ -211,9 +249,10 @@ class DocumentStore {
                     mapped_bundle = coalesce(:mappedBundle, mapped_bundle),
                     outcome = :outcome,
                     lease_owner = case when :keepLease then lease_owner else null end,
+                    lease_token = case when :keepLease then lease_token else null end,
                     lease_until = case when :keepLease then lease_until else null end,
                     released_at = null
-                where tracking_id = :id and state = :from""")
+                where tracking_id = :id and state = :from and """ + (leaseToken == null ? " lease_token is null" : " lease_token = :token"))
                 .param("to", to.name())
                 .param("now", now)
                 .param("attemptDelta", change.attemptDelta())
@@ -226,8 +265,8 @@ class DocumentStore {
                 .param("outcome", change.outcome())
                 .param("keepLease", change.keepLease())
                 .param("id", trackingId)
-                .param("from", from.name())
-                .update();
+                .param("from", from.name());
+        int updated = (leaseToken == null ? update : update.param("token", leaseToken)).update();
         if (updated == 1) {
             recordTransition(trackingId, from, to, reason, now);
         }
@@ -240,6 +279,11 @@ class DocumentStore {
             DocumentState.CONFLICT,
             DocumentState.NEEDS_REVIEW,
             DocumentState.AWAITING_PATIENT_MATCH);
+
+    /** A history entry that changes no state (a late EHR answer, say): from and to are the current state. */
+    void recordEvent(String trackingId, String reason) {
+        find(trackingId).ifPresent(doc -> recordTransition(trackingId, doc.state(), doc.state(), reason, now()));
+    }
 
     void recordWritten(String trackingId, List<TrackedDocument.WrittenResource> resources) {
         for (TrackedDocument.WrittenResource r : resources) {

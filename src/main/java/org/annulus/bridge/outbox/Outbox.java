@@ -47,9 +47,6 @@ public class Outbox {
                     List<TrackedDocument.HeldResource> held = store.held(trackingId);
                     boolean resend =
                             resolution == Resolution.OVERWRITE || held.stream().anyMatch(h -> h.serverId() == null);
-                    if (resolution != Resolution.OVERWRITE) {
-                        settle(held);
-                    }
                     DocumentState to = resend ? DocumentState.MAPPED : DocumentState.SYNCED;
                     String why =
                             switch (resolution) {
@@ -58,7 +55,10 @@ public class Outbox {
                                 case HANDLED -> "an operator marked it handled in the EHR";
                             };
                     if (!store.transition(trackingId, doc.state(), to, why, Change.replay())) {
-                        return OperatorResult.wrongState(doc.state());
+                        return movedUnder(trackingId);
+                    }
+                    if (resolution != Resolution.OVERWRITE) {
+                        settle(held);
                     }
                     store.overwriteEhrEdits(trackingId, resolution == Resolution.OVERWRITE);
                     return OperatorResult.done();
@@ -115,13 +115,15 @@ public class Outbox {
                     if (doc.state() != DocumentState.AWAITING_PATIENT_MATCH) {
                         return OperatorResult.wrongState(doc.state());
                     }
-                    store.choosePatient(trackingId, ehrPatientId);
-                    store.transition(
+                    if (!store.transition(
                             trackingId,
                             doc.state(),
                             DocumentState.MAPPED,
                             "operator chose EHR Patient/" + ehrPatientId,
-                            Change.replay());
+                            Change.replay())) {
+                        return movedUnder(trackingId);
+                    }
+                    store.choosePatient(trackingId, ehrPatientId);
                     return OperatorResult.done();
                 })
                 .orElse(OperatorResult.notFound()));
@@ -144,10 +146,21 @@ public class Outbox {
                     if (to == null || (to == DocumentState.MAPPED && doc.mappedBundle() == null)) {
                         return OperatorResult.wrongState(doc.state());
                     }
-                    store.transition(trackingId, doc.state(), to, "replayed by an operator", Change.replay());
+                    if (!store.transition(trackingId, doc.state(), to, "replayed by an operator", Change.replay())) {
+                        return movedUnder(trackingId);
+                    }
                     return OperatorResult.done();
                 })
                 .orElse(OperatorResult.notFound()));
+    }
+
+    /**
+     * The document's state moved between reading it and the transition (another operator, a worker):
+     * 409 with the state it is in now (this transaction reads what the other one committed).
+     */
+    private OperatorResult movedUnder(String trackingId) {
+        return OperatorResult.wrongState(
+                store.find(trackingId).map(StoredDocument::state).orElseThrow());
     }
 
     /** Replays every document in a parked state; returns how many were replayed. */
@@ -173,7 +186,7 @@ public class Outbox {
                     if (!DocumentState.PARKED.contains(doc.state())) {
                         return OperatorResult.wrongState(doc.state());
                     }
-                    if (store.release(trackingId, doc.state())) {
+                    if (store.releaseParked(trackingId, doc.state())) {
                         return OperatorResult.done();
                     }
                     DocumentState now = store.find(trackingId).orElseThrow().state();

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param parkedBlocksPatient whether a parked document (DEAD, AWAITING_PATIENT_MATCH, CONFLICT,
  *                      NEEDS_REVIEW) holds back its patient's later documents until an operator acts
  *                      (replays, resolves or releases it); false lets them overtake it
+ * @param shutdownTimeout on shutdown (SIGTERM), how long sends under way may take to finish; the leases
+ *                      of those still running then are released
  */
 @Validated
 @ConfigurationProperties("bridge.outbox")
@@ -39,4 +41,5 @@ public record OutboxProperties(
         @DefaultValue("5") @Min(1) @Max(100) int maxFailuresBeforeSend,
         @DefaultValue("15m") @NotNull Duration alertAfter,
         @DefaultValue("4") @Min(1) @Max(64) int workers,
-        @DefaultValue("true") boolean parkedBlocksPatient) {}
+        @DefaultValue("true") boolean parkedBlocksPatient,
+        @DefaultValue("30s") @NotNull Duration shutdownTimeout) {}

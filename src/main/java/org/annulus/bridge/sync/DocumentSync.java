@@ -3,7 +3,6 @@ package org.annulus.bridge.sync;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -21,11 +20,14 @@ import org.annulus.bridge.outbox.Change;
 import org.annulus.bridge.outbox.Dispatch;
 import org.annulus.bridge.outbox.DocumentHistory;
 import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.Lease;
+import org.annulus.bridge.outbox.Leases;
 import org.annulus.bridge.outbox.OutboxProperties;
 import org.annulus.bridge.outbox.StoredDocument;
 import org.annulus.bridge.outbox.TrackedDocument;
 import org.annulus.bridge.profiles.ResourceValidator;
 import org.annulus.bridge.profiles.ValidationReport;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
@@ -50,6 +52,9 @@ public class DocumentSync {
     /** Set by the route once SENDING is recorded: from then on the EHR may have the document. */
     public static final String SEND_STARTED = "sendStarted";
 
+    /** The exchange property holding the worker's {@link Lease} on that document. */
+    public static final String LEASE = "lease";
+
     private final Dispatch dispatch;
     private final ClinicalMapper mapper;
     private final EhrWriter ehr;
@@ -58,8 +63,8 @@ public class DocumentSync {
     private final OutboxProperties properties;
     private final MeterRegistry meters;
     private final SendTimeComposition composition;
+    private final Leases leases;
     private final DocumentReader reader = new DocumentReader();
-    private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     DocumentSync(
             Dispatch dispatch,
@@ -69,7 +74,8 @@ public class DocumentSync {
             FhirContext fhir,
             OutboxProperties properties,
             MeterRegistry meters,
-            SendTimeComposition composition) {
+            SendTimeComposition composition,
+            Leases leases) {
         this.dispatch = dispatch;
         this.mapper = mapper;
         this.ehr = ehr;
@@ -78,10 +84,14 @@ public class DocumentSync {
         this.properties = properties;
         this.meters = meters;
         this.composition = composition;
+        this.leases = leases;
     }
 
-    /** A document on its way through the route: the stored row, and what the steps made of it so far. */
-    public record Work(StoredDocument stored, ClinicalDocument document, Bundle bundle) {
+    /**
+     * A document on its way through the route: the worker's lease on it, the stored row, and what the
+     * steps made of it so far.
+     */
+    public record Work(Lease lease, StoredDocument stored, ClinicalDocument document, Bundle bundle) {
 
         public String trackingId() {
             return stored.trackingId();
@@ -89,16 +99,31 @@ public class DocumentSync {
     }
 
     /**
-     * Claims a batch of due documents under a lease (SKIP LOCKED): at most one per patient, so the
-     * split may work them in parallel without breaking per-patient order.
+     * Up to a batch of documents due and not leased: at most one per patient, so the split may work
+     * them in parallel without breaking per-patient order. Each is claimed when its work starts.
      */
-    public List<String> claimDue() {
-        return dispatch.claimDue(properties.batchSize(), owner, properties.lease());
+    public List<String> dueDocuments() {
+        return dispatch.dueDocuments(properties.batchSize());
+    }
+
+    /**
+     * Claims the document for this worker (a lease with a fresh token, renewed while the work runs),
+     * kept in the exchange; false when another worker has it, it is no longer due, or we are stopping.
+     */
+    public boolean claim(@ExchangeProperty(TRACKING_ID) String trackingId, Exchange exchange) {
+        Optional<Lease> lease = leases.claim(trackingId);
+        lease.ifPresent(l -> exchange.setProperty(LEASE, l));
+        return lease.isPresent();
+    }
+
+    /** The work is over, however it ended: the lease is no longer renewed. */
+    public void endWork(@ExchangeProperty(LEASE) Lease lease) {
+        leases.end(lease);
     }
 
     /** Loads the claimed document. */
-    public Work load(@ExchangeProperty(TRACKING_ID) String trackingId) {
-        return new Work(dispatch.find(trackingId).orElseThrow(), null, null);
+    public Work load(@ExchangeProperty(LEASE) Lease lease) {
+        return new Work(lease, dispatch.find(lease.trackingId()).orElseThrow(), null, null);
     }
 
     /** True while the document waits to be mapped (ACCEPTED). */
@@ -110,7 +135,7 @@ public class DocumentSync {
     public Work mapToFhir(Work work) {
         try {
             ClinicalDocument document = reader.read(work.stored().rawDocument());
-            return new Work(work.stored(), document, mapper.map(document));
+            return new Work(work.lease(), work.stored(), document, mapper.map(document));
         } catch (RuntimeException e) {
             throw new SyncFailure.MappingFailed("mapping failed: " + e.getMessage());
         }
@@ -129,6 +154,7 @@ public class DocumentSync {
         }
         List<String> warnings = mapper.warnings(work.document());
         boolean moved = transition(
+                work.lease(),
                 work.stored(),
                 DocumentState.MAPPED,
                 "mapped to " + work.bundle().getEntry().size() + " FHIR resources"
@@ -137,7 +163,7 @@ public class DocumentSync {
         if (!moved) {
             throw new SyncFailure.Overtaken();
         }
-        return new Work(dispatch.find(work.trackingId()).orElseThrow(), work.document(), null);
+        return new Work(work.lease(), dispatch.find(work.trackingId()).orElseThrow(), work.document(), null);
     }
 
     /** True when the document is due to be sent (MAPPED, RETRY_SCHEDULED, or SENDING when a process died). */
@@ -156,6 +182,7 @@ public class DocumentSync {
         StoredDocument doc = work.stored();
         dispatch.supersedingVersion(doc)
                 .ifPresent(newer -> transition(
+                        work.lease(),
                         doc,
                         DocumentState.SUPERSEDED,
                         "version "
@@ -187,7 +214,7 @@ public class DocumentSync {
                     "FHIR validation failed at send time: " + report.errors().size() + " errors",
                     fhir.newJsonParser().encodeResourceToString(report.toOperationOutcome()));
         }
-        return new Work(stored, document, composed.bundle());
+        return new Work(work.lease(), stored, document, composed.bundle());
     }
 
     /** The stored history, read: raw JSON to documents, FHIR JSON to bundles. */
@@ -216,7 +243,7 @@ public class DocumentSync {
         String why = doc.state() == DocumentState.SENDING
                 ? "resuming an interrupted send (attempt " + (doc.attempts() + 1) + ")"
                 : "sending to EHR (attempt " + (doc.attempts() + 1) + ")";
-        if (!transition(doc, DocumentState.SENDING, why, Change.attempt())) {
+        if (!transition(work.lease(), doc, DocumentState.SENDING, why, Change.attempt())) {
             throw new SyncFailure.Overtaken();
         }
         return work;
@@ -248,11 +275,11 @@ public class DocumentSync {
     }
 
     /** Records SYNCED with every resource the EHR wrote (its ids and versions). */
-    public void recordSynced(EhrWriteResult.Written written, @ExchangeProperty(TRACKING_ID) String trackingId) {
-        StoredDocument doc = dispatch.find(trackingId).orElseThrow();
+    public void recordSynced(EhrWriteResult.Written written, @ExchangeProperty(LEASE) Lease lease) {
+        StoredDocument doc = dispatch.find(lease.trackingId()).orElseThrow();
         OffsetDateTime now = dispatch.now();
         boolean moved = dispatch.recordSynced(
-                doc.trackingId(),
+                lease,
                 written.entries().stream()
                         .map(e -> new TrackedDocument.WrittenResource(
                                 e.resourceType(), e.id(), e.version(), e.businessIdentifier(), now))
@@ -263,6 +290,7 @@ public class DocumentSync {
                                 : "; written as DocumentReference notes because the EHR does not accept them: "
                                         + String.join(", ", written.fallbacks())));
         if (!moved) {
+            lateAnswer(lease, written);
             return;
         }
         meters.counter("bridge.outbox.transitions", "to", DocumentState.SYNCED.name())
@@ -287,7 +315,8 @@ public class DocumentSync {
      * Records what was written and what was held, and parks the document: CONFLICT when a resource
      * was changed in the EHR since we wrote it, else NEEDS_REVIEW. The history names each resource.
      */
-    public void recordHeld(EhrWriteResult.Written written, @ExchangeProperty(TRACKING_ID) String trackingId) {
+    public void recordHeld(EhrWriteResult.Written written, @ExchangeProperty(LEASE) Lease lease) {
+        String trackingId = lease.trackingId();
         OffsetDateTime now = dispatch.now();
         DocumentState to = written.anyConflict() ? DocumentState.CONFLICT : DocumentState.NEEDS_REVIEW;
         String reason = written.held().stream()
@@ -295,7 +324,7 @@ public class DocumentSync {
                         .collect(java.util.stream.Collectors.joining("; "))
                 + "; " + written.entries().size() + " resources in the EHR";
         boolean moved = dispatch.recordHeld(
-                trackingId,
+                lease,
                 written.entries().stream()
                         .map(e -> new TrackedDocument.WrittenResource(
                                 e.resourceType(), e.id(), e.version(), e.businessIdentifier(), now))
@@ -321,11 +350,25 @@ public class DocumentSync {
                     trackingId,
                     to,
                     written.held().size());
+        } else {
+            lateAnswer(lease, written);
         }
     }
 
-    boolean transition(StoredDocument doc, DocumentState to, String reason, Change change) {
-        boolean moved = dispatch.transition(doc, to, reason, change);
+    /**
+     * The EHR answered after this worker's lease was taken over: no state is written (the worker
+     * holding the lease records it); the history says what came, the write ledger has what was written.
+     */
+    private void lateAnswer(Lease lease, EhrWriteResult.Written written) {
+        log.info("document {}: late EHR answer after the lease was taken over", lease.trackingId());
+        dispatch.recordLateAnswer(
+                lease,
+                "late answer from the EHR after the lease was taken over: "
+                        + written.entries().size() + " resources written (in the write ledger); the state stands");
+    }
+
+    boolean transition(Lease lease, StoredDocument doc, DocumentState to, String reason, Change change) {
+        boolean moved = dispatch.transition(lease, doc, to, reason, change);
         if (moved) {
             meters.counter("bridge.outbox.transitions", "to", to.name()).increment();
             log.info("document {} {} -> {}", doc.trackingId(), doc.state(), to);

@@ -67,10 +67,10 @@ public abstract sealed class SyncFailure extends RuntimeException {
         }
     }
 
-    /** Another worker moved the document first (its lease ran out): nothing to record. */
+    /** Another worker moved the document first, or took over its lease: nothing to record. */
     public static final class Overtaken extends SyncFailure {
         Overtaken() {
-            super("the document was moved on by another worker");
+            super("the document was moved on by another worker, or its lease was taken over");
         }
     }
 }

@@ -11,6 +11,7 @@ import org.annulus.bridge.ehr.EhrWriteResult;
 import org.annulus.bridge.outbox.Change;
 import org.annulus.bridge.outbox.Dispatch;
 import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.Lease;
 import org.annulus.bridge.outbox.OutboxProperties;
 import org.annulus.bridge.outbox.StoredDocument;
 import org.apache.camel.ExchangeException;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Where each failure of the {@code sync-document} route leads: called from its {@code onException}
  * clauses, each method records the state in the outbox (REJECTED, AWAITING_PATIENT_MATCH,
- * RETRY_SCHEDULED, DEAD). The store's {@code from} check makes a late write of a stale worker a no-op.
+ * RETRY_SCHEDULED, DEAD). The store's {@code from} and lease-token checks make a late write of a stale
+ * worker (or of one whose lease was taken over) a no-op.
  */
 @Component("syncOutcomes")
 public class SyncOutcomes {
@@ -45,16 +47,17 @@ public class SyncOutcomes {
     }
 
     /** Mapping or validation failed: REJECTED, with the reason as an OperationOutcome. */
-    public void rejected(
-            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
+    public void rejected(@ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
         String outcome = failure instanceof SyncFailure.ValidationFailed v ? v.outcome : outcome(failure.getMessage());
-        sync.transition(current(id), DocumentState.REJECTED, failure.getMessage(), Change.withOutcome(outcome));
+        sync.transition(
+                lease, current(lease), DocumentState.REJECTED, failure.getMessage(), Change.withOutcome(outcome));
     }
 
     /** No single EHR patient carries the MRN: an operator chooses (AWAITING_PATIENT_MATCH). */
     public void awaitPatientMatch(
-            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        sync.transition(current(id), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
+        sync.transition(
+                lease, current(lease), DocumentState.AWAITING_PATIENT_MATCH, failure.getMessage(), Change.none());
     }
 
     /**
@@ -65,11 +68,11 @@ public class SyncOutcomes {
      * be delivered since then), so every document of an outage is given up the same time after its first try.
      */
     public void retryOrGiveUp(
-            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        StoredDocument doc = current(id);
+            @ExchangeException SyncFailure failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
+        StoredDocument doc = current(lease);
         OffsetDateTime now = dispatch.now();
         if (failure instanceof SyncFailure.CircuitOpen open) {
-            heldByBreaker(doc, open.failure, now);
+            heldByBreaker(lease, doc, open.failure, now);
             return;
         }
         EhrWriteResult.Failed f = ((SyncFailure.EhrRetryable) failure).failure;
@@ -77,24 +80,26 @@ public class SyncOutcomes {
         Duration delay = schedule.delay(doc.attempts(), f.retryAfter(), ThreadLocalRandom.current());
         Optional<Instant> next = schedule.next(failingSince.toInstant(), now.toInstant(), delay);
         if (next.isEmpty()) {
-            dead(doc, f, f.reason() + gaveUp(failingSince, doc.attempts()));
+            dead(lease, doc, f, f.reason() + gaveUp(failingSince, doc.attempts()));
             return;
         }
         sync.transition(
+                lease,
                 doc,
                 DocumentState.RETRY_SCHEDULED,
                 f.reason() + "; retry in " + seconds(delay),
                 Change.retryAt(next.get().atOffset(ZoneOffset.UTC), f.outcome(), now));
     }
 
-    private void heldByBreaker(StoredDocument doc, EhrWriteResult.Failed f, OffsetDateTime now) {
+    private void heldByBreaker(Lease lease, StoredDocument doc, EhrWriteResult.Failed f, OffsetDateTime now) {
         Duration wait = f.retryAfter() == null ? properties.backoffBase() : f.retryAfter();
         OffsetDateTime failingSince = doc.failingSince() != null ? doc.failingSince() : now;
         if (schedule.next(failingSince.toInstant(), now.toInstant(), wait).isEmpty()) {
-            dead(doc, f, f.reason() + gaveUp(failingSince, doc.attempts() - 1));
+            dead(lease, doc, f, f.reason() + gaveUp(failingSince, doc.attempts() - 1));
             return;
         }
         sync.transition(
+                lease,
                 doc,
                 DocumentState.RETRY_SCHEDULED,
                 f.reason() + "; no attempt counted; retry in " + seconds(wait),
@@ -112,8 +117,8 @@ public class SyncOutcomes {
 
     /** The EHR refused the write: DEAD (an operator may replay it after a fix). */
     public void refused(
-            @ExchangeException SyncFailure.EhrRefused failure, @ExchangeProperty(DocumentSync.TRACKING_ID) String id) {
-        dead(current(id), failure.failure, failure.failure.reason() + "; not retryable");
+            @ExchangeException SyncFailure.EhrRefused failure, @ExchangeProperty(DocumentSync.LEASE) Lease lease) {
+        dead(lease, current(lease), failure.failure, failure.failure.reason() + "; not retryable");
     }
 
     /**
@@ -126,14 +131,15 @@ public class SyncOutcomes {
     public void unexpected(
             @ExchangeException Exception e,
             @ExchangeProperty(DocumentSync.TRACKING_ID) String id,
+            @ExchangeProperty(DocumentSync.LEASE) Lease lease,
             @ExchangeProperty(DocumentSync.SEND_STARTED) Boolean sendStarted) {
         String kind = e.getClass().getName();
         log.error("dispatch of {} failed unexpectedly: {}", id, kind);
-        if (Boolean.TRUE.equals(sendStarted)) {
+        if (Boolean.TRUE.equals(sendStarted) || lease == null) {
             return;
         }
         try {
-            StoredDocument doc = current(id);
+            StoredDocument doc = current(lease);
             if (!DocumentState.WORKABLE.contains(doc.state())) {
                 return;
             }
@@ -142,10 +148,11 @@ public class SyncOutcomes {
             if (failures >= max) {
                 String reason = "failed " + failures + " times before it could be sent (last: " + kind
                         + "); not retried (bridge.outbox.max-failures-before-send)";
-                sync.transition(doc, DocumentState.REJECTED, reason, Change.withOutcome(outcome(reason)));
+                sync.transition(lease, doc, DocumentState.REJECTED, reason, Change.withOutcome(outcome(reason)));
                 return;
             }
             sync.transition(
+                    lease,
                     doc,
                     doc.state(),
                     "failed before sending (" + kind + "), " + failures + " of " + max + "; a later poll tries again",
@@ -159,16 +166,17 @@ public class SyncOutcomes {
         }
     }
 
-    private void dead(StoredDocument doc, EhrWriteResult.Failed f, String reason) {
+    private void dead(Lease lease, StoredDocument doc, EhrWriteResult.Failed f, String reason) {
         sync.transition(
+                lease,
                 doc,
                 DocumentState.DEAD,
                 reason,
                 Change.withOutcome(f.outcome() != null ? f.outcome() : outcome(f.reason())));
     }
 
-    private StoredDocument current(String trackingId) {
-        return dispatch.find(trackingId).orElseThrow();
+    private StoredDocument current(Lease lease) {
+        return dispatch.find(lease.trackingId()).orElseThrow();
     }
 
     private String outcome(String diagnostics) {

@@ -3,19 +3,13 @@ package org.annulus.bridge.ehr;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
+import org.annulus.bridge.TestKeys;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.smart.EhrTransport;
 import org.annulus.bridge.smart.EhrTransportProperties;
@@ -68,7 +62,7 @@ final class EhrUnderTest implements AutoCloseable {
     }
 
     static EhrUnderTest against(String baseUrl, Path keyDir, Duration readTimeout) {
-        return new EhrUnderTest(baseUrl, ecP384Pem(keyDir), readTimeout);
+        return new EhrUnderTest(baseUrl, TestKeys.pem(keyDir, "bridge-key.pem", TestKeys.ecP384()), readTimeout);
     }
 
     EhrWriter writer() {
@@ -99,23 +93,6 @@ final class EhrUnderTest implements AutoCloseable {
     @Override
     public void close() {
         context.close();
-    }
-
-    /** A PKCS#8 PEM EC P-384 key (ES384), made now: no key is ever committed. */
-    private static Path ecP384Pem(Path dir) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp384r1"));
-            String body = Base64.getMimeEncoder(64, "\n".getBytes())
-                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-            return Files.writeString(
-                    dir.resolve("bridge-key.pem"),
-                    "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

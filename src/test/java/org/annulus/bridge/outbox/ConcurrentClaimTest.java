@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two workers (as two instances would) claiming from one real PostgreSQL at the same time: every
- * document is claimed exactly once, and a patient never has two documents in flight at once.
+ * document is claimed exactly once (of two claims of one document, one wins), and a patient never has
+ * two documents in flight at once.
  */
 class ConcurrentClaimTest {
 
@@ -40,6 +42,7 @@ class ConcurrentClaimTest {
     static DriverManagerDataSource dataSource;
     static DocumentStore store;
     static TransactionTemplate tx;
+    static Dispatch dispatch;
 
     @BeforeAll
     static void migrate() {
@@ -56,6 +59,7 @@ class ConcurrentClaimTest {
         Flyway.configure().dataSource(dataSource).schemas(SCHEMA).load().migrate();
         store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC(), true);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        dispatch = new Dispatch(store, tx);
     }
 
     @AfterAll
@@ -97,8 +101,12 @@ class ConcurrentClaimTest {
             done.add(workers.submit(() -> {
                 start.await();
                 for (int round = 0; round < 10_000 && claims.size() < PATIENTS * PER_PATIENT; round++) {
-                    List<String> claimed = claim(5, owner);
-                    for (String id : claimed) {
+                    // As the route does: find due documents, then claim each when its work starts.
+                    for (String id : dispatch.dueDocuments(5)) {
+                        Optional<Lease> lease = dispatch.claim(id, owner, Duration.ofMinutes(1));
+                        if (lease.isEmpty()) {
+                            continue; // the other worker claimed it first
+                        }
                         claims.merge(id, 1, Integer::sum);
                         StoredDocument doc = store.find(id).orElseThrow();
                         if (inFlightByPatient.putIfAbsent(doc.patientKey(), id) != null) {
@@ -106,7 +114,8 @@ class ConcurrentClaimTest {
                         }
                         // Released before the commit that lets the next one be claimed: no false alarms.
                         inFlightByPatient.remove(doc.patientKey());
-                        store.transition(id, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+                        assertThat(dispatch.transition(lease.get(), doc, DocumentState.SYNCED, "test", Change.none()))
+                                .isTrue();
                     }
                 }
                 return null;
@@ -143,26 +152,18 @@ class ConcurrentClaimTest {
     void aLateEarlierDocumentIsNotClaimedByAnotherInstanceWhileTheLaterOneIsLeased() {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 5, 1, 9, 0, 0, 0, ZoneOffset.UTC);
         String later = milestone("RM-late-2", "sys|late", t0.plusDays(30));
-        List<String> byFirst = claim(50, "instance-1");
-        assertThat(byFirst).contains(later);
+        assertThat(dispatch.dueDocuments(50)).contains(later);
+        Lease byFirst =
+                dispatch.claim(later, "instance-1", Duration.ofMinutes(1)).orElseThrow();
         String lateEarlier = milestone("RM-late-1", "sys|late", t0);
 
         List<String> bySecond = tx.execute(s -> store.lockDue(50));
 
         assertThat(bySecond).as("not beside the later one in flight").doesNotContain(lateEarlier, later);
-        store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
+        store.transition(later, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none(), byFirst.token());
         List<String> afterwards = tx.execute(s -> store.lockDue(50));
         assertThat(afterwards).contains(lateEarlier);
         store.transition(lateEarlier, DocumentState.ACCEPTED, DocumentState.SYNCED, "test", Change.none());
-    }
-
-    /** What Dispatch.claimDue does: lock the due documents and lease them to {@code owner}, in one transaction. */
-    private static List<String> claim(int limit, String owner) {
-        return tx.execute(s -> {
-            List<String> ids = store.lockDue(limit);
-            store.lease(ids, owner, store.now().plus(Duration.ofMinutes(1)));
-            return ids;
-        });
     }
 
     private static String milestone(String documentId, String patientKey, OffsetDateTime recorded) {

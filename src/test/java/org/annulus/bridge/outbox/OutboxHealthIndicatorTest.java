@@ -53,7 +53,8 @@ class OutboxHealthIndicatorTest {
                         5,
                         ALERT_AFTER,
                         4,
-                        true));
+                        true,
+                        Duration.ofSeconds(30)));
 
         String parked = s.accepted("CA-parked");
         store.transition(parked, DocumentState.ACCEPTED, DocumentState.DEAD, "test", Change.none());

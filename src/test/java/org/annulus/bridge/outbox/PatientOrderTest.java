@@ -96,13 +96,13 @@ class PatientOrderTest {
         assertThat(s.claim()).containsExactly(first);
         s.sending(first);
         for (DocumentState parked : DocumentState.PARKED) {
-            s.store.transition(first, DocumentState.SENDING, parked, "test", Change.none());
+            s.transition(first, DocumentState.SENDING, parked, "test", Change.none());
             assertThat(s.claim()).as(parked.name()).isEmpty();
             assertThat(s.outbox.find(later).orElseThrow().waitingFor())
                     .isEqualTo(new TrackedDocument.WaitingFor(first, parked));
-            s.store.transition(first, parked, DocumentState.SENDING, "test", Change.none());
+            s.transition(first, parked, DocumentState.SENDING, "test", Change.none());
         }
-        s.store.transition(first, DocumentState.SENDING, DocumentState.DEAD, "test", Change.none());
+        s.transition(first, DocumentState.SENDING, DocumentState.DEAD, "test", Change.none());
         s.outbox.release(first);
         assertThat(s.outbox.replay(first).status()).isEqualTo(OperatorResult.Status.DONE);
 
@@ -143,7 +143,7 @@ class PatientOrderTest {
         assertThat(s.outbox.find(lateEarlier).orElseThrow().waitingFor())
                 .isEqualTo(new TrackedDocument.WaitingFor(later, DocumentState.SENDING));
 
-        s.store.transition(later, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
+        s.transition(later, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
         assertThat(s.outbox.find(lateEarlier).orElseThrow().waitingFor()).isNull();
         assertThat(s.claim()).containsExactly(lateEarlier);
     }
@@ -165,7 +165,7 @@ class PatientOrderTest {
         assertThat(s.claim())
                 .as("SENDING, lease out again: still it, never both")
                 .containsExactly(later);
-        s.store.transition(later, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
+        s.transition(later, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
         assertThat(s.claim()).containsExactly(lateEarlier);
     }
 
@@ -177,12 +177,12 @@ class PatientOrderTest {
         String late = s.document("RM-2", 2);
         // Both SENDING, as the old claim rule could leave them after a crash.
         for (String id : List.of(early, late)) {
-            s.store.transition(id, DocumentState.ACCEPTED, DocumentState.MAPPED, "test", Change.mapped("{}"));
-            s.store.transition(id, DocumentState.MAPPED, DocumentState.SENDING, "test", Change.attempt());
+            s.transition(id, DocumentState.ACCEPTED, DocumentState.MAPPED, "test", Change.mapped("{}"));
+            s.transition(id, DocumentState.MAPPED, DocumentState.SENDING, "test", Change.attempt());
         }
 
         assertThat(s.claim()).containsExactly(early);
-        s.store.transition(early, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
+        s.transition(early, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
         assertThat(s.claim()).containsExactly(late);
     }
 
@@ -192,10 +192,11 @@ class PatientOrderTest {
         final DocumentStore store;
         final Dispatch dispatch;
         final Outbox outbox;
+        final JdbcClient jdbc;
 
         Setup(DataSource db, boolean parkedBlocksPatient) {
             DB.fresh(db);
-            JdbcClient jdbc = JdbcClient.create(db);
+            jdbc = JdbcClient.create(db);
             store = new DocumentStore(jdbc, clock, parkedBlocksPatient);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
             dispatch = new Dispatch(store, tx);
@@ -220,26 +221,38 @@ class PatientOrderTest {
                     documentId));
         }
 
+        /** As the dispatch route does: the due documents, each claimed when its work starts. */
         List<String> claim() {
-            return dispatch.claimDue(50, "worker-1", LEASE);
+            return dispatch.dueDocuments(50).stream()
+                    .filter(id -> dispatch.claim(id, "worker-1", LEASE).isPresent())
+                    .toList();
+        }
+
+        /** A transition by whoever holds the document's lease now (or by no one, when none does). */
+        boolean transition(String id, DocumentState from, DocumentState to, String reason, Change change) {
+            String token = jdbc.sql("select lease_token from clinical_document where tracking_id = ?")
+                    .param(id)
+                    .query((rs, n) -> rs.getString(1))
+                    .single();
+            return store.transition(id, from, to, reason, change, token);
         }
 
         void sending(String id) {
             StoredDocument doc = store.find(id).orElseThrow();
             if (doc.state() == DocumentState.ACCEPTED) {
-                store.transition(id, DocumentState.ACCEPTED, DocumentState.MAPPED, "test", Change.mapped("{}"));
+                transition(id, DocumentState.ACCEPTED, DocumentState.MAPPED, "test", Change.mapped("{}"));
             }
-            store.transition(id, DocumentState.MAPPED, DocumentState.SENDING, "test", Change.attempt());
+            transition(id, DocumentState.MAPPED, DocumentState.SENDING, "test", Change.attempt());
         }
 
         void dead(String id) {
             sending(id);
-            store.transition(id, DocumentState.SENDING, DocumentState.DEAD, "test", Change.withOutcome("{}"));
+            transition(id, DocumentState.SENDING, DocumentState.DEAD, "test", Change.withOutcome("{}"));
         }
 
         void synced(String id) {
             sending(id);
-            store.transition(id, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
+            transition(id, DocumentState.SENDING, DocumentState.SYNCED, "test", Change.none());
         }
     }
 }

@@ -12,12 +12,9 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
@@ -29,6 +26,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.annulus.bridge.TestKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,8 +48,8 @@ class SandboxAuthorizationServerTest {
 
     @BeforeEach
     void registerClient() throws Exception {
-        ecKey = new ECKeyGenerator(Curve.P_384).keyID("ec").generate();
-        rsaKey = new RSAKeyGenerator(2048).keyID("rsa").generate();
+        ecKey = TestKeys.ecP384Jwk("ec");
+        rsaKey = TestKeys.rsaJwk("rsa");
         jwksHost.stubFor(get("/jwks.json")
                 .willReturn(okJson(
                         new JWKSet(List.of(ecKey, rsaKey)).toPublicJWKSet().toString())));
@@ -121,7 +119,7 @@ class SandboxAuthorizationServerTest {
 
     @Test
     void keyThatIsNotRegisteredIsRefused() throws Exception {
-        ECKey stranger = new ECKeyGenerator(Curve.P_384).keyID("ec").generate();
+        ECKey stranger = TestKeys.ecP384Jwk("ec");
         assertRefused(form(sign(stranger, claims().build())), "rejected");
     }
 

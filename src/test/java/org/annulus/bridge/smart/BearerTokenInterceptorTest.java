@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.annulus.bridge.TestClock;
+import org.annulus.bridge.TestKeys;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,8 @@ class BearerTokenInterceptorTest {
                 .inScenario("tokens")
                 .whenScenarioStateIs("second")
                 .willReturn(okJson("{\"access_token\":\"tok-2\",\"token_type\":\"bearer\",\"expires_in\":300}")));
-        SigningKeys keys = SigningKeys.from(
-                TestKeys.properties(TestKeys.pem(dir, "k.pem", TestKeys.ecP384()), null, "", "system/Patient.rs"));
+        SigningKeys keys = SigningKeys.from(SmartServerStubs.clientSettings(
+                TestKeys.pem(dir, "k.pem", TestKeys.ecP384()), null, "", "system/Patient.rs"));
         SmartSession session = new SmartSession(
                 new SmartTarget(wm.baseUrl() + FHIR, false, Duration.ofSeconds(2), Duration.ofSeconds(5)),
                 "bridge-client",

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import org.annulus.bridge.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class SigningKeysTest {
         KeyPair pair = TestKeys.rsa();
 
         SigningKeys keys = SigningKeys.from(
-                TestKeys.properties(TestKeys.pem(dir, "rsa.pem", pair), null, "", "system/Condition.c"));
+                SmartServerStubs.clientSettings(TestKeys.pem(dir, "rsa.pem", pair), null, "", "system/Condition.c"));
 
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.RS384);
         RSAKey expected = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).build();
@@ -44,7 +45,7 @@ class SigningKeysTest {
         KeyPair pair = TestKeys.ecP384();
 
         SigningKeys keys = SigningKeys.from(
-                TestKeys.properties(TestKeys.pem(dir, "ec.pem", pair), null, "", "system/Condition.c"));
+                SmartServerStubs.clientSettings(TestKeys.pem(dir, "ec.pem", pair), null, "", "system/Condition.c"));
 
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.ES384);
         ECPublicKey published = ((ECKey) keys.published().getKeys().get(0)).toECPublicKey();
@@ -55,7 +56,8 @@ class SigningKeysTest {
     void configuredKeyIdIsUsedInsteadOfTheThumbprint() {
         Path pem = TestKeys.pem(dir, "ec.pem", TestKeys.ecP384());
 
-        SigningKeys keys = SigningKeys.from(TestKeys.properties(pem, null, "bridge-2026", "system/Condition.c"));
+        SigningKeys keys =
+                SigningKeys.from(SmartServerStubs.clientSettings(pem, null, "bridge-2026", "system/Condition.c"));
 
         assertThat(keys.signing().getKeyID()).isEqualTo("bridge-2026");
     }
@@ -65,7 +67,8 @@ class SigningKeysTest {
         Path current = TestKeys.pem(dir, "new.pem", TestKeys.ecP384());
         Path previous = TestKeys.pem(dir, "old.pem", TestKeys.rsa());
 
-        SigningKeys keys = SigningKeys.from(TestKeys.properties(current, previous, "", "system/Condition.c"));
+        SigningKeys keys =
+                SigningKeys.from(SmartServerStubs.clientSettings(current, previous, "", "system/Condition.c"));
 
         assertThat(keys.published().getKeys()).hasSize(2);
         assertThat(keys.published().getKeys().get(0).getKeyID())
@@ -87,7 +90,7 @@ class SigningKeysTest {
                 .build();
         Path file = Files.writeString(dir.resolve("keys.json"), new JWKSet(java.util.List.of(b, c)).toString(false));
 
-        SigningKeys keys = SigningKeys.from(TestKeys.properties(file, null, "c", "system/Condition.c"));
+        SigningKeys keys = SigningKeys.from(SmartServerStubs.clientSettings(file, null, "c", "system/Condition.c"));
 
         assertThat(keys.signing().getKeyID()).isEqualTo("c");
         assertThat(keys.published().getKeys()).extracting(JWK::getKeyID).containsExactly("c", "b");
@@ -109,7 +112,8 @@ class SigningKeysTest {
                         .build()));
         Path file = Files.writeString(dir.resolve("keys.json"), set.toString(false));
 
-        assertThatThrownBy(() -> SigningKeys.from(TestKeys.properties(file, null, "", "system/Condition.c")))
+        assertThatThrownBy(
+                        () -> SigningKeys.from(SmartServerStubs.clientSettings(file, null, "", "system/Condition.c")))
                 .hasMessageContaining("bridge.ehr.key-id");
     }
 
@@ -118,20 +122,22 @@ class SigningKeysTest {
         Path file = Files.writeString(
                 dir.resolve("old.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
 
-        assertThatThrownBy(() -> SigningKeys.from(TestKeys.properties(file, null, "", "system/Condition.c")))
+        assertThatThrownBy(
+                        () -> SigningKeys.from(SmartServerStubs.clientSettings(file, null, "", "system/Condition.c")))
                 .hasMessageContaining("bridge.ehr.private-key")
                 .hasMessageContaining("openssl pkcs8 -topk8");
     }
 
     @Test
     void missingKeyFileNamesTheProperty() {
-        assertThatThrownBy(() -> SigningKeys.from(TestKeys.properties(dir.resolve("nope.pem"), null, "", "x")))
+        assertThatThrownBy(
+                        () -> SigningKeys.from(SmartServerStubs.clientSettings(dir.resolve("nope.pem"), null, "", "x")))
                 .hasMessageContaining("bridge.ehr.private-key");
     }
 
     @Test
     void withoutAConfiguredKeyATemporaryEs384KeyIsGeneratedAndNeverPrinted() {
-        SigningKeys keys = SigningKeys.from(TestKeys.properties(null, null, "", "system/Condition.c"));
+        SigningKeys keys = SigningKeys.from(SmartServerStubs.clientSettings(null, null, "", "system/Condition.c"));
 
         assertThat(keys.temporary()).isTrue();
         assertThat(keys.algorithm()).isEqualTo(JWSAlgorithm.ES384);

@@ -11,6 +11,8 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,11 @@ final class SmartServerStubs {
     static final String TOKEN = "/auth/token";
 
     private SmartServerStubs() {}
+
+    /** The bridge's client registration with these servers: its key (and the previous one), key id and scopes. */
+    static SmartProperties clientSettings(Path privateKey, Path previous, String keyId, String scopes) {
+        return new SmartProperties("bridge-client", privateKey, previous, keyId, scopes, null, Duration.ofSeconds(60));
+    }
 
     static void smartConfiguration(WireMockExtension wm, String methods, String algorithms) {
         wm.stubFor(get(FHIR + "/.well-known/smart-configuration")

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.annulus.bridge.TestClock;
+import org.annulus.bridge.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -379,7 +380,7 @@ class SmartSessionTest {
 
     private SigningKeys keys(String type) {
         Path pem = TestKeys.pem(dir, type + ".pem", type.equals("RSA") ? TestKeys.rsa() : TestKeys.ecP384());
-        return SigningKeys.from(TestKeys.properties(pem, null, "", String.join(" ", SCOPES)));
+        return SigningKeys.from(SmartServerStubs.clientSettings(pem, null, "", String.join(" ", SCOPES)));
     }
 
     private SmartSession session(SigningKeys keys, URI tokenUrl, EhrTransport transport) {

@@ -99,6 +99,9 @@ class DispatchRoutesTest {
     }
 
     @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
     CamelContext camel;
 
     @Autowired
@@ -142,7 +145,7 @@ class DispatchRoutesTest {
 
     @Test
     void aDocumentWithNoFailureGoesAllTheWayToSynced() {
-        String id = accepted();
+        String id = acceptedForTheSandbox();
 
         sync(id);
 
@@ -213,6 +216,7 @@ class DispatchRoutesTest {
         assertThat(last(id)).isEqualTo("EHR answered HTTP 503; retry in 7s");
 
         for (int i = 0; i < 4; i++) {
+            due(id);
             sync(id); // a count of 2 attempts would have made it DEAD here; 7 s is well inside the 1 min window
         }
 
@@ -230,6 +234,7 @@ class DispatchRoutesTest {
 
         // The EHR now asks for 2 minutes: that falls after first failure + bridge.outbox.retry-for (1m).
         ehr.whenAnyExchangeReceived(fail(unavailable(Duration.ofMinutes(2))));
+        due(id);
         sync(id);
 
         assertThat(states(id)).containsExactly("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED", "SENDING", "DEAD");
@@ -253,6 +258,7 @@ class DispatchRoutesTest {
                 Duration.ofSeconds(30)))));
 
         sync(id);
+        due(id);
         sync(id);
 
         TrackedDocument held = outbox.find(id).orElseThrow();
@@ -276,7 +282,7 @@ class DispatchRoutesTest {
         for (int poll = 1; poll < MAX_FAILURES_BEFORE_SEND; poll++) {
             sync(poisonId);
             assertThat(outbox.find(poisonId).orElseThrow().state()).isEqualTo(DocumentState.MAPPED);
-            assertThat(documentSync.claimDue())
+            assertThat(documentSync.dueDocuments())
                     .as("the patient's next document waits")
                     .doesNotContain(nextId);
         }
@@ -292,7 +298,7 @@ class DispatchRoutesTest {
                 .doesNotContain("Takahashi");
         assertThat(ehr.getReceivedCounter()).as("never sent").isZero();
 
-        assertThat(documentSync.claimDue()).contains(nextId);
+        assertThat(documentSync.dueDocuments()).contains(nextId);
         sync(nextId);
         assertThat(outbox.find(nextId).orElseThrow().state()).isEqualTo(DocumentState.SYNCED);
     }
@@ -376,18 +382,43 @@ class DispatchRoutesTest {
         }
     }
 
+    /**
+     * Its retry time has come (only a due document is claimed); no waiting, no clock of its own: a nested
+     * {@code @TestConfiguration} would be component-scanned into the bridge processes other tests start.
+     */
+    private void due(String id) {
+        jdbc.sql("update clinical_document set next_attempt_at = ? where tracking_id = ?")
+                .params(OffsetDateTime.now().minusSeconds(1), id)
+                .update();
+    }
+
+    /**
+     * A document of a patient of its own: a document a test leaves workable (RETRY_SCHEDULED, say)
+     * holds back its patient's later ones, and only a due document is claimed.
+     */
     private String accepted() {
+        var doc = Fixtures.fresh("candidacy-unilateral-left");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("patient"))
+                .put("mrn", String.valueOf(900000 + PATIENTS.incrementAndGet()));
+        return accepted(doc);
+    }
+
+    /** A document of the sandbox's patient, for a send that reaches the sandbox EHR. */
+    private String acceptedForTheSandbox() {
         return accepted(Fixtures.fresh("candidacy-unilateral-left"));
     }
 
-    private String accepted(ObjectNode doc) {
+    private static final java.util.concurrent.atomic.AtomicInteger PATIENTS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private String accepted(com.fasterxml.jackson.databind.node.ObjectNode doc) {
         IntakeResult result = intake.submit(Fixtures.json(doc).getBytes(StandardCharsets.UTF_8), "api", null);
         assertThat(result).isInstanceOf(IntakeResult.Accepted.class);
         return ((IntakeResult.Accepted) result).trackingId();
     }
 
     private void sync(String trackingId) {
-        producer.sendBody("direct:sync-document", trackingId);
+        producer.sendBody("direct:work-document", trackingId);
     }
 
     private List<String> states(String trackingId) {

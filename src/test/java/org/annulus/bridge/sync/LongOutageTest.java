@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
@@ -22,6 +23,7 @@ import org.annulus.bridge.outbox.AcceptResult;
 import org.annulus.bridge.outbox.Change;
 import org.annulus.bridge.outbox.Dispatch;
 import org.annulus.bridge.outbox.DocumentState;
+import org.annulus.bridge.outbox.Lease;
 import org.annulus.bridge.outbox.NewDocument;
 import org.annulus.bridge.outbox.Outbox;
 import org.annulus.bridge.outbox.OutboxProperties;
@@ -53,6 +55,8 @@ class LongOutageTest {
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
     static final int DOCUMENTS = 10;
 
+    static final String OWNER = "outage-test";
+
     final TestClock clock = new TestClock(Instant.parse("2026-03-02T10:00:00Z"));
     final OutboxProperties properties = new OutboxProperties(
             DOCUMENTS,
@@ -63,7 +67,8 @@ class LongOutageTest {
             5,
             Duration.ofMinutes(15),
             4,
-            true);
+            true,
+            Duration.ofSeconds(30));
     final AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
     final FakeBreakerEhr ehr = new FakeBreakerEhr();
     Dispatch dispatch;
@@ -95,7 +100,7 @@ class LongOutageTest {
         dispatch = context.getBean(Dispatch.class);
         outbox = context.getBean(Outbox.class);
         FhirContext fhir = FhirContext.forR4Cached();
-        sync = new DocumentSync(dispatch, null, null, null, fhir, properties, new SimpleMeterRegistry(), null);
+        sync = new DocumentSync(dispatch, null, null, null, fhir, properties, new SimpleMeterRegistry(), null, null);
         outcomes = new SyncOutcomes(dispatch, sync, fhir, properties);
     }
 
@@ -172,8 +177,13 @@ class LongOutageTest {
 
     /** One dispatch poll: claim what is due and send each, as {@code sync-document} does from SENDING on. */
     private void poll() {
-        for (String id : sync.claimDue()) {
-            DocumentSync.Work work = sync.load(id);
+        for (String id : sync.dueDocuments()) {
+            Optional<Lease> claimed = dispatch.claim(id, OWNER, properties.lease());
+            if (claimed.isEmpty()) {
+                continue;
+            }
+            Lease lease = claimed.get();
+            DocumentSync.Work work = sync.load(lease);
             sync.recordSending(work);
             EhrWriteResult answer = ehr.write(clock.instant());
             if (answer instanceof EhrWriteResult.Failed failed) {
@@ -181,9 +191,9 @@ class LongOutageTest {
                         failed.circuitOpen()
                                 ? new SyncFailure.CircuitOpen(failed)
                                 : new SyncFailure.EhrRetryable(failed),
-                        id);
+                        lease);
             } else {
-                assertThat(dispatch.recordSynced(id, List.of(), "written")).isTrue();
+                assertThat(dispatch.recordSynced(lease, List.of(), "written")).isTrue();
             }
         }
     }
@@ -204,7 +214,9 @@ class LongOutageTest {
                     "a".repeat(64),
                     "{}"));
             String id = accepted.trackingId();
-            sync.transition(find(id), DocumentState.MAPPED, "mapped", Change.mapped("{}"));
+            Lease lease = dispatch.claim(id, OWNER, properties.lease()).orElseThrow();
+            sync.transition(lease, find(id), DocumentState.MAPPED, "mapped", Change.mapped("{}"));
+            dispatch.release(lease);
             ids.add(id);
         }
         return ids;
