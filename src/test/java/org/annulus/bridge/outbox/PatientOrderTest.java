@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
@@ -230,11 +231,11 @@ class PatientOrderTest {
 
         /** A transition by whoever holds the document's lease now (or by no one, when none does). */
         boolean transition(String id, DocumentState from, DocumentState to, String reason, Change change) {
-            String token = jdbc.sql("select lease_token from clinical_document where tracking_id = ?")
+            Optional<String> token = jdbc.sql("select lease_token from clinical_document where tracking_id = ?")
                     .param(id)
-                    .query((rs, n) -> rs.getString(1))
+                    .query((rs, n) -> Optional.ofNullable(rs.getString(1)))
                     .single();
-            return store.transition(id, from, to, reason, change, token);
+            return store.transition(id, from, to, reason, change, token.orElse(null));
         }
 
         void sending(String id) {
