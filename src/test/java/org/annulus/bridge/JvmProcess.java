@@ -75,7 +75,8 @@ public final class JvmProcess implements AutoCloseable {
 
     /**
      * Waits (at most {@code limit}) until {@code ready} answers true; fails at once if the process
-     * exits, and with the log's tail (test patients' demographics masked) if it does not get ready.
+     * exits, and with the log's tail (test patients' demographics masked) if it does not get ready; a
+     * process that failed is killed, so that no failed start leaves a child behind.
      */
     public void awaitReady(Duration limit, Callable<Boolean> ready) {
         try {
@@ -87,7 +88,11 @@ public final class JvmProcess implements AutoCloseable {
                 return ready.call();
             });
         } catch (ConditionTimeoutException e) {
+            kill(); // the caller never got a ready process to stop
             throw new IllegalStateException(name + " not ready after " + limit + ", log " + log + ":\n" + tail(), e);
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,16 +72,13 @@ class ConcurrentClaimTest {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 3, 1, 9, 0, 0, 0, ZoneOffset.UTC);
         for (int n = 0; n < PER_PATIENT; n++) {
             for (int p = 0; p < PATIENTS; p++) {
-                store.insert(new NewDocument(
+                store.insert(NewDocuments.of(
                         DocumentKind.CANDIDACY_ASSESSMENT,
                         "CA-" + p + "-" + n,
                         1,
-                        DocumentStatus.FINAL,
                         "sys|" + p,
                         t0.plusHours(n),
                         null,
-                        "api",
-                        "0".repeat(64),
                         "{}"));
             }
         }
@@ -131,28 +127,10 @@ class ConcurrentClaimTest {
     @Test
     void aPatientsLaterDocumentWaitsForTheEarlierOne() {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 4, 1, 9, 0, 0, 0, ZoneOffset.UTC);
-        String later = store.insert(new NewDocument(
-                DocumentKind.RECOVERY_MILESTONE,
-                "RM-order-2",
-                1,
-                DocumentStatus.FINAL,
-                "sys|order",
-                t0.plusDays(10),
-                null,
-                "api",
-                "0".repeat(64),
-                "{}"));
-        String earlier = store.insert(new NewDocument(
-                DocumentKind.RECOVERY_MILESTONE,
-                "RM-order-1",
-                1,
-                DocumentStatus.FINAL,
-                "sys|order",
-                t0,
-                null,
-                "api",
-                "0".repeat(64),
-                "{}"));
+        String later = store.insert(NewDocuments.of(
+                DocumentKind.RECOVERY_MILESTONE, "RM-order-2", 1, "sys|order", t0.plusDays(10), null, "{}"));
+        String earlier = store.insert(
+                NewDocuments.of(DocumentKind.RECOVERY_MILESTONE, "RM-order-1", 1, "sys|order", t0, null, "{}"));
 
         List<String> first = tx.execute(s -> store.lockDue(50));
 
