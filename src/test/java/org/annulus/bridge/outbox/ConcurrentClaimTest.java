@@ -17,10 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.annulus.bridge.document.DocumentKind;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -32,7 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class ConcurrentClaimTest {
 
-    static final String SCHEMA = "bridge_claims_" + ProcessHandle.current().pid();
+    @RegisterExtension
+    static final StoreDatabases DB = StoreDatabases.named("claims");
+
     static final int PATIENTS = 20;
     static final int PER_PATIENT = 5;
 
@@ -42,29 +43,10 @@ class ConcurrentClaimTest {
 
     @BeforeAll
     static void migrate() {
-        dataSource = new DriverManagerDataSource(
-                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
-                System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
-                "");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .schemas(SCHEMA)
-                .cleanDisabled(false)
-                .load()
-                .clean();
-        Flyway.configure().dataSource(dataSource).schemas(SCHEMA).load().migrate();
+        dataSource = DB.postgres();
+        DB.fresh(dataSource);
         store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC());
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    }
-
-    @AfterAll
-    static void drop() {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .schemas(SCHEMA)
-                .cleanDisabled(false)
-                .load()
-                .clean();
     }
 
     @Test
