@@ -18,21 +18,12 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * A child JVM of a test or benchmark (the bridge, the HAPI FHIR JPA server): the {@code java} of
  * this JVM, its output in a log file, waited for until it is ready, stopped gracefully or killed.
+ * {@code name} says which in failure messages.
  */
-public final class JvmProcess implements AutoCloseable {
+public record JvmProcess(String name, Process process, Path log) implements AutoCloseable {
 
     private static final int TAIL_LINES = 40;
     private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
-
-    private final String name;
-    private final Process process;
-    private final Path log;
-
-    private JvmProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
-    }
 
     /** Starts {@code mainClass} with the options and arguments; its output goes to {@code log}. */
     public static JvmProcess start(
@@ -98,10 +89,6 @@ public final class JvmProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
-    }
-
-    public Path log() {
-        return log;
     }
 
     /** SIGKILL: no shutdown hooks, nothing graceful; returns once the process is gone. */
