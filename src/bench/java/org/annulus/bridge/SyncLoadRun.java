@@ -239,7 +239,10 @@ public final class SyncLoadRun {
             recorded += refs.size();
             long missing = refs.stream().filter(r -> !present.contains(r)).count();
             missingRecorded += (int) missing;
-            boolean anyInEhr = byIdentifier.keySet().stream().anyMatch(v -> v.startsWith(doc.getValue()));
+            // business identifiers are kind/patient/documentId/part: match kind and documentId, whatever the patient
+            String[] kindAndId = doc.getValue().split("/");
+            boolean anyInEhr = byIdentifier.keySet().stream()
+                    .anyMatch(v -> v.startsWith(kindAndId[0] + "/") && v.contains("/" + kindAndId[1] + "/"));
             if (notSynced.contains(doc.getKey()) || missing > 0 || !anyInEhr) {
                 lost++;
                 System.out.printf("LOST %s (%s): synced=%s missing=%d anyInEhr=%s%n", doc.getKey(), doc.getValue(),

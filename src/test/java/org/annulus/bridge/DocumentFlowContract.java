@@ -179,8 +179,7 @@ abstract class DocumentFlowContract {
 
         ResponseEntity<String> response = post(Fixtures.json(doc));
 
-        assertThat(response.getStatusCode().value()).isEqualTo(422);
-        assertThat(issues(response).get(0).path("expression").path(0).asText()).isEqualTo("$.kind");
+        assertRefusedAt(response, "$.kind");
     }
 
     @Test
@@ -197,10 +196,7 @@ abstract class DocumentFlowContract {
 
         assertThat(response.getStatusCode().value()).isEqualTo(200);
         assertThat(json(response.getBody()).get("$id").asText()).endsWith("procedure-note.schema.json");
-        assertThat(http.getForEntity("/api/v1/schemas/nonsense", String.class)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(404);
+        assertThat(status(http, "/api/v1/schemas/nonsense")).isEqualTo(404);
     }
 
     @Test
@@ -258,10 +254,7 @@ abstract class DocumentFlowContract {
         assertThat(json(v11.getBody()).at("/properties/schemaVersion/const").asText())
                 .isEqualTo("1.1");
         assertThat(json(newest.getBody())).isEqualTo(json(v11.getBody()));
-        assertThat(http.getForEntity("/api/v1/schemas/candidacy-assessment/2", String.class)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(404);
+        assertThat(status(http, "/api/v1/schemas/candidacy-assessment/2")).isEqualTo(404);
     }
 
     @Test
@@ -271,8 +264,7 @@ abstract class DocumentFlowContract {
 
         ResponseEntity<String> response = post(Fixtures.json(doc));
 
-        assertThat(response.getStatusCode().value()).isEqualTo(422);
-        assertThat(issues(response).get(0).path("expression").path(0).asText()).isEqualTo("$.schemaVersion");
+        assertRefusedAt(response, "$.schemaVersion");
     }
 
     @Test
@@ -362,14 +354,8 @@ abstract class DocumentFlowContract {
                                 .count()
                         == 2);
         assertThat(track(trackingId).get("history").findValuesAsText("reason")).contains("replayed by an operator");
-        assertThat(http.postForEntity("/api/v1/documents/replay?state=SYNCED", null, String.class)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(422);
-        assertThat(http.postForEntity("/api/v1/documents/no-such/replay", null, String.class)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(404);
+        assertThat(postStatus("/api/v1/documents/replay?state=SYNCED")).isEqualTo(422);
+        assertThat(postStatus("/api/v1/documents/no-such/replay")).isEqualTo(404);
         release(trackingId);
     }
 
@@ -454,10 +440,7 @@ abstract class DocumentFlowContract {
         ObjectNode doc = Fixtures.fresh("procedure-single-level");
         String name = doc.get("documentId").asText() + ".json";
 
-        Files.createDirectories(inbox());
-        Path tmp = inbox().resolve(name + ".tmp");
-        Files.writeString(tmp, Fixtures.json(doc));
-        Files.move(tmp, inbox().resolve(name));
+        drop(name, doc);
 
         await().atMost(SYNC_WAIT)
                 .until(() -> filesIn(
@@ -478,18 +461,7 @@ abstract class DocumentFlowContract {
         doc.put("milestone", "walked-on-the-moon");
         String base = doc.get("documentId").asText();
 
-        Files.createDirectories(inbox());
-        Path tmp = inbox().resolve(base + ".json.tmp");
-        Files.writeString(tmp, Fixtures.json(doc));
-        Files.move(tmp, inbox().resolve(base + ".json"));
-
-        await().atMost(SYNC_WAIT)
-                .until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
-        Path reason = filesIn(inbox().resolve("rejected"), base).stream()
-                .filter(p -> p.getFileName().toString().endsWith(".reason.json"))
-                .findFirst()
-                .orElseThrow();
-        JsonNode outcome = json(Files.readString(reason));
+        JsonNode outcome = dropAndAwaitRejection(base, doc);
         assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
         assertThat(outcome.get("issue").get(0).get("expression").get(0).asText())
                 .isEqualTo("$.milestone");
@@ -680,17 +652,7 @@ abstract class DocumentFlowContract {
 
         // the same over the file drop: rejected/ with the reason, nothing stored
         String base = v1.get("documentId").asText() + "-v2";
-        Files.createDirectories(inbox());
-        Path tmp = inbox().resolve(base + ".json.tmp");
-        Files.writeString(tmp, Fixtures.json(v2));
-        Files.move(tmp, inbox().resolve(base + ".json"));
-        await().atMost(SYNC_WAIT)
-                .until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
-        Path reason = filesIn(inbox().resolve("rejected"), base).stream()
-                .filter(p -> p.getFileName().toString().endsWith(".reason.json"))
-                .findFirst()
-                .orElseThrow();
-        assertThat(json(Files.readString(reason)).at("/issue/0/expression/0").asText())
+        assertThat(dropAndAwaitRejection(base, v2).at("/issue/0/expression/0").asText())
                 .isEqualTo("$.patient");
         assertThat(versionsStored(v1.get("documentId").asText())).isEqualTo(1);
     }
@@ -946,15 +908,8 @@ abstract class DocumentFlowContract {
         TestRestTemplate clinic = TestTokens.sandbox(anonymous, TestTokens.CLINIC);
         TestRestTemplate auditor = TestTokens.sandbox(anonymous, TestTokens.AUDITOR);
 
-        assertThat(anonymous
-                        .getForEntity("/api/v1/trace?documentId=CA-1", String.class)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(401);
-        assertThat(clinic.getForEntity("/api/v1/trace?documentId=CA-1", String.class)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(403);
+        assertThat(status(anonymous, "/api/v1/trace?documentId=CA-1")).isEqualTo(401);
+        assertThat(status(clinic, "/api/v1/trace?documentId=CA-1")).isEqualTo(403);
         ResponseEntity<String> unknown =
                 auditor.getForEntity("/api/v1/trace?resource=Condition/no-such-id", String.class);
         assertThat(unknown.getStatusCode().value()).isEqualTo(404);
@@ -1034,15 +989,8 @@ abstract class DocumentFlowContract {
 
     @Test
     void theExportIsForAuditorsOnlyAndRefusesAnUnknownFormatAtFormat() {
-        assertThat(http.getForEntity("/api/v1/audit/export", String.class)
-                        .getStatusCode()
-                        .value())
-                .as("operator")
-                .isEqualTo(403);
-        assertThat(TestTokens.sandbox(anonymous, TestTokens.CLINIC)
-                        .getForEntity("/api/v1/audit/export", String.class)
-                        .getStatusCode()
-                        .value())
+        assertThat(status(http, "/api/v1/audit/export")).as("operator").isEqualTo(403);
+        assertThat(status(TestTokens.sandbox(anonymous, TestTokens.CLINIC), "/api/v1/audit/export"))
                 .isEqualTo(403);
         ResponseEntity<String> xml = TestTokens.sandbox(anonymous, TestTokens.AUDITOR)
                 .getForEntity("/api/v1/audit/export?format=xml", String.class);
@@ -1188,9 +1136,7 @@ abstract class DocumentFlowContract {
                         .get("status")
                         .asText())
                 .isEqualTo("OK");
-        assertThat(http.getForEntity("/api/v1/audit/verify", String.class)
-                        .getStatusCode()
-                        .value())
+        assertThat(status(http, "/api/v1/audit/verify"))
                 .as("an operator is no auditor")
                 .isEqualTo(403);
         long seq = jdbc.sql("select min(seq) + 2 from audit_record")
@@ -1337,6 +1283,42 @@ abstract class DocumentFlowContract {
     JsonNode track(String trackingId) {
         return json(http.getForEntity("/api/v1/documents/" + trackingId, String.class)
                 .getBody());
+    }
+
+    /** The status a GET of the path answers to this client. */
+    static int status(TestRestTemplate as, String path) {
+        return as.getForEntity(path, String.class).getStatusCode().value();
+    }
+
+    /** The status an operator's bodiless POST to the path is answered with. */
+    int postStatus(String path) {
+        return http.postForEntity(path, null, String.class).getStatusCode().value();
+    }
+
+    /** A 422 whose first issue points at the expression. */
+    static void assertRefusedAt(ResponseEntity<String> response, String expression) {
+        assertThat(response.getStatusCode().value()).isEqualTo(422);
+        assertThat(issues(response).get(0).path("expression").path(0).asText()).isEqualTo(expression);
+    }
+
+    /** Drops the document into the inbox the way a clinic system should: written aside, then moved in. */
+    void drop(String name, ObjectNode doc) throws IOException {
+        Files.createDirectories(inbox());
+        Path tmp = inbox().resolve(name + ".tmp");
+        Files.writeString(tmp, Fixtures.json(doc));
+        Files.move(tmp, inbox().resolve(name));
+    }
+
+    /** Drops {@code base.json} and waits until it is in rejected/ with its reason; the reason. */
+    JsonNode dropAndAwaitRejection(String base, ObjectNode doc) throws IOException {
+        drop(base + ".json", doc);
+        await().atMost(SYNC_WAIT)
+                .until(() -> filesIn(inbox().resolve("rejected"), base).size() == 2);
+        Path reason = filesIn(inbox().resolve("rejected"), base).stream()
+                .filter(p -> p.getFileName().toString().endsWith(".reason.json"))
+                .findFirst()
+                .orElseThrow();
+        return json(Files.readString(reason));
     }
 
     static List<String> states(JsonNode tracking) {

@@ -18,21 +18,12 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * A child JVM of a test or benchmark (the bridge, the HAPI FHIR JPA server): the {@code java} of
  * this JVM, its output in a log file, waited for until it is ready, stopped gracefully or killed.
+ * {@code name} says which in failure messages.
  */
-public final class JvmProcess implements AutoCloseable {
+public record JvmProcess(String name, Process process, Path log) implements AutoCloseable {
 
     private static final int TAIL_LINES = 40;
     private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
-
-    private final String name;
-    private final Process process;
-    private final Path log;
-
-    private JvmProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
-    }
 
     /** Starts {@code mainClass} with the options and arguments; its output goes to {@code log}. */
     public static JvmProcess start(
@@ -75,7 +66,8 @@ public final class JvmProcess implements AutoCloseable {
 
     /**
      * Waits (at most {@code limit}) until {@code ready} answers true; fails at once if the process
-     * exits, and with the log's tail (test patients' demographics masked) if it does not get ready.
+     * exits, and with the log's tail (test patients' demographics masked) if it does not get ready; a
+     * process that failed is killed, so that no failed start leaves a child behind.
      */
     public void awaitReady(Duration limit, Callable<Boolean> ready) {
         try {
@@ -87,16 +79,16 @@ public final class JvmProcess implements AutoCloseable {
                 return ready.call();
             });
         } catch (ConditionTimeoutException e) {
+            kill(); // the caller never got a ready process to stop
             throw new IllegalStateException(name + " not ready after " + limit + ", log " + log + ":\n" + tail(), e);
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
         }
     }
 
     public boolean isAlive() {
         return process.isAlive();
-    }
-
-    public Path log() {
-        return log;
     }
 
     /** SIGKILL: no shutdown hooks, nothing graceful; returns once the process is gone. */

@@ -15,9 +15,9 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The JPA test server in its {@code oracle-like} mode: Procedures are created and problems updated by
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class OracleLikeEhrServerTest {
 
+    @RegisterExtension
     static final JpaFhirServerProcess EHR = RestrictedEhrFixtures.launch(Mode.ORACLE_LIKE);
 
     static IGenericClient fhir;
@@ -35,11 +36,6 @@ class OracleLikeEhrServerTest {
     static void seed() {
         fhir = RestrictedEhrFixtures.ready(EHR);
         patient = new Reference("Patient/" + EHR.seedPatient(TestPatients.MAJA_LINDQVIST));
-    }
-
-    @AfterAll
-    static void stop() {
-        EHR.close();
     }
 
     @Test

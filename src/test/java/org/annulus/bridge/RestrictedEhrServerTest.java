@@ -35,9 +35,9 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The HAPI FHIR JPA test server in its {@code epic-like} mode refuses what Epic refuses a backend app,
@@ -50,6 +50,7 @@ class RestrictedEhrServerTest {
     static final String MRN_SYSTEM = TestPatients.MRN_SYSTEM;
     static final String BRIDGE_SID = JpaFhirServerProcess.BRIDGE_SID;
 
+    @RegisterExtension
     static final JpaFhirServerProcess EHR = RestrictedEhrFixtures.launch(Mode.EPIC_LIKE);
 
     static IGenericClient fhir;
@@ -59,11 +60,6 @@ class RestrictedEhrServerTest {
     static void seed() {
         fhir = RestrictedEhrFixtures.ready(EHR);
         patientId = EHR.seedPatient(TestPatients.CHIDI_OKAFOR);
-    }
-
-    @AfterAll
-    static void stop() {
-        EHR.close();
     }
 
     @Test

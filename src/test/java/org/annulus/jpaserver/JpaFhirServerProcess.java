@@ -25,6 +25,8 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts the HAPI FHIR JPA server ({@code src/jpaserver/java}, {@value #SERVER_CLASS}) as a child
@@ -35,8 +37,9 @@ import org.hl7.fhir.r4.model.StringType;
  * maven-antrun-plugin} in {@code pom.xml}: the server's classes in {@value #CLASSES} and its jars,
  * listed in {@value #CLASSPATH_FILE}); HAPI's JPA stack (Hibernate, Quartz, Spring Data) is never on
  * the bridge's test classpath. Paths are relative to the project directory, where Maven runs the tests.
+ * Registered as a JUnit extension ({@code @RegisterExtension}), it stops after the test class.
  */
-public final class JpaFhirServerProcess implements AutoCloseable {
+public final class JpaFhirServerProcess implements AutoCloseable, AfterAllCallback {
 
     /** The business identifier system the bridge stamps on every resource it writes. */
     public static final String BRIDGE_SID = "http://annulus.org/fhir/sid/bridge-resource";
@@ -219,5 +222,10 @@ public final class JpaFhirServerProcess implements AutoCloseable {
     @Override
     public void close() {
         process.terminate();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

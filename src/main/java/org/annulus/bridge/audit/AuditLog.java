@@ -79,15 +79,15 @@ public class AuditLog {
                     insert into audit_record (seq, recorded_at, kind, patient, tracking_id, content, content_sha256,
                         previous_sha256, record_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(
-                            seq,
-                            OffsetDateTime.ofInstant(at, ZoneOffset.UTC),
-                            entry.kind(),
-                            entry.patient(),
-                            entry.trackingId(),
-                            entry.content(),
-                            contentHash,
-                            head.sha256(),
-                            recordHash)
+                            record.seq(),
+                            OffsetDateTime.ofInstant(record.recordedAt(), ZoneOffset.UTC),
+                            record.kind(),
+                            record.patient(),
+                            record.trackingId(),
+                            record.content(),
+                            record.contentSha256(),
+                            record.previousSha256(),
+                            record.recordSha256())
                     .update();
             jdbc.sql("update audit_chain set last_seq = ?, last_sha256 = ? where id = 1")
                     .params(seq, recordHash)

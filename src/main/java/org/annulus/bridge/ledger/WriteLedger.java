@@ -103,14 +103,7 @@ public class WriteLedger {
 
     /** {@link #recordWritten} for every entry of a transaction's answer, in one commit. */
     public void recordAllWritten(String ehr, List<Written> written, String trackingId) {
-        ownTransaction.executeWithoutResult(status -> written.forEach(w -> written(
-                ehr,
-                w.businessIdentifier(),
-                w.resourceType(),
-                w.serverId(),
-                w.version(),
-                w.contentSha256(),
-                trackingId)));
+        ownTransaction.executeWithoutResult(status -> written.forEach(w -> written(ehr, w, trackingId)));
     }
 
     /** {@link #recordNotWritten} for every entry of a transaction the EHR refused as a whole. */
@@ -127,18 +120,11 @@ public class WriteLedger {
             String version,
             String contentSha256,
             String trackingId) {
-        ownTransaction.executeWithoutResult(
-                status -> written(ehr, businessIdentifier, resourceType, serverId, version, contentSha256, trackingId));
+        Written written = new Written(businessIdentifier, resourceType, serverId, version, contentSha256);
+        ownTransaction.executeWithoutResult(status -> written(ehr, written, trackingId));
     }
 
-    private void written(
-            String ehr,
-            String businessIdentifier,
-            String resourceType,
-            String serverId,
-            String version,
-            String contentSha256,
-            String trackingId) {
+    private void written(String ehr, Written w, String trackingId) {
         OffsetDateTime now = now();
         upsert(
                 """
@@ -146,11 +132,28 @@ public class WriteLedger {
                     content_sha256 = ?, written_at = ?, written_by = ?,
                     pending_method = null, pending_tracking_id = null, pending_since = null
                 where ehr = ? and business_identifier = ?""",
-                new Object[] {resourceType, serverId, version, contentSha256, now, trackingId, ehr, businessIdentifier},
+                new Object[] {
+                    w.resourceType(),
+                    w.serverId(),
+                    w.version(),
+                    w.contentSha256(),
+                    now,
+                    trackingId,
+                    ehr,
+                    w.businessIdentifier()
+                },
                 """
                 insert into ehr_write_ledger (ehr, business_identifier, resource_type, server_id, written_version,
                     content_sha256, written_at, written_by) values (?, ?, ?, ?, ?, ?, ?, ?)""",
-                new Object[] {ehr, businessIdentifier, resourceType, serverId, version, contentSha256, now, trackingId
+                new Object[] {
+                    ehr,
+                    w.businessIdentifier(),
+                    w.resourceType(),
+                    w.serverId(),
+                    w.version(),
+                    w.contentSha256(),
+                    now,
+                    trackingId
                 });
     }
 

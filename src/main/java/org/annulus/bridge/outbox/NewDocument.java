@@ -19,31 +19,4 @@ public record NewDocument(
         String source,
         String sha256,
         String rawDocument,
-        String submitter) {
-
-    /** A document with no API client behind it (the file drop). */
-    public NewDocument(
-            DocumentKind kind,
-            String documentId,
-            int version,
-            DocumentStatus docStatus,
-            String patientKey,
-            OffsetDateTime clinicalTime,
-            String relatedDocumentId,
-            String source,
-            String sha256,
-            String rawDocument) {
-        this(
-                kind,
-                documentId,
-                version,
-                docStatus,
-                patientKey,
-                clinicalTime,
-                relatedDocumentId,
-                source,
-                sha256,
-                rawDocument,
-                null);
-    }
-}
+        String submitter) {}

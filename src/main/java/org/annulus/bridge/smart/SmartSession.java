@@ -40,25 +40,6 @@ final class SmartSession {
             SigningKeys keys,
             URI configuredTokenUrl,
             Clock clock,
-            Duration refreshBefore) {
-        this(
-                target,
-                clientId,
-                scopes,
-                keys,
-                configuredTokenUrl,
-                clock,
-                refreshBefore,
-                new EhrTransport(EhrTransportProperties.defaults()));
-    }
-
-    SmartSession(
-            SmartTarget target,
-            String clientId,
-            List<String> scopes,
-            SigningKeys keys,
-            URI configuredTokenUrl,
-            Clock clock,
             Duration refreshBefore,
             EhrTransport transport) {
         this.transport = transport;

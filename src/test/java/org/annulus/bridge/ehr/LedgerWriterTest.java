@@ -238,10 +238,7 @@ class LedgerWriterTest {
 
     @Test
     void anAmendmentUpdatesByServerIdWithIfMatchOnTheVersionWeWrote() {
-        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
-        Procedure current = procedure(null);
-        current.setId("Procedure/p-1/_history/1");
-        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, current)));
+        weWroteTheProcedureAndTheEhrHoldsVersion("1");
         wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
                 .willReturn(aResponse()
                         .withStatus(200)
@@ -261,10 +258,7 @@ class LedgerWriterTest {
 
     @Test
     void aClinicianEditInTheEhrIsNotOverwrittenButNamedAsAConflict() {
-        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
-        Procedure edited = procedure(null);
-        edited.setId("Procedure/p-1/_history/3");
-        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
+        weWroteTheProcedureAndTheEhrHoldsVersion("3");
 
         LedgerWriter.Outcome amended =
                 writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE, false);
@@ -282,10 +276,7 @@ class LedgerWriterTest {
 
     @Test
     void anEditBetweenOurReadAndOurWriteIsAConflictToo() {
-        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
-        Procedure current = procedure(null);
-        current.setId("Procedure/p-1/_history/1");
-        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, current)));
+        weWroteTheProcedureAndTheEhrHoldsVersion("1");
         wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
                 .willReturn(aResponse().withStatus(412)));
 
@@ -529,11 +520,8 @@ class LedgerWriterTest {
     @ParameterizedTest
     @ValueSource(ints = {412, 409})
     void aTransactionAmendmentUpdatesByIdWithIfMatchAndAFailedPreconditionFindsTheConflictOneByOne(int status) {
-        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
+        weWroteTheProcedureAndTheEhrHoldsVersion("4");
         wm.stubFor(post(urlPathEqualTo("/fhir")).willReturn(aResponse().withStatus(status)));
-        Procedure edited = procedure(null);
-        edited.setId("Procedure/p-1/_history/4");
-        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
 
         LedgerWriter.Outcome amended =
                 writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", WITH_TRANSACTIONS, false);
@@ -559,10 +547,7 @@ class LedgerWriterTest {
 
     @Test
     void anOperatorsOverwriteUpdatesOnTheEhrsCurrentVersion() {
-        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
-        Procedure edited = procedure(null);
-        edited.setId("Procedure/p-1/_history/3");
-        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, edited)));
+        weWroteTheProcedureAndTheEhrHoldsVersion("3");
         wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
                 .willReturn(aResponse().withStatus(200).withHeader("Location", ehr + "/Procedure/p-1/_history/4")));
 
@@ -657,5 +642,13 @@ class LedgerWriterTest {
                 .setMethod(Bundle.HTTPVerb.PUT)
                 .setUrl(resource.fhirType() + "?identifier=" + SYSTEM + "|" + value);
         return entry;
+    }
+
+    /** The ledger holds our write of Procedure p-1 (version 1); the EHR answers a read with {@code version}. */
+    private void weWroteTheProcedureAndTheEhrHoldsVersion(String version) {
+        ledger.recordWritten(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", "p-1", "1", "0".repeat(64), "t-1");
+        Procedure current = procedure(null);
+        current.setId("Procedure/p-1/_history/" + version);
+        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, current)));
     }
 }

@@ -93,8 +93,7 @@ class ContractVersionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"2", "1.0", "v1", ""})
     void unknownSchemaVersionIsRefusedAtSchemaVersion(String version) throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(
-                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = Fixtures.document("candidacy-unilateral-left");
         doc.put("schemaVersion", version);
 
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
@@ -104,8 +103,7 @@ class ContractVersionsTest {
 
     @Test
     void numericSchemaVersionIsRefusedAtSchemaVersion() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(
-                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = Fixtures.document("candidacy-unilateral-left");
         doc.put("schemaVersion", 1);
 
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))
@@ -115,8 +113,7 @@ class ContractVersionsTest {
 
     @Test
     void missingSchemaVersionIsNamed() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(
-                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = Fixtures.document("candidacy-unilateral-left");
         doc.remove("schemaVersion");
 
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.DocumentKind;
 import org.annulus.bridge.outcome.Problem;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -65,8 +66,7 @@ class DocumentSchemasTest {
 
     @Test
     void unknownNestedFieldIsNamedByPath() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(
-                Path.of("test-fixtures/input/procedure-single-level.json").toFile());
+        ObjectNode doc = Fixtures.document("procedure-single-level");
         ((ObjectNode) doc.get("levels").get(0)).put("colour", "red");
 
         List<Problem> problems = schemas.check(DocumentKind.PROCEDURE_NOTE, doc);
@@ -78,8 +78,7 @@ class DocumentSchemasTest {
 
     @Test
     void missingRequiredFieldIsNamedByPath() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(
-                Path.of("test-fixtures/input/milestone-normal-activity.json").toFile());
+        ObjectNode doc = Fixtures.document("milestone-normal-activity");
         ((ObjectNode) doc.get("author")).remove("npi");
 
         assertThat(schemas.check(DocumentKind.RECOVERY_MILESTONE, doc))
@@ -88,8 +87,7 @@ class DocumentSchemasTest {
 
     @Test
     void outOfRangeValueIsNamedByPath() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(
-                Path.of("test-fixtures/input/candidacy-unilateral-left.json").toFile());
+        ObjectNode doc = Fixtures.document("candidacy-unilateral-left");
         doc.put("backPainNrs", 12);
 
         assertThat(schemas.check(DocumentKind.CANDIDACY_ASSESSMENT, doc))

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.annulus.bridge.TestClock;
 import org.annulus.bridge.outbox.AcceptResult;
 import org.annulus.bridge.outbox.Outbox;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +57,7 @@ class FileDropIntakeTest {
 
     final Outbox outbox = mock(Outbox.class);
     final AtomicInteger stored = new AtomicInteger();
-    Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    Clock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
     String document;
 
     @BeforeEach

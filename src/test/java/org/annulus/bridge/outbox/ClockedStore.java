@@ -30,6 +30,7 @@ record ClockedStore(TestClock clock, DocumentStore store) {
                 null,
                 "api",
                 "a".repeat(64),
-                "{}"));
+                "{}",
+                null));
     }
 }

@@ -18,11 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -35,7 +33,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class ConcurrentClaimTest {
 
-    static final String SCHEMA = "bridge_claims_" + ProcessHandle.current().pid();
+    @RegisterExtension
+    static final StoreDatabases DB = StoreDatabases.named("claims");
+
     static final int PATIENTS = 20;
     static final int PER_PATIENT = 5;
 
@@ -46,30 +46,11 @@ class ConcurrentClaimTest {
 
     @BeforeAll
     static void migrate() {
-        dataSource = new DriverManagerDataSource(
-                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA,
-                System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
-                "");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .schemas(SCHEMA)
-                .cleanDisabled(false)
-                .load()
-                .clean();
-        Flyway.configure().dataSource(dataSource).schemas(SCHEMA).load().migrate();
+        dataSource = DB.postgres();
+        DB.fresh(dataSource);
         store = new DocumentStore(JdbcClient.create(dataSource), Clock.systemUTC(), true);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         dispatch = new Dispatch(store, tx);
-    }
-
-    @AfterAll
-    static void drop() {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .schemas(SCHEMA)
-                .cleanDisabled(false)
-                .load()
-                .clean();
     }
 
     @Test
@@ -77,16 +58,13 @@ class ConcurrentClaimTest {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 3, 1, 9, 0, 0, 0, ZoneOffset.UTC);
         for (int n = 0; n < PER_PATIENT; n++) {
             for (int p = 0; p < PATIENTS; p++) {
-                store.insert(new NewDocument(
+                store.insert(NewDocuments.of(
                         DocumentKind.CANDIDACY_ASSESSMENT,
                         "CA-" + p + "-" + n,
                         1,
-                        DocumentStatus.FINAL,
                         "sys|" + p,
                         t0.plusHours(n),
                         null,
-                        "api",
-                        "0".repeat(64),
                         "{}"));
             }
         }
@@ -136,8 +114,10 @@ class ConcurrentClaimTest {
     @Test
     void aPatientsLaterDocumentWaitsForTheEarlierOne() {
         OffsetDateTime t0 = OffsetDateTime.of(2026, 4, 1, 9, 0, 0, 0, ZoneOffset.UTC);
-        String later = milestone("RM-order-2", "sys|order", t0.plusDays(10));
-        String earlier = milestone("RM-order-1", "sys|order", t0);
+        String later = store.insert(NewDocuments.of(
+                DocumentKind.RECOVERY_MILESTONE, "RM-order-2", 1, "sys|order", t0.plusDays(10), null, "{}"));
+        String earlier = store.insert(
+                NewDocuments.of(DocumentKind.RECOVERY_MILESTONE, "RM-order-1", 1, "sys|order", t0, null, "{}"));
 
         List<String> first = tx.execute(s -> store.lockDue(50));
 
@@ -167,16 +147,7 @@ class ConcurrentClaimTest {
     }
 
     private static String milestone(String documentId, String patientKey, OffsetDateTime recorded) {
-        return store.insert(new NewDocument(
-                DocumentKind.RECOVERY_MILESTONE,
-                documentId,
-                1,
-                DocumentStatus.FINAL,
-                patientKey,
-                recorded,
-                null,
-                "api",
-                "0".repeat(64),
-                "{}"));
+        return store.insert(
+                NewDocuments.of(DocumentKind.RECOVERY_MILESTONE, documentId, 1, patientKey, recorded, null, "{}"));
     }
 }

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
 import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,16 +23,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class DocumentHistoryTest {
 
+    @RegisterExtension
     static final StoreDatabases DB = StoreDatabases.named("history");
+
     static final String PATIENT = "urn:oid:1.2|MRN-1";
 
     static Stream<DataSource> databases() {
         return DB.both();
-    }
-
-    @AfterAll
-    static void drop() {
-        DB.drop();
     }
 
     @ParameterizedTest
@@ -101,16 +97,13 @@ class DocumentHistoryTest {
                 String patientKey,
                 DocumentState state) {
             String name = documentId + " v" + version;
-            String id = store.insert(new NewDocument(
+            String id = store.insert(NewDocuments.of(
                     kind,
                     documentId,
                     version,
-                    version == 1 ? DocumentStatus.FINAL : DocumentStatus.AMENDED,
                     patientKey,
                     OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++),
                     related,
-                    "api",
-                    "a".repeat(64),
                     name));
             if (state == DocumentState.ACCEPTED) {
                 return id;

@@ -12,10 +12,9 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.annulus.bridge.TestClock;
 import org.annulus.bridge.document.DocumentKind;
-import org.annulus.bridge.document.DocumentStatus;
 import org.annulus.bridge.ledger.WriteLedger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,17 +28,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class DocumentRetentionTest {
 
+    @RegisterExtension
     static final StoreDatabases DB = StoreDatabases.named("retention");
+
     static final Duration KEPT = Duration.ofDays(90);
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
     static Stream<DataSource> databases() {
         return DB.both();
-    }
-
-    @AfterAll
-    static void drop() {
-        DB.drop();
     }
 
     @ParameterizedTest
@@ -57,7 +53,7 @@ class DocumentRetentionTest {
 
         StoredDocument after = s.store.find(synced).orElseThrow();
         assertThat(after.rawDocument()).isNull();
-        assertThat(after.sha256()).isEqualTo("a".repeat(64));
+        assertThat(after.sha256()).isEqualTo(NewDocuments.SHA256);
         assertThat(after.state()).isEqualTo(DocumentState.SYNCED);
         List<TrackedDocument.Transition> history = s.store.history(synced);
         assertThat(history)
@@ -161,16 +157,13 @@ class DocumentRetentionTest {
         }
 
         String accepted(String patientKey, String documentId) {
-            return store.insert(new NewDocument(
+            return store.insert(NewDocuments.of(
                     DocumentKind.CANDIDACY_ASSESSMENT,
                     documentId,
                     1,
-                    DocumentStatus.FINAL,
                     patientKey,
                     OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusSeconds(n++),
                     null,
-                    "api",
-                    "a".repeat(64),
                     "{\"documentId\":\"" + documentId + "\"}"));
         }
 

@@ -193,7 +193,8 @@ class LeaseFencingTest {
                 null,
                 "api",
                 "0".repeat(64),
-                "{}"));
+                "{}",
+                null));
     }
 
     private DocumentState state(String id) {

@@ -147,7 +147,8 @@ class OperatorRaceTest {
                 null,
                 "api",
                 "0".repeat(64),
-                "{}"));
+                "{}",
+                null));
         store.transition(id, DocumentState.ACCEPTED, state, "test", Change.mapped("{}"));
         return id;
     }

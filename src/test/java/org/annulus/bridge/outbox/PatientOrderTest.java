@@ -219,7 +219,8 @@ class PatientOrderTest {
                     null,
                     "api",
                     "a".repeat(64),
-                    documentId));
+                    documentId,
+                    null));
         }
 
         /** As the dispatch route does: the due documents, each claimed when its work starts. */

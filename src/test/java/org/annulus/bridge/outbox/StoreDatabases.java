@@ -3,13 +3,17 @@ package org.annulus.bridge.outbox;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The two databases a store test runs on: H2 in PostgreSQL mode (in memory) and the local
- * PostgreSQL, in a schema of the test's own so that test runs do not meet.
+ * PostgreSQL, in a schema of the test's own so that test runs do not meet. Registered as an extension
+ * ({@code @RegisterExtension}), it drops that schema after the test class.
  */
-record StoreDatabases(DriverManagerDataSource h2, DriverManagerDataSource postgres, String schema) {
+record StoreDatabases(DriverManagerDataSource h2, DriverManagerDataSource postgres, String schema)
+        implements AfterAllCallback {
 
     static StoreDatabases named(String name) {
         String schema = "bridge_" + name + "_" + ProcessHandle.current().pid();
@@ -35,6 +39,11 @@ record StoreDatabases(DriverManagerDataSource h2, DriverManagerDataSource postgr
         String in = db == postgres ? schema : "public";
         flyway(db, in).clean();
         flyway(db, in).migrate();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        drop();
     }
 
     /** Drops the test's PostgreSQL schema. */

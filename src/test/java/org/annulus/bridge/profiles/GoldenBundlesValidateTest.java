@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,10 +38,7 @@ class GoldenBundlesValidateTest {
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
         assertThat(report.errors())
-                .as(() -> file + ":\n"
-                        + report.errors().stream()
-                                .map(i -> i.location() + " " + i.message())
-                                .collect(Collectors.joining("\n")))
+                .as(() -> file + ":\n" + Validators.errorsOf(report))
                 .isEmpty();
     }
 }

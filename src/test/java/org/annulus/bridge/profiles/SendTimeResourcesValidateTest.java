@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.annulus.bridge.Fixtures;
 import org.annulus.bridge.document.CandidacyAssessment;
 import org.annulus.bridge.document.DocumentReader;
@@ -58,11 +57,7 @@ class SendTimeResourcesValidateTest {
                                         .getCodingFirstRep()
                                         .getCode()));
 
-        assertThat(report.errors())
-                .as(() -> report.errors().stream()
-                        .map(i -> i.location() + " " + i.message())
-                        .collect(Collectors.joining("\n")))
-                .isEmpty();
+        assertThat(report.errors()).as(() -> Validators.errorsOf(report)).isEmpty();
     }
 
     /**
@@ -88,11 +83,7 @@ class SendTimeResourcesValidateTest {
         assertThat(notes.getEntry())
                 .anyMatch(e -> ((org.hl7.fhir.r4.model.DocumentReference) e.getResource()).getStatus()
                         == org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
-        assertThat(report.errors())
-                .as(() -> report.errors().stream()
-                        .map(i -> i.location() + " " + i.message())
-                        .collect(Collectors.joining("\n")))
-                .isEmpty();
+        assertThat(report.errors()).as(() -> Validators.errorsOf(report)).isEmpty();
     }
 
     /**
@@ -129,11 +120,7 @@ class SendTimeResourcesValidateTest {
                         .getContext()
                         .hasRelated())
                 .hasSizeGreaterThan(2);
-        assertThat(report.errors())
-                .as(() -> report.errors().stream()
-                        .map(i2 -> i2.location() + " " + i2.message())
-                        .collect(Collectors.joining("\n")))
-                .isEmpty();
+        assertThat(report.errors()).as(() -> Validators.errorsOf(report)).isEmpty();
     }
 
     @Test
@@ -169,11 +156,7 @@ class SendTimeResourcesValidateTest {
                 .as("not configured: no organisation")
                 .noneMatch(a -> a.hasOnBehalfOf());
         ValidationReport report = Validators.PROJECT.validate(bundle);
-        assertThat(report.errors())
-                .as(() -> report.errors().stream()
-                        .map(i -> i.location() + " " + i.message())
-                        .collect(Collectors.joining("\n")))
-                .isEmpty();
+        assertThat(report.errors()).as(() -> Validators.errorsOf(report)).isEmpty();
     }
 
     @Test
@@ -194,11 +177,7 @@ class SendTimeResourcesValidateTest {
 
         ValidationReport report = Validators.PROJECT.validate(bundle);
 
-        assertThat(report.errors())
-                .as(() -> report.errors().stream()
-                        .map(i -> i.location() + " " + i.message())
-                        .collect(Collectors.joining("\n")))
-                .isEmpty();
+        assertThat(report.errors()).as(() -> Validators.errorsOf(report)).isEmpty();
     }
 
     private ProcedureNote procedureNote() throws IOException {

@@ -69,7 +69,8 @@ class BearerTokenInterceptorTest {
                 keys,
                 null,
                 new TestClock(Instant.now()),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                new EhrTransport(EhrTransportProperties.defaults()));
         FHIR_CONTEXT.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = FHIR_CONTEXT.newRestfulGenericClient(wm.baseUrl() + FHIR);
         client.registerInterceptor(new BearerTokenInterceptor(session));

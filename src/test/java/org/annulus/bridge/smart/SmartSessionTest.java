@@ -397,13 +397,6 @@ class SmartSessionTest {
     }
 
     private SmartSession session(SigningKeys keys, URI tokenUrl) {
-        return new SmartSession(
-                new SmartTarget(wm.baseUrl() + FHIR, false, Duration.ofSeconds(2), Duration.ofSeconds(5)),
-                "bridge-client",
-                SCOPES,
-                keys,
-                tokenUrl,
-                clock,
-                Duration.ofSeconds(60));
+        return session(keys, tokenUrl, new EhrTransport(EhrTransportProperties.defaults()));
     }
 }

@@ -212,7 +212,8 @@ class LongOutageTest {
                     null,
                     "api",
                     "a".repeat(64),
-                    "{}"));
+                    "{}",
+                    null));
             String id = accepted.trackingId();
             Lease lease = dispatch.claim(id, OWNER, properties.lease()).orElseThrow();
             sync.transition(lease, find(id), DocumentState.MAPPED, "mapped", Change.mapped("{}"));
