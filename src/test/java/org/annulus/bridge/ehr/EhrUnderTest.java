@@ -75,6 +75,10 @@ final class EhrUnderTest implements AutoCloseable {
         return context.getBean(EhrWriter.class);
     }
 
+    EhrPlan plan() {
+        return context.getBean(EhrPlan.class);
+    }
+
     EhrConnection connection() {
         return context.getBean(EhrConnection.class);
     }
@@ -129,7 +133,8 @@ final class EhrUnderTest implements AutoCloseable {
         WriteLedger.class,
         WriteExecution.class,
         EhrWriter.class,
-        EhrConnection.class
+        EhrConnection.class,
+        EhrPlan.class
     })
     static class Beans {
 
