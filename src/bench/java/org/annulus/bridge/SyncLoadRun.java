@@ -1,7 +1,6 @@
 package org.annulus.bridge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -34,10 +33,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.annulus.jpaserver.JpaFhirServerProcess;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 
 /**
  * Issue 6's reported run, not a test: 1,000 generated documents against a real FHIR server (HAPI FHIR
@@ -52,44 +49,29 @@ import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 public final class SyncLoadRun {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
-    static final String PG_USER = System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres");
     static final double FAULT_RATE = 0.05;
     static final Duration SYNC_LIMIT = Duration.ofMinutes(25);
 
-    /** Fictional patients: MRN, family, given, birth date, sex. */
-    static final String[][] PATIENTS = {
-            {"448812", "Rivera", "Ana Lucia", "1979-06-14", "female"},
-            {"448813", "Okafor", "Marcus Ade", "1985-02-03", "male"},
-            {"448814", "Takahashi", "June", "1962-11-21", "female"},
-            {"448815", "Lindqvist", "Eva", "1971-04-30", "female"},
-            {"448816", "Mensah", "Kwame", "1968-09-12", "male"},
-            {"448817", "Duarte", "Sofia Maria", "1990-01-25", "female"},
-            {"448818", "Novak", "Petr", "1959-07-07", "male"},
-            {"448819", "Haddad", "Lina", "1983-12-18", "female"},
-            {"448820", "OBrien", "Sean", "1975-05-05", "male"},
-            {"448821", "Castillo", "Diego", "1993-08-09", "male"}};
+    static {
+        // before any HttpClient is built (the JDK reads it once): the proxy forwards the bridge's Host header,
+        // so the FHIR server's Location and fullUrl point at the proxy
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    }
 
     public static void main(String[] args) throws Exception {
-        // the proxy forwards the bridge's Host header, so the FHIR server's Location and fullUrl point at the proxy
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         int documents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path work = Files.createTempDirectory("bridge-load-");
         String schema = "bridge_load_" + ProcessHandle.current().pid();
         System.out.printf("load run: %d documents, work dir %s, schema %s%n", documents, work, schema);
 
         Instant t0 = Instant.now();
-        try (JpaFhirServerProcess ehr = JpaFhirServerProcess.launch(work.resolve("ehr"), JpaFhirServerProcess.freePort(),
+        try (JpaFhirServerProcess ehr = JpaFhirServerProcess.launch(work.resolve("ehr"), JvmProcess.freePort(),
                 "-Xmx1g")) {
             ehr.awaitReady(Duration.ofMinutes(8));
             System.out.printf("HAPI FHIR JPA server up at %s after %d s%n", ehr.baseUrl(), secondsSince(t0));
-            Map<String, String> patientIds = new HashMap<>();
-            for (String[] p : PATIENTS) {
-                patientIds.put(p[0], ehr.seedPatient(MRN_SYSTEM, p[0], p[1], List.of(p[2].split(" ")), p[3],
-                        AdministrativeGender.fromCode(p[4])));
-            }
+            TestPatients.LOAD_RUN.forEach(ehr::seedPatient);
             FaultProxy proxy = FaultProxy.start(ehr.baseUrl(), FAULT_RATE, 42);
-            int bridgePort = JpaFhirServerProcess.freePort();
+            int bridgePort = JvmProcess.freePort();
             Path key = privateKey(work);
             Bridge bridge = Bridge.start(work, bridgePort, schema, proxy, key, "first");
             try {
@@ -168,7 +150,7 @@ public final class SyncLoadRun {
         List<ObjectNode> docs = new ArrayList<>();
         String[][] milestones = {{"light-walking", "3"}, {"normal-activity", "28"}, {"follow-up-3-months", "91"}};
         for (int episode = 0; docs.size() < documents; episode++) {
-            ObjectNode patient = patient(PATIENTS[episode % PATIENTS.length]);
+            ObjectNode patient = TestPatients.LOAD_RUN.get(episode % TestPatients.LOAD_RUN.size()).asDocumentPatient();
             String ca = String.format("CA-LOAD-%05d", episode);
             String pn = String.format("PN-LOAD-%05d", episode);
             ObjectNode candidacy = Fixtures.document("candidacy-unilateral-left");
@@ -190,17 +172,6 @@ public final class SyncLoadRun {
             }
         }
         return docs.subList(0, documents);
-    }
-
-    static ObjectNode patient(String[] p) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("mrn", p[0]).put("mrnSystem", MRN_SYSTEM).put("family", p[1]);
-        ArrayNode given = node.putArray("given");
-        for (String g : p[2].split(" ")) {
-            given.add(g);
-        }
-        node.put("birthDate", p[3]).put("sex", p[4]);
-        return node;
     }
 
     // --- counting
@@ -284,7 +255,7 @@ public final class SyncLoadRun {
     // --- outbox state, straight from PostgreSQL
 
     static Connection db() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", PG_USER, "");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", BridgeProcess.PG_USER, "");
     }
 
     static Map<String, Integer> states(String schema) {
@@ -346,22 +317,17 @@ public final class SyncLoadRun {
         static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         /** The load run's token for the bridge's API, from the issuer the proxy serves. */
         static final String OPERATOR = FaultProxy.ISSUER.mint("load-run", org.annulus.bridge.security.Role.OPERATE);
-        final Process process;
+        final BridgeProcess process;
         final int port;
 
-        private Bridge(Process process, int port) {
+        private Bridge(BridgeProcess process) {
             this.process = process;
-            this.port = port;
+            this.port = process.port();
         }
 
-        static Bridge start(Path work, int port, String schema, FaultProxy proxy, Path key, String run) throws Exception {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx768m", "-cp", System.getProperty("java.class.path"), BridgeApplication.class.getName(),
-                    "--server.port=" + port,
-                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema,
-                    "--spring.datasource.username=" + PG_USER,
-                    "--spring.datasource.password=",
-                    "--spring.flyway.schemas=" + schema,
+        static Bridge start(Path work, int port, String schema, FaultProxy proxy, Path key, String run) {
+            List<String> settings = new ArrayList<>(BridgeProcess.onPostgres(schema));
+            settings.addAll(List.of(
                     "--bridge.sandbox.enabled=false",
                     "--bridge.intake.inbox=" + work.resolve("inbox"),
                     "--bridge.ehr.base-url=" + proxy.fhirBase(),
@@ -371,27 +337,9 @@ public final class SyncLoadRun {
                     "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + proxy.jwksUri(),
                     "--bridge.outbox.poll-interval=100",
                     "--bridge.outbox.lease=5s",
-                    "--bridge.outbox.backoff-max=30s");
-            Path log = work.resolve("bridge-" + run + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Bridge bridge = new Bridge(process, port);
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("bridge exited, see " + log);
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("bridge not up after 4 minutes, see " + log);
-                }
-                try {
-                    if (bridge.get("/api/v1/schemas/candidacy-assessment").statusCode() == 200) {
-                        return bridge;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(250);
-            }
+                    "--bridge.outbox.backoff-max=30s"));
+            return new Bridge(BridgeProcess.start(work.resolve("bridge-" + run + ".log"), port, List.of("-Xmx768m"),
+                    settings).awaitReady(Duration.ofMinutes(4)));
         }
 
         void post(ObjectNode doc) throws Exception {
@@ -411,15 +359,12 @@ public final class SyncLoadRun {
         }
 
         /** SIGKILL: no shutdown hooks, nothing graceful. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        void kill() {
+            process.kill();
         }
 
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        void stop() {
+            process.terminate();
         }
     }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,72 +34,38 @@ class CrashRecoveryTest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final int DOCUMENTS = 150;
 
-    /** Fictional sandbox patients, with the demographics the sandbox has for them. */
-    static final List<Map<String, Object>> PATIENTS = List.of(
-            Map.of(
-                    "mrn",
-                    "448812",
-                    "family",
-                    "Rivera",
-                    "given",
-                    List.of("Ana", "Lucia"),
-                    "birthDate",
-                    "1979-06-14",
-                    "sex",
-                    "female"),
-            Map.of(
-                    "mrn",
-                    "448813",
-                    "family",
-                    "Okafor",
-                    "given",
-                    List.of("Marcus", "Ade"),
-                    "birthDate",
-                    "1985-02-03",
-                    "sex",
-                    "male"),
-            Map.of(
-                    "mrn",
-                    "448814",
-                    "family",
-                    "Takahashi",
-                    "given",
-                    List.of("June"),
-                    "birthDate",
-                    "1962-11-21",
-                    "sex",
-                    "female"));
-
     @TempDir
     Path work;
 
-    Process bridge;
+    BridgeProcess bridge;
     /** The running process's demo-operator token: each process signs with a key of its own. */
     volatile String token;
 
     @AfterEach
     void stop() {
         if (bridge != null) {
-            bridge.destroyForcibly();
+            bridge.kill();
         }
     }
 
     @Test
     void aModuleKilledMidSendResumesWithNoLossAndNoDuplicate() throws Exception {
         String schema = "bridge_crash_" + ProcessHandle.current().pid();
-        int port = freePort();
+        int port = JvmProcess.freePort();
         bridge = start(port, schema, "first");
         List<String> trackingIds = new ArrayList<>();
         Map<String, Integer> expectedSciatica = new HashMap<>();
         for (int i = 0; i < DOCUMENTS; i++) {
             ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
-            doc.set("patient", patient(PATIENTS.get(i % PATIENTS.size())));
+            doc.set(
+                    "patient",
+                    TestPatients.SANDBOX.get(i % TestPatients.SANDBOX.size()).asDocumentPatient());
             trackingIds.add(post(port, doc).get("trackingId").asText());
             expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> synced(port, trackingIds.subList(0, 10)) >= 5);
 
-        bridge.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, nothing graceful
+        bridge.kill(); // SIGKILL: no shutdown hooks, nothing graceful
 
         bridge = start(port, schema, "second");
         int resumedWith = DOCUMENTS - synced(port, trackingIds);
@@ -114,46 +79,18 @@ class CrashRecoveryTest {
         assertThat(conditionsByIdentifier.values()).allMatch(count -> count == 1);
     }
 
-    private Process start(int port, String schema, String run) throws IOException {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                BridgeApplication.class.getName(),
-                "--server.port=" + port,
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema,
-                "--spring.datasource.username=" + System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres"),
-                "--spring.datasource.password=",
-                "--spring.flyway.schemas=" + schema,
+    private BridgeProcess start(int port, String schema, String run) {
+        List<String> settings = new ArrayList<>(BridgeProcess.onPostgres(schema));
+        settings.addAll(List.of(
                 "--bridge.sandbox.data-dir=" + work.resolve("sandbox"),
                 "--bridge.intake.inbox=" + work.resolve("inbox"),
                 "--bridge.outbox.poll-interval=50",
                 "--bridge.outbox.lease=3s",
-                "--bridge.outbox.batch-size=5");
-        Process process = new ProcessBuilder(command)
-                .directory(Path.of("").toAbsolutePath().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve(run + ".log").toFile())
-                .start();
-        await().atMost(Duration.ofSeconds(180)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("bridge exited: " + Files.readString(work.resolve(run + ".log")));
-            }
-            try {
-                return get(port, "/actuator/health/readiness").statusCode() == 200;
-            } catch (IOException notYetListening) {
-                return false;
-            }
-        });
-        token = TestTokens.sandboxToken("http://127.0.0.1:" + port, TestTokens.OPERATOR);
+                "--bridge.outbox.batch-size=5"));
+        BridgeProcess process = BridgeProcess.start(work.resolve(run + ".log"), port, List.of("-Xmx512m"), settings)
+                .awaitReady(Duration.ofSeconds(180));
+        token = TestTokens.sandboxToken(process.baseUrl(), TestTokens.OPERATOR);
         return process;
-    }
-
-    private static ObjectNode patient(Map<String, Object> p) {
-        ObjectNode node = JSON.valueToTree(p);
-        node.put("mrnSystem", "urn:oid:2.16.840.1.113883.19.5.99999.1");
-        return node;
     }
 
     private int synced(int port, List<String> trackingIds) {
@@ -215,21 +152,15 @@ class CrashRecoveryTest {
 
     private HttpResponse<String> get(int port, String path) throws IOException {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10));
-            if (!path.startsWith("/actuator/health/")) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + token)
+                    .GET()
+                    .build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

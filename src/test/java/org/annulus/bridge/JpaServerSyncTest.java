@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.annulus.bridge.security.Role;
 import org.annulus.jpaserver.JpaFhirServerProcess;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -51,14 +50,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class JpaServerSyncTest {
 
-    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
     static final Duration SYNC_WAIT = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-jpa-");
 
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
-    static final JpaFhirServerProcess EHR =
-            JpaFhirServerProcess.launch(WORK.resolve("ehr"), JpaFhirServerProcess.freePort());
+    static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JvmProcess.freePort());
 
     static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
     /** The issuer of the bridge's own API tokens, served by the same WireMock. */
@@ -97,8 +94,7 @@ class JpaServerSyncTest {
     @Test
     void everyExampleSentTwiceIsWrittenOnceAndAnAmendmentUpdatesInPlace() {
         EHR.awaitReady(Duration.ofSeconds(150));
-        String patientId = EHR.seedPatient(
-                MRN_SYSTEM, "448812", "Rivera", List.of("Ana", "Lucia"), "1979-06-14", AdministrativeGender.FEMALE);
+        String patientId = EHR.seedPatient(TestPatients.ANA_RIVERA);
         List<String> trackingIds = new ArrayList<>();
         for (String name :
                 List.of("candidacy-unilateral-left", "procedure-single-level", "milestone-normal-activity")) {

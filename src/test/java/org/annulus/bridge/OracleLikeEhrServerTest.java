@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
-import java.util.List;
 import org.annulus.bridge.ehr.EhrProfile;
 import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.annulus.jpaserver.JpaFhirServerProcess.Mode;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -36,14 +34,7 @@ class OracleLikeEhrServerTest {
     @BeforeAll
     static void seed() {
         fhir = RestrictedEhrFixtures.ready(EHR);
-        patient = new Reference("Patient/"
-                + EHR.seedPatient(
-                        RestrictedEhrFixtures.MRN_SYSTEM,
-                        "640917",
-                        "Lindqvist",
-                        List.of("Maja"),
-                        "1985-11-03",
-                        AdministrativeGender.FEMALE));
+        patient = new Reference("Patient/" + EHR.seedPatient(TestPatients.MAJA_LINDQVIST));
     }
 
     @AfterAll

@@ -14,8 +14,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 /** The JPA test server in a restricted mode, and the resources every such EHR keeps read-only. */
 final class RestrictedEhrFixtures {
 
-    static final String MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5.99999.1";
-
     private RestrictedEhrFixtures() {}
 
     /** Launched at once, on a free port, in its own temporary folder; {@link #ready} waits for it. */
@@ -23,7 +21,7 @@ final class RestrictedEhrFixtures {
         return JpaFhirServerProcess.launch(
                 H2DocumentFlowTest.tempDir("bridge-" + mode.name().toLowerCase(java.util.Locale.ROOT) + "-")
                         .resolve("ehr"),
-                JpaFhirServerProcess.freePort(),
+                JvmProcess.freePort(),
                 mode);
     }
 

@@ -28,7 +28,6 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -48,7 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class RestrictedEhrServerTest {
 
-    static final String MRN_SYSTEM = RestrictedEhrFixtures.MRN_SYSTEM;
+    static final String MRN_SYSTEM = TestPatients.MRN_SYSTEM;
     static final String BRIDGE_SID = JpaFhirServerProcess.BRIDGE_SID;
 
     static final JpaFhirServerProcess EHR = RestrictedEhrFixtures.launch(Mode.EPIC_LIKE);
@@ -59,8 +58,7 @@ class RestrictedEhrServerTest {
     @BeforeAll
     static void seed() {
         fhir = RestrictedEhrFixtures.ready(EHR);
-        patientId = EHR.seedPatient(
-                MRN_SYSTEM, "771204", "Okafor", List.of("Chidi"), "1968-02-29", AdministrativeGender.MALE);
+        patientId = EHR.seedPatient(TestPatients.CHIDI_OKAFOR);
     }
 
     @AfterAll
@@ -128,7 +126,7 @@ class RestrictedEhrServerTest {
 
         Bundle patients = fhir.search()
                 .forResource(Patient.class)
-                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(MRN_SYSTEM, "771204"))
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(MRN_SYSTEM, TestPatients.CHIDI_OKAFOR.mrn()))
                 .returnBundle(Bundle.class)
                 .execute();
         Bundle visits = fhir.search()
@@ -273,7 +271,7 @@ class RestrictedEhrServerTest {
     @Test
     void aConditionalReferenceInABodyIsNotResolved() {
         Observation vital = observation("observation-conditional-reference");
-        vital.setSubject(new Reference("Patient?identifier=" + MRN_SYSTEM + "|771204"));
+        vital.setSubject(new Reference("Patient?identifier=" + MRN_SYSTEM + "|" + TestPatients.CHIDI_OKAFOR.mrn()));
 
         assertThatThrownBy(() -> fhir.create().resource(vital).execute())
                 .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())

@@ -9,20 +9,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import org.annulus.bridge.JvmProcess;
+import org.annulus.bridge.TestPatients;
+import org.annulus.bridge.TestPatients.TestPatient;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DomainResource;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Starts the HAPI FHIR JPA server ({@code src/jpaserver/java}, {@value #SERVER_CLASS}) as a child
@@ -64,17 +66,14 @@ public final class JpaFhirServerProcess implements AutoCloseable {
         }
     }
 
-    private final Process process;
+    private final JvmProcess process;
     private final Path portFile;
-    private final Path log;
     private final String baseUrl;
     private final IGenericClient client;
-    private volatile boolean ready;
 
-    private JpaFhirServerProcess(Process process, Path portFile, Path log, int port) {
+    private JpaFhirServerProcess(JvmProcess process, Path portFile, int port) {
         this.process = process;
         this.portFile = portFile;
-        this.log = log;
         this.baseUrl = "http://127.0.0.1:" + port + "/fhir";
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
@@ -96,24 +95,16 @@ public final class JpaFhirServerProcess implements AutoCloseable {
             Files.createDirectories(workDir);
             Path portFile = workDir.resolve("jpa-fhir-server.port");
             Files.deleteIfExists(portFile);
-            Path log = workDir.resolve("jpa-fhir-server.log");
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx768m");
-            command.add("-XX:+UseSerialGC");
-            command.addAll(jvmOptions.length == 0 ? List.of("-XX:TieredStopAtLevel=1") : List.of(jvmOptions));
-            command.addAll(List.of(
-                    "-cp",
+            List<String> options = new ArrayList<>(List.of("-Xmx768m", "-XX:+UseSerialGC"));
+            options.addAll(jvmOptions.length == 0 ? List.of("-XX:TieredStopAtLevel=1") : List.of(jvmOptions));
+            JvmProcess process = JvmProcess.start(
+                    "HAPI FHIR JPA server",
+                    workDir.resolve("jpa-fhir-server.log"),
+                    options,
                     serverClasspath(),
                     SERVER_CLASS,
-                    portFile.toString(),
-                    Integer.toString(port),
-                    "--mode=" + mode.argument));
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            return new JpaFhirServerProcess(process, portFile, log, port);
+                    List.of(portFile.toString(), Integer.toString(port), "--mode=" + mode.argument));
+            return new JpaFhirServerProcess(process, portFile, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -135,71 +126,34 @@ public final class JpaFhirServerProcess implements AutoCloseable {
         return baseUrl;
     }
 
-    /** Waits (at most {@code limit}) until the server answers; its FHIR base URL. */
+    /** Waits (at most {@code limit}) until the server answers (it writes its port file then); its FHIR base URL. */
     public String awaitReady(Duration limit) {
-        if (ready) {
-            return baseUrl;
-        }
-        Instant deadline = Instant.now().plus(limit);
-        try {
-            while (!Files.exists(portFile)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(
-                            "HAPI FHIR JPA server exited (" + process.exitValue() + "), see " + log + ":\n" + tail());
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("HAPI FHIR JPA server not up after " + limit + ", see " + log);
-                }
-                Thread.sleep(200);
-            }
-            ready = true;
-            return baseUrl;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for the HAPI FHIR JPA server", e);
-        }
+        process.awaitReady(limit, () -> Files.exists(portFile));
+        return baseUrl;
     }
 
     public IGenericClient client() {
         return client;
     }
 
-    /** A free port on 127.0.0.1 now (another process could take it before the server binds it: rare). */
-    public static int freePort() {
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Creates (conditionally, by MRN) a fictional patient; its server id. */
-    public String seedPatient(
-            String mrnSystem,
-            String mrn,
-            String family,
-            List<String> given,
-            String birthDate,
-            AdministrativeGender gender) {
+    public String seedPatient(TestPatient fictional) {
         Patient patient = new Patient();
         patient.addIdentifier()
-                .setSystem(mrnSystem)
-                .setValue(mrn)
+                .setSystem(TestPatients.MRN_SYSTEM)
+                .setValue(fictional.mrn())
                 .getType()
                 .addCoding()
                 .setSystem("http://terminology.hl7.org/CodeSystem/v2-0203")
                 .setCode("MR");
         patient.addName()
-                .setFamily(family)
-                .setGiven(given.stream()
-                        .map(org.hl7.fhir.r4.model.StringType::new)
-                        .toList());
-        patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
-        patient.setGender(gender);
+                .setFamily(fictional.family())
+                .setGiven(fictional.given().stream().map(StringType::new).toList());
+        patient.setBirthDateElement(new DateType(fictional.birthDate()));
+        patient.setGender(fictional.gender());
         return client().create()
                 .resource(patient)
-                .conditionalByUrl("Patient?identifier=" + mrnSystem + "|" + mrn)
+                .conditionalByUrl("Patient?identifier=" + TestPatients.MRN_SYSTEM + "|" + fictional.mrn())
                 .execute()
                 .getId()
                 .getIdPart();
@@ -262,25 +216,8 @@ public final class JpaFhirServerProcess implements AutoCloseable {
                         .toList();
     }
 
-    private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable)";
-        }
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.terminate();
     }
 }
