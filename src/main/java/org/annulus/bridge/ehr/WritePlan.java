@@ -106,6 +106,7 @@ record WritePlan(
         // Out before the notes: the Provenance goes after the rest, never as a note.
         Bundle.BundleEntryComponent provenance =
                 VersionedProvenance.detach(toSend).orElse(null);
+        Optional<Reference> visit = theVisit(toSend);
         List<AsNote> notes = new ArrayList<>();
         List<Unwritable> unwritable = new ArrayList<>();
         Set<String> leftOut = new HashSet<>();
@@ -120,6 +121,11 @@ record WritePlan(
                     toSend.getEntry().set(i, note.get());
                     notes.add(new AsNote(type, entry.getFullUrl(), FallbackNote.typeFor(type)));
                     entry = note.get();
+                    DocumentReference asNote = (DocumentReference) entry.getResource();
+                    if (!hasEncounter(asNote)) {
+                        // A goal has no encounter of its own: its note is filed under the document's visit.
+                        visit.ifPresent(v -> asNote.getContext().addEncounter(v.copy()));
+                    }
                 } else if (!rules.canCreate(type) && !hasSubject(resource)) {
                     // About no patient (a Medication): what it says is in the resources citing it.
                     leftOut.add(entry.getFullUrl());
@@ -175,6 +181,16 @@ record WritePlan(
             return Optional.of("encounter");
         }
         return Optional.empty();
+    }
+
+    /** The one Encounter the EHR knows that the send's resources are filed under, if there is exactly one. */
+    private static Optional<Reference> theVisit(Bundle toSend) {
+        List<String> visits = references(toSend).stream()
+                .filter(r -> r.hasReference() && r.getReference().startsWith("Encounter/"))
+                .map(Reference::getReference)
+                .distinct()
+                .toList();
+        return visits.size() == 1 ? Optional.of(new Reference(visits.get(0))) : Optional.empty();
     }
 
     private static List<String> categories(Condition condition) {

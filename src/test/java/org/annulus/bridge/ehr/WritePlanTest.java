@@ -176,6 +176,18 @@ class WritePlanTest {
     }
 
     @Test
+    void aNoteOfAResourceWithoutEncounterIsFiledUnderTheDocumentsVisit() {
+        ((Observation) mapped.getEntry().get(1).getResource()).setEncounter(visit("V-77"));
+
+        WritePlan plan =
+                WritePlan.of(mapped, PATIENT, "p1", Map.of(VISITS + "|V-77", "enc-9"), profile("epic", ALL_WRITES));
+
+        assertThat(plan.unwritable()).isEmpty();
+        assertThat(note(plan).getContext().getEncounterFirstRep().getReference())
+                .isEqualTo("Encounter/enc-9");
+    }
+
+    @Test
     void aNoteGetsTheProfilesDocStatusAndARetractedOneStaysEnteredInError() {
         WritePlan epic = planAt(profile("oracle-health", ALL_WRITES));
         WritePlan preliminary = WritePlan.of(
