@@ -225,6 +225,8 @@ record WritePlan(
         for (Reference ref : references(toSend)) {
             if (ref.hasReference() && leftOut.contains(ref.getReference())) {
                 ref.setReference(null);
+                // A parsed bundle links the target too, and the encoder would write its id back.
+                ref.setResource(null);
                 if (!ref.hasDisplay() && !ref.hasIdentifier()) {
                     ref.setDisplay("not filed in this EHR");
                 }

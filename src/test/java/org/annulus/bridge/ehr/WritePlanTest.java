@@ -267,6 +267,35 @@ class WritePlanTest {
     }
 
     @Test
+    void aMedicationTheEhrTakesNoWritesOfIsLeftOutAndNothingSentPointsAtIt() {
+        org.hl7.fhir.r4.model.Medication product = new org.hl7.fhir.r4.model.Medication();
+        product.addIdentifier().setSystem(SID).setValue("procedure/P-1/fibrin-product");
+        product.getBatch().setLotNumber("FS-1");
+        add(product, Bundle.HTTPVerb.POST, "Medication");
+        String productUrl = mapped.getEntry().get(3).getFullUrl();
+        DocumentReference note = new DocumentReference();
+        note.addIdentifier().setSystem(SID).setValue("procedure/P-1/note");
+        note.setSubject(((Observation) mapped.getEntry().get(1).getResource())
+                .getSubject()
+                .copy());
+        note.getContext().addRelated(new Reference(productUrl).setDisplay("fibrin sealant, lot FS-1"));
+        add(note, Bundle.HTTPVerb.POST, "DocumentReference");
+        // As the outbox hands it over: parsed from its stored JSON, references linked to their targets.
+        Bundle stored = FHIR.newJsonParser()
+                .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(mapped));
+
+        WritePlan plan = WritePlan.of(
+                stored, PATIENT, "p1", Map.of(), ehrTaking(false, "Condition", "Observation", "DocumentReference"));
+
+        assertThat(plan.toSend().getEntry())
+                .noneMatch(e -> e.getResource().fhirType().equals("Medication"));
+        assertThat(FHIR.newJsonParser().encodeResourceToString(plan.toSend()))
+                .doesNotContain(productUrl)
+                .contains("fibrin sealant, lot FS-1");
+        assertThat(plan.unwritable()).isEmpty();
+    }
+
+    @Test
     void whereTheEhrTakesNoProvenanceTheBridgeKeepsItAndEachNoteNamesTheSourceDocumentAndItsHash() {
         Provenance provenance = new Provenance();
         provenance.addTarget(new Reference(DocumentBundles.CONDITION_URN));
