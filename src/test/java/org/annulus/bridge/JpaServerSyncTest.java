@@ -1,7 +1,5 @@
 package org.annulus.bridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,16 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +50,7 @@ class JpaServerSyncTest {
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
     static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JvmProcess.freePort());
 
-    static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
+    static final WireMockServer TOKEN_ENDPOINT = RestrictedEhrSyncContract.tokenEndpoint();
     /** The issuer of the bridge's own API tokens, served by the same WireMock. */
     static final TestTokens ISSUER = TestTokens.servedBy(TOKEN_ENDPOINT);
 
@@ -80,7 +73,8 @@ class JpaServerSyncTest {
         // the bridge first calls it when it sends: the JPA server may still be starting meanwhile
         registry.add("bridge.ehr.base-url", EHR::baseUrl);
         registry.add("bridge.ehr.client-id", () -> "annulus-bridge-jpa-test");
-        registry.add("bridge.ehr.private-key", () -> privateKey(WORK).toString());
+        registry.add("bridge.ehr.private-key", () -> RestrictedEhrSyncContract.privateKey(WORK)
+                .toString());
         registry.add("bridge.ehr.token-url", () -> TOKEN_ENDPOINT.baseUrl() + "/token");
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
     }
@@ -252,36 +246,6 @@ class JpaServerSyncTest {
             return JSON.readTree(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** WireMock as the SMART token endpoint only: the JPA server itself asks for no token. */
-    private static WireMockServer tokenEndpoint() {
-        WireMockServer server =
-                new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        server.start();
-        server.stubFor(WireMock.post("/token").willReturn(okJson("""
-                {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
-                """).withHeader("Cache-Control", "no-store")));
-        return server;
-    }
-
-    /** A key made at test time (none is committed), PKCS#8 PEM. */
-    private static Path privateKey(Path dir) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            String body = Base64.getMimeEncoder(64, "\n".getBytes())
-                    .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-            Path pem = dir.resolve("bridge-key.pem");
-            if (!Files.exists(pem)) {
-                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
-            }
-            return pem;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -53,7 +53,7 @@ class OracleLikeSyncTest extends RestrictedEhrSyncContract {
     }
 
     @Override
-    void checkSpecifics(List<DocumentReference> notes) {
+    void checkSpecifics(List<DocumentReference> notes, String patientId) {
         List<Procedure> procedures =
                 EHR.all("Procedure").stream().map(Procedure.class::cast).toList();
         assertThat(procedures).isNotEmpty();

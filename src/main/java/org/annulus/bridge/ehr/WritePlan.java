@@ -247,15 +247,14 @@ record WritePlan(
      * version and hash, as the Provenance the bridge keeps names them.
      */
     private static void namingTheSource(DocumentReference note, Provenance provenance) {
-        String source = provenance.getEntity().stream()
+        Optional<Provenance.ProvenanceEntityComponent> entity = provenance.getEntity().stream()
                 .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.SOURCE
                         && e.getWhat().hasDisplay())
-                .map(e -> e.getWhat().getDisplay())
-                .findFirst()
-                .orElse(null);
-        if (source == null) {
+                .findFirst();
+        if (entity.isEmpty() || !fromThisDocument(note, entity.get().getWhat())) {
             return;
         }
+        String source = entity.get().getWhat().getDisplay();
         String line = "Source document: " + source;
         for (DocumentReference.DocumentReferenceContentComponent content : note.getContent()) {
             Attachment attachment = content.getAttachment();
@@ -269,6 +268,22 @@ record WritePlan(
         if (note.hasText() && note.getText().hasDiv()) {
             note.getText().getDiv().addTag("p").addText(line);
         }
+    }
+
+    /**
+     * Whether the note is of a resource of the document this send is for ({@code kind/documentId/vN}): a
+     * resource another document's send composes (a procedure's recovery plan, sent with its milestones)
+     * would otherwise change with every such send, and an EHR without updates would hold it for review.
+     */
+    private static boolean fromThisDocument(DocumentReference note, Reference source) {
+        String value = source.getIdentifier().getValue();
+        String[] parts = value == null ? new String[0] : value.split("/");
+        if (parts.length < 2) {
+            return false;
+        }
+        return note.getIdentifier().stream()
+                .map(Identifier::getValue)
+                .anyMatch(v -> v != null && v.startsWith(parts[0] + "/") && v.contains("/" + parts[1] + "/"));
     }
 
     /**

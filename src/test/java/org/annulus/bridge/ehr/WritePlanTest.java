@@ -303,10 +303,14 @@ class WritePlanTest {
                 .addEntity()
                 .setRole(Provenance.ProvenanceEntityRole.SOURCE)
                 .getWhat()
-                .setDisplay("recovery-plan RP-TEST-1 version 2, sha256:" + "ab".repeat(32));
+                .setDisplay("recovery-plan RP-TEST-1 version 2, sha256:" + "ab".repeat(32))
+                .getIdentifier()
+                .setValue("recovery-plan/RP-TEST-1/v2");
         add(provenance, Bundle.HTTPVerb.PUT, "Provenance/bridge-t1");
 
         WritePlan plan = planAt(profile("oracle-health", ALL_WRITES));
+        provenance.getEntityFirstRep().getWhat().getIdentifier().setValue("procedure-note/PN-9/v1");
+        WritePlan ofAnotherDocument = planAt(profile("oracle-health", ALL_WRITES));
 
         assertThat(plan.provenanceKept()).isTrue();
         assertThat(plan.provenanceAfter()).isPresent();
@@ -317,6 +321,9 @@ class WritePlanTest {
                 .endsWith(expected);
         assertThat(note.getText().getDiv().allText()).contains(expected);
         assertThat(plan.toString()).endsWith("; Provenance kept by the bridge");
+        assertThat(note(ofAnotherDocument).getText().getDiv().allText())
+                .as("a resource another document's send composes: its note would change with every such send")
+                .doesNotContain("Source document:");
     }
 
     @Test
