@@ -111,7 +111,7 @@ record EhrRules(EhrCapabilities.Snapshot statement, EhrProfile profile) implemen
             return String.join(", ", what);
         }
         if ("Provenance".equals(type)) {
-            return "kept in the bridge's store and audit trail (the notes name the source document and its hash)";
+            return "kept in the bridge's store and audit trail (with the source document's hash; the notes name the document and version)";
         }
         if ("Medication".equals(type)) {
             return "not written (the notes and resources citing it name the product)";

@@ -2,7 +2,6 @@ package org.annulus.bridge.ehr;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.FhirTerser;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,14 +13,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.annulus.bridge.document.PatientIdentity;
 import org.annulus.bridge.mapping.FallbackNote;
-import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -35,8 +32,7 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * @param provenance the detached Provenance entry, or null when the bundle has none
  * @param unwritable entries left out: the EHR can file them neither as they are nor as a note
- * @param provenanceKept the EHR takes no Provenance: the bridge keeps it (store and audit trail), and the
- *     notes name the source document and its hash
+ * @param provenanceKept the EHR takes no Provenance: the bridge keeps it (store and audit trail)
  */
 record WritePlan(
         String patientId,
@@ -147,10 +143,11 @@ record WritePlan(
         boolean provenanceKept = provenance != null && !rules.canCreate("Provenance");
         for (Bundle.BundleEntryComponent entry : toSend.getEntry()) {
             if (entry.getResource() instanceof DocumentReference note) {
+                // No per-send line (the document's hash) goes into a note: it would change the note with every
+                // version and every send that composes it, and an EHR without updates would hold each for review.
+                // The note names its source document and version (the resource's narrative); the hash is in the
+                // Provenance the bridge keeps.
                 withStatus(note, rules.noteStatus());
-                if (provenanceKept) {
-                    namingTheSource(note, (Provenance) provenance.getResource());
-                }
             }
         }
         Mode mode = rules.transaction() ? Mode.TRANSACTION : Mode.ONE_AT_A_TIME;
@@ -240,50 +237,6 @@ record WritePlan(
                 && status == EhrProfile.NoteStatus.PRELIMINARY) {
             note.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY);
         }
-    }
-
-    /**
-     * Where the EHR takes no Provenance, the note says where its content comes from: the source document,
-     * version and hash, as the Provenance the bridge keeps names them.
-     */
-    private static void namingTheSource(DocumentReference note, Provenance provenance) {
-        Optional<Provenance.ProvenanceEntityComponent> entity = provenance.getEntity().stream()
-                .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.SOURCE
-                        && e.getWhat().hasDisplay())
-                .findFirst();
-        if (entity.isEmpty() || !fromThisDocument(note, entity.get().getWhat())) {
-            return;
-        }
-        String source = entity.get().getWhat().getDisplay();
-        String line = "Source document: " + source;
-        for (DocumentReference.DocumentReferenceContentComponent content : note.getContent()) {
-            Attachment attachment = content.getAttachment();
-            if (attachment.hasData()
-                    && attachment.getContentType() != null
-                    && attachment.getContentType().startsWith("text/plain")) {
-                attachment.setData((new String(attachment.getData(), StandardCharsets.UTF_8) + "\n" + line)
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        if (note.hasText() && note.getText().hasDiv()) {
-            note.getText().getDiv().addTag("p").addText(line);
-        }
-    }
-
-    /**
-     * Whether the note is of a resource of the document this send is for ({@code kind/documentId/vN}): a
-     * resource another document's send composes (a procedure's recovery plan, sent with its milestones)
-     * would otherwise change with every such send, and an EHR without updates would hold it for review.
-     */
-    private static boolean fromThisDocument(DocumentReference note, Reference source) {
-        String value = source.getIdentifier().getValue();
-        String[] parts = value == null ? new String[0] : value.split("/");
-        if (parts.length < 2) {
-            return false;
-        }
-        return note.getIdentifier().stream()
-                .map(Identifier::getValue)
-                .anyMatch(v -> v != null && v.startsWith(parts[0] + "/") && v.contains("/" + parts[1] + "/"));
     }
 
     /**
