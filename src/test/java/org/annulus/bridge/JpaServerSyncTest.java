@@ -1,7 +1,5 @@
 package org.annulus.bridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -62,7 +59,7 @@ class JpaServerSyncTest {
     /** Launched when the class loads, on a port chosen now, so its start-up overlaps the bridge's. */
     static final JpaFhirServerProcess EHR = JpaFhirServerProcess.launch(WORK.resolve("ehr"), JvmProcess.freePort());
 
-    static final WireMockServer TOKEN_ENDPOINT = tokenEndpoint();
+    static final WireMockServer TOKEN_ENDPOINT = RestrictedEhrSyncContract.tokenEndpoint();
     /** The issuer of the bridge's own API tokens, served by the same WireMock. */
     static final TestTokens ISSUER = TestTokens.servedBy(TOKEN_ENDPOINT);
 
@@ -412,16 +409,5 @@ class JpaServerSyncTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** WireMock as the SMART token endpoint only: the JPA server itself asks for no token. */
-    private static WireMockServer tokenEndpoint() {
-        WireMockServer server =
-                new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        server.start();
-        server.stubFor(WireMock.post("/token").willReturn(okJson("""
-                {"access_token": "jpa-test-token", "token_type": "bearer", "expires_in": 300}
-                """).withHeader("Cache-Control", "no-store")));
-        return server;
     }
 }

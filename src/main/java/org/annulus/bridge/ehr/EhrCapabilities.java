@@ -16,8 +16,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the EHR says it accepts, from its CapabilityStatement: whether it takes transactions, and
- * which resource types it lets us create and update. Read once, then again every so often, since
- * hospitals change their EHR's configuration without telling us.
+ * which resource types it lets us create and update; intersected with the EHR profile
+ * ({@code bridge.ehr.profile}) into the rules every send is planned from ({@link EhrRules}). Read once,
+ * then again every so often, since hospitals change their EHR's configuration without telling us; each
+ * time the plan changes, it is logged.
  */
 @Component
 class EhrCapabilities {
@@ -26,27 +28,39 @@ class EhrCapabilities {
     private static final Duration REFRESH = Duration.ofMinutes(15);
 
     private final Clock clock;
+    private final EhrProfile profile;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
 
-    EhrCapabilities(Clock clock) {
+    EhrCapabilities(Clock clock, EhrProperties properties) {
         this.clock = clock;
+        this.profile = EhrProfile.named(properties.profile());
     }
 
-    Snapshot of(IGenericClient client) {
+    /** The rules for the next send: from the last statement read, or a fresh one when that is old. */
+    EhrRules of(IGenericClient client) {
         Snapshot current = snapshot.get();
         if (current != null
                 && Duration.between(current.readAt(), clock.instant()).compareTo(REFRESH) < 0) {
-            return current;
+            return new EhrRules(current, profile);
         }
         CapabilityStatement statement =
                 client.capabilities().ofType(CapabilityStatement.class).execute();
         Snapshot fresh = Snapshot.from(statement, clock.instant());
-        snapshot.set(fresh);
-        log.info(
-                "EHR capabilities: transaction {}, writable types {}",
-                fresh.transaction() ? "yes" : "no",
-                fresh.creatable().keySet().stream().sorted().toList());
-        return fresh;
+        Snapshot before = snapshot.getAndSet(fresh);
+        EhrRules rules = new EhrRules(fresh, profile);
+        if (before == null || !new EhrRules(before, profile).describe().equals(rules.describe())) {
+            log.info("{}", rules.describe()); // resource types and interactions only: no patient data
+        }
+        return rules;
+    }
+
+    /** The rules from the statement last read, without asking the EHR (health must not call it). */
+    java.util.Optional<EhrRules> last() {
+        return java.util.Optional.ofNullable(snapshot.get()).map(s -> new EhrRules(s, profile));
+    }
+
+    EhrProfile profile() {
+        return profile;
     }
 
     /**

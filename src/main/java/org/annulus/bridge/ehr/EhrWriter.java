@@ -152,10 +152,10 @@ public class EhrWriter {
         }
         String patientId = match.patientId().get();
         Map<String, String> encounters = visits.find(endpoint.client(), WritePlan.visits(send.mapped()), patientId);
-        EhrCapabilities.Snapshot capabilities = this.capabilities.of(endpoint.client());
-        WritePlan plan = WritePlan.of(send.mapped(), send.patient(), patientId, encounters, capabilities);
+        EhrRules rules = capabilities.of(endpoint.client());
+        WritePlan plan = WritePlan.of(send.mapped(), send.patient(), patientId, encounters, rules);
         log.debug("EHR send: {}", plan); // resource types only: no patient data
-        return execution.run(plan, capabilities, send.trackingId(), send.overwriteEhrEdits());
+        return execution.run(plan, rules, send.trackingId(), send.overwriteEhrEdits());
     }
 
     /** EHR answers by HTTP status (or failure kind): the label values are a small fixed set. */

@@ -40,6 +40,19 @@ final class VersionedProvenance {
             Map<String, EhrWriteResult.WrittenEntry> byFullUrl,
             List<EhrWriteResult.WrittenEntry> written,
             String businessIdentifier) {
+        Provenance provenance = target(entry, byFullUrl);
+        var outcome = client.update()
+                .resource(provenance)
+                .withId(entry.getRequest().getUrl())
+                .execute();
+        List<EhrWriteResult.WrittenEntry> all = new ArrayList<>(written);
+        all.add(new EhrWriteResult.WrittenEntry(
+                "Provenance", outcome.getId().getIdPart(), outcome.getId().getVersionIdPart(), businessIdentifier));
+        return all;
+    }
+
+    /** Points the Provenance's targets at the versions written ({@code Condition/123/_history/2}). */
+    static Provenance target(Bundle.BundleEntryComponent entry, Map<String, EhrWriteResult.WrittenEntry> byFullUrl) {
         Map<String, String> versioned = new HashMap<>();
         byFullUrl.forEach((fullUrl, w) -> {
             String reference =
@@ -57,13 +70,6 @@ final class VersionedProvenance {
             }
         }
         provenance.setTarget(targets);
-        var outcome = client.update()
-                .resource(provenance)
-                .withId(entry.getRequest().getUrl())
-                .execute();
-        List<EhrWriteResult.WrittenEntry> all = new ArrayList<>(written);
-        all.add(new EhrWriteResult.WrittenEntry(
-                "Provenance", outcome.getId().getIdPart(), outcome.getId().getVersionIdPart(), businessIdentifier));
-        return all;
+        return provenance;
     }
 }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.annulus.bridge.ehr.EhrWriteResult.Held;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,22 +68,51 @@ class WriteExecution {
         List<String> fallbacks = new ArrayList<>(plan.noteTypes());
         if (plan.provenanceAfter().isPresent()) {
             Bundle.BundleEntryComponent provenance = plan.provenanceAfter().get();
-            try {
-                written = VersionedProvenance.writeAfter(
-                        client, provenance, outcome.byFullUrl(), written, LedgerWriter.businessIdentifier(provenance));
-                String url = provenance.getRequest().getUrl();
-                endpoint.publish(new ProvenanceWritten(
-                        "Patient/" + plan.patientId(),
-                        url.startsWith(PROVENANCE_ID_PREFIX) ? url.substring(PROVENANCE_ID_PREFIX.length()) : null,
-                        fhir.newJsonParser().encodeResourceToString(provenance.getResource()),
-                        clock.instant()));
-            } catch (BaseServerResponseException e) {
-                // The resources are written and must be recorded as such: a resend would duplicate them.
-                // The Provenance stays in our own store and audit log.
-                log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());
-                fallbacks.add("Provenance not written (HTTP " + e.getStatusCode() + ")");
+            if (plan.provenanceKept()) {
+                // The EHR takes none: ours, with the versions written, is kept in the store and audit trail.
+                VersionedProvenance.target(provenance, outcome.byFullUrl());
+                keep(plan, provenance);
+                fallbacks.add("Provenance kept by the bridge");
+            } else {
+                try {
+                    written = VersionedProvenance.writeAfter(
+                            client,
+                            provenance,
+                            outcome.byFullUrl(),
+                            written,
+                            LedgerWriter.businessIdentifier(provenance));
+                    keep(plan, provenance);
+                } catch (BaseServerResponseException e) {
+                    // The resources are written and must be recorded as such: a resend would duplicate them.
+                    // The Provenance stays in our own store and audit log.
+                    log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());
+                    keep(plan, provenance);
+                    fallbacks.add("Provenance not written (HTTP " + e.getStatusCode() + ")");
+                }
             }
         }
-        return new EhrWriteResult.Written(plan.patientId(), written, fallbacks, outcome.held());
+        List<Held> held = new ArrayList<>(outcome.held());
+        plan.unwritable()
+                .forEach(u -> held.add(new Held(
+                        Held.Kind.NEEDS_REVIEW,
+                        u.resourceType(),
+                        u.businessIdentifier(),
+                        null,
+                        null,
+                        null,
+                        u.reason(),
+                        null,
+                        endpoint.baseUrl())));
+        return new EhrWriteResult.Written(plan.patientId(), written, fallbacks, held);
+    }
+
+    /** The audit trail keeps every send's Provenance, whether or not the EHR holds a copy. */
+    private void keep(WritePlan plan, Bundle.BundleEntryComponent provenance) {
+        String url = provenance.getRequest().getUrl();
+        endpoint.publish(new ProvenanceWritten(
+                "Patient/" + plan.patientId(),
+                url.startsWith(PROVENANCE_ID_PREFIX) ? url.substring(PROVENANCE_ID_PREFIX.length()) : null,
+                fhir.newJsonParser().encodeResourceToString(provenance.getResource()),
+                clock.instant()));
     }
 }

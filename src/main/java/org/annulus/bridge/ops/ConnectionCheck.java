@@ -3,6 +3,7 @@ package org.annulus.bridge.ops;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.annulus.bridge.ehr.EhrConnection;
+import org.annulus.bridge.ehr.EhrPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -10,8 +11,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The EHR connection check: logged once when the bridge is ready, so a misconfiguration is plain at
- * start-up; and with {@code --check-connection}, printed to the console, after which the bridge exits
+ * The EHR connection check: logged once when the bridge is ready, followed by the write plan for this
+ * EHR, so a misconfiguration is plain at start-up; and with {@code --check-connection}, printed to the console, after which the bridge exits
  * with status 0 (all good) or 1.
  */
 @Component
@@ -21,9 +22,11 @@ class ConnectionCheck implements StartUpCommand {
     private static final Logger log = LoggerFactory.getLogger(ConnectionCheck.class);
 
     private final EhrConnection connection;
+    private final EhrPlan plan;
 
-    ConnectionCheck(EhrConnection connection) {
+    ConnectionCheck(EhrConnection connection, EhrPlan plan) {
         this.connection = connection;
+        this.plan = plan;
     }
 
     @Override
@@ -49,5 +52,6 @@ class ConnectionCheck implements StartUpCommand {
         } else {
             log.warn("{}", ConnectionReport.text(report));
         }
+        plan.logAtStartUp();
     }
 }

@@ -3,6 +3,7 @@ package org.annulus.bridge.ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.annulus.bridge.ehr.EhrConnection;
+import org.annulus.bridge.ehr.EhrPlan;
 import org.annulus.bridge.smart.SmartStatus;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -10,16 +11,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code ehr} in {@code /actuator/health}: reachability, SMART discovery and token status (never the
- * token), from the cached probe. Its details (URL, client id, scopes) are shown to operators only
+ * token), from the cached probe, and the write plan for this EHR (profile and CapabilityStatement). Its details (URL, client id, scopes) are shown to operators only
  * ({@code management.endpoint.health.show-details: when-authorized}).
  */
 @Component
 class EhrHealthIndicator implements HealthIndicator {
 
     private final EhrConnection connection;
+    private final EhrPlan plan;
 
-    EhrHealthIndicator(EhrConnection connection) {
+    EhrHealthIndicator(EhrConnection connection, EhrPlan plan) {
         this.connection = connection;
+        this.plan = plan;
     }
 
     @Override
@@ -32,7 +35,24 @@ class EhrHealthIndicator implements HealthIndicator {
         return health.withDetail("reachability", details(report.reachability()))
                 .withDetail("discovery", details(report.smart().discovery()))
                 .withDetail("token", details(report.smart().token()))
+                .withDetail("plan", plan(plan.current()))
                 .build();
+    }
+
+    /** What the bridge writes to this EHR (README, "Connecting to your EHR"): types and interactions only. */
+    static Map<String, Object> plan(EhrPlan.Summary summary) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("profile", summary.profile());
+        details.put("title", summary.title());
+        details.put(
+                "writes",
+                summary.plan()
+                        .orElse("not known yet: the CapabilityStatement is read at start-up"
+                                + " and before the first send"));
+        if (!summary.unverified().isEmpty()) {
+            details.put("unverified", summary.unverified());
+        }
+        return details;
     }
 
     static Map<String, Object> details(SmartStatus.Step step) {

@@ -74,6 +74,10 @@ final class EhrUnderTest implements AutoCloseable {
         return context.getBean(org.annulus.bridge.SwitchableStore.Switch.class);
     }
 
+    EhrPlan plan() {
+        return context.getBean(EhrPlan.class);
+    }
+
     EhrConnection connection() {
         return context.getBean(EhrConnection.class);
     }
@@ -112,7 +116,8 @@ final class EhrUnderTest implements AutoCloseable {
         WriteLedger.class,
         WriteExecution.class,
         EhrWriter.class,
-        EhrConnection.class
+        EhrConnection.class,
+        EhrPlan.class
     })
     static class Beans {
 

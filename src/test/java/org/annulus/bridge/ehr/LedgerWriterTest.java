@@ -74,7 +74,7 @@ class LedgerWriterTest {
             FHIR,
             ledger,
             clock,
-            new EhrProperties("", Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+            new EhrProperties("", Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), "generic"));
 
     IGenericClient client;
     String ehr;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.annulus.bridge.ehr.EhrConnection;
+import org.annulus.bridge.ehr.EhrPlan;
 import org.annulus.bridge.smart.SmartProblem;
 import org.annulus.bridge.smart.SmartStatus;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ConnectionCheckTest {
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
     final AtomicInteger exitStatus = new AtomicInteger(-1);
     final StartUpCommands check = new StartUpCommands(
-            List.of(new ConnectionCheck(connection)),
+            List.of(new ConnectionCheck(connection, mock(EhrPlan.class))),
             new StaticApplicationContext(),
             exitStatus::set,
             new PrintStream(console, true, StandardCharsets.UTF_8));
