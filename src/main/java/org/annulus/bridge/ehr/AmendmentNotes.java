@@ -13,6 +13,7 @@ import org.annulus.bridge.ledger.LedgerEntry;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.mapping.FallbackNote;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,11 +42,14 @@ class AmendmentNotes {
             LedgerWriter.Outcome outcome,
             String trackingId,
             String patientId,
-            LedgerWriter.Rules rules) {
+            LedgerWriter.Rules rules,
+            EhrProfile.NoteStatus noteStatus) {
         if (!rules.canCreate("DocumentReference")) {
             return outcome;
         }
         Bundle notes = notes(ehr, sent, outcome);
+        // Filed as the EHR's profile files every note the bridge writes (Epic: a draft a clinician signs).
+        notes.getEntry().forEach(e -> WritePlan.withStatus((DocumentReference) e.getResource(), noteStatus));
         if (notes.getEntry().isEmpty()) {
             return outcome;
         }

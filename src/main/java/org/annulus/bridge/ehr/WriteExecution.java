@@ -47,7 +47,7 @@ class WriteExecution {
      * @param trackingId the document version this send is for: the ledger's intents name it
      * @param overwriteEhrEdits an operator chose to overwrite resources changed in the EHR
      */
-    EhrWriteResult.Written run(WritePlan plan, LedgerWriter.Rules rules, String trackingId, boolean overwriteEhrEdits) {
+    EhrWriteResult.Written run(WritePlan plan, EhrRules rules, String trackingId, boolean overwriteEhrEdits) {
         IGenericClient client = endpoint.client();
         LedgerWriter.Outcome outcome = amendmentNotes.writeAfter(
                 client,
@@ -63,7 +63,8 @@ class WriteExecution {
                         overwriteEhrEdits),
                 trackingId,
                 plan.patientId(),
-                rules);
+                rules,
+                rules.noteStatus());
         List<EhrWriteResult.WrittenEntry> written = outcome.written();
         List<String> fallbacks = new ArrayList<>(plan.noteTypes());
         if (plan.provenanceAfter().isPresent()) {

@@ -380,7 +380,8 @@ class LedgerWriterTest {
                 writer.write(client, ehr, amendment, "t-2", "pat-1", EPIC_LIKE, false),
                 "t-2",
                 "pat-1",
-                EPIC_LIKE);
+                EPIC_LIKE,
+                EhrProfile.NoteStatus.FINAL);
 
         assertThat(held.held()).singleElement().satisfies(h -> assertThat(h.kind())
                 .isEqualTo(EhrWriteResult.Held.Kind.NEEDS_REVIEW));
@@ -415,7 +416,8 @@ class LedgerWriterTest {
                 writer.write(client, ehr, amendment, "t-2", "pat-1", WITH_IDENTIFIER_SEARCH, true),
                 "t-2",
                 "pat-1",
-                WITH_IDENTIFIER_SEARCH);
+                WITH_IDENTIFIER_SEARCH,
+                EhrProfile.NoteStatus.FINAL);
 
         assertThat(applied.held()).isEmpty();
         wm.verify(
