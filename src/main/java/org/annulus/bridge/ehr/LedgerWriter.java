@@ -651,8 +651,20 @@ class LedgerWriter {
                 : resource.getMeta().getVersionId();
     }
 
+    /**
+     * True when an operator marked this resource handled, filed by hand, with exactly this content: the
+     * plan's unwritable entry is then left out rather than held again.
+     */
+    boolean filedByHand(String ehr, String businessIdentifier, String contentSha256) {
+        return ledger.find(ehr, businessIdentifier)
+                .filter(LedgerEntry::filedByHand)
+                .flatMap(LedgerEntry::contentSha256)
+                .filter(contentSha256::equals)
+                .isPresent();
+    }
+
     /** What we send, without what the server assigns (id, meta): equal hashes mean nothing to update. */
-    private String contentHash(Resource resource) {
+    String contentHash(Resource resource) {
         Resource copy = resource.copy();
         copy.setId((String) null);
         copy.getMeta().setVersionId(null).setLastUpdated(null);

@@ -78,7 +78,7 @@ record WritePlan(
      * An entry the plan leaves out of the send because this EHR cannot file it, neither as it is nor as a
      * note: held for a person to file by hand (the document's review state names it).
      */
-    record Unwritable(String resourceType, String businessIdentifier, String reason) {}
+    record Unwritable(String resourceType, String businessIdentifier, String reason, Resource resource) {}
 
     /**
      * The plan for {@code mapped} (left unchanged) at an EHR with these rules (CapabilityStatement and EHR
@@ -135,7 +135,8 @@ record WritePlan(
                         type,
                         LedgerWriter.businessIdentifier(entry),
                         "the EHR files " + written + " only under an encounter of the patient, and this document's"
-                                + " visit was not found there: file this " + type + " by hand"));
+                                + " visit was not found there: file this " + type + " by hand",
+                        entry.getResource()));
             }
         }
         toSend.getEntry().removeIf(e -> leftOut.contains(e.getFullUrl()));
