@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import org.annulus.bridge.security.Role;
 import org.annulus.jpaserver.JpaFhirServerProcess;
-import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,7 +153,9 @@ class CrashRecoveryTest {
                 RestrictedEhrFixtures.ready(ehr);
                 Map<TestPatients.TestPatient, String> visits = new HashMap<>();
                 for (TestPatients.TestPatient patient : patients) {
-                    visits.put(patient, openVisit(ehr, patient));
+                    String visit = "V-CRASH-" + patient.mrn();
+                    RestrictedEhrFixtures.openVisit(ehr, ehr.seedPatient(patient), visit);
+                    visits.put(patient, visit);
                 }
                 bridge = startAgainstEhr(port, schema, "first", epic);
                 token = issuer.mint("crash-test-operator", Role.OPERATE);
@@ -208,21 +208,6 @@ class CrashRecoveryTest {
                 tokens.stop();
             }
         }
-    }
-
-    /** An open ambulatory encounter of the patient in the EHR, which the documents name as their visit. */
-    private static String openVisit(JpaFhirServerProcess ehr, TestPatients.TestPatient patient) {
-        String patientId = ehr.seedPatient(patient);
-        Encounter visit = new Encounter()
-                .setStatus(Encounter.EncounterStatus.INPROGRESS)
-                .setSubject(new Reference("Patient/" + patientId));
-        visit.getClass_()
-                .setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
-                .setCode("AMB");
-        String value = "V-CRASH-" + patient.mrn();
-        visit.addIdentifier().setSystem(RestrictedEhrSyncContract.VISITS).setValue(value);
-        ehr.client().create().resource(visit).execute();
-        return value;
     }
 
     /** The documents that reached an end state (SYNCED, NEEDS_REVIEW, CONFLICT, DEAD, REJECTED), with it. */
