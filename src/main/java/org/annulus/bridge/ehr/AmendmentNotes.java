@@ -13,6 +13,7 @@ import org.annulus.bridge.ledger.LedgerEntry;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.annulus.bridge.mapping.FallbackNote;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,6 +50,8 @@ class AmendmentNotes {
         if (notes.getEntry().isEmpty()) {
             return outcome;
         }
+        // The profile's docStatus, as for every note the plan sends (Epic: preliminary, for a clinician to sign).
+        notes.getEntry().forEach(n -> WritePlan.withStatus((DocumentReference) n.getResource(), rules.noteStatus()));
         LedgerWriter.Outcome written = writer.write(client, ehr, notes, trackingId, patientId, rules, false);
         List<EhrWriteResult.WrittenEntry> all = new ArrayList<>(outcome.written());
         all.addAll(written.written());

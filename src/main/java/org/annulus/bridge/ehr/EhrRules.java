@@ -79,7 +79,8 @@ record EhrRules(EhrCapabilities.Snapshot statement, EhrProfile profile) implemen
         return profile.conditionVerificationStatus();
     }
 
-    EhrProfile.NoteStatus noteStatus() {
+    @Override
+    public EhrProfile.NoteStatus noteStatus() {
         return profile.notes().status();
     }
 

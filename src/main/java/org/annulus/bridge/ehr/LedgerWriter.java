@@ -91,6 +91,11 @@ class LedgerWriter {
 
         /** Whether the EHR takes a transaction bundle (all or nothing). */
         boolean transaction();
+
+        /** The docStatus of the notes the bridge writes (the EHR profile's {@code notes.status}). */
+        default EhrProfile.NoteStatus noteStatus() {
+            return EhrProfile.NoteStatus.FINAL;
+        }
     }
 
     /**

@@ -252,7 +252,7 @@ record WritePlan(
     }
 
     /** The profile's docStatus (a clinician signs a preliminary note); a retracted note stays entered-in-error. */
-    private static void withStatus(DocumentReference note, EhrProfile.NoteStatus status) {
+    static void withStatus(DocumentReference note, EhrProfile.NoteStatus status) {
         if (note.getDocStatus() == DocumentReference.ReferredDocumentStatus.FINAL
                 && status == EhrProfile.NoteStatus.PRELIMINARY) {
             note.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY);
