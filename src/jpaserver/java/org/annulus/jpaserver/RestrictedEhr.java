@@ -8,16 +8,19 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Condition;
 
 /**
  * Makes HAPI's JPA server answer like a hospital EHR in a {@link ServerMode restricted mode}: refuses
@@ -52,6 +55,7 @@ final class RestrictedEhr {
             TypeRestfulInteraction.HISTORYTYPE);
 
     private static final String IDENTIFIER = "identifier";
+    private static final String CONDITION_VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
 
     private final ServerMode mode;
 
@@ -99,6 +103,24 @@ final class RestrictedEhr {
             }
             default -> {
                 // reads, history, paging, metadata: as HAPI answers them
+            }
+        }
+    }
+
+    /**
+     * Epic's Condition.Create takes verificationStatus provisional only (422 otherwise): a problem a system
+     * files waits for a clinician to confirm it. A Condition that states none is taken.
+     */
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void refuseAVerificationStatusTheEhrDoesNotTake(IBaseResource resource) {
+        if (resource instanceof Condition condition && condition.hasVerificationStatus()) {
+            boolean accepted = condition.getVerificationStatus().getCoding().stream()
+                    .anyMatch(c -> CONDITION_VER_STATUS.equals(c.getSystem())
+                            && mode.acceptsVerificationStatus(c.getCode()));
+            if (!accepted) {
+                throw new UnprocessableEntityException("this EHR (" + mode.argument()
+                        + ") accepts a Condition only with verificationStatus "
+                        + mode.conditionVerificationStatus());
             }
         }
     }

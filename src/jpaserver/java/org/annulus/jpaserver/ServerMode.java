@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * @param creatable      resource types a client may create
  * @param updatable      resource types a client may update by server id
  * @param identifierSearchable resource types that keep the {@code identifier} search parameter
+ * @param conditionVerificationStatus the one Condition verificationStatus a create may state, or null for any
  */
 enum ServerMode {
-    OPEN("open", Set.of(), Set.of(), Set.of()),
+    OPEN("open", Set.of(), Set.of(), Set.of(), null),
 
     /**
      * Epic: problems, vitals and clinical notes are created; nothing a client wrote is updated (Epic's R4
@@ -33,25 +34,34 @@ enum ServerMode {
             "epic-like",
             Set.of("Patient", "Encounter", "Condition", "Observation", "DocumentReference"),
             Set.of(),
-            Set.of("Patient", "Encounter")),
+            Set.of("Patient", "Encounter"),
+            "provisional"),
 
     /** Oracle Health Millennium: Condition, Procedure, Observation and DocumentReference; care plans read-only. */
     ORACLE_LIKE(
             "oracle-like",
             Set.of("Patient", "Encounter", "Condition", "Procedure", "Observation", "DocumentReference"),
             Set.of("Condition"),
-            Set.of("Patient", "Encounter"));
+            Set.of("Patient", "Encounter"),
+            null);
 
     private final String argument;
     private final Set<String> creatable;
     private final Set<String> updatable;
     private final Set<String> identifierSearchable;
+    private final String conditionVerificationStatus;
 
-    ServerMode(String argument, Set<String> creatable, Set<String> updatable, Set<String> identifierSearchable) {
+    ServerMode(
+            String argument,
+            Set<String> creatable,
+            Set<String> updatable,
+            Set<String> identifierSearchable,
+            String conditionVerificationStatus) {
         this.argument = argument;
         this.creatable = creatable;
         this.updatable = updatable;
         this.identifierSearchable = identifierSearchable;
+        this.conditionVerificationStatus = conditionVerificationStatus;
     }
 
     static ServerMode named(String argument) {
@@ -76,6 +86,15 @@ enum ServerMode {
 
     boolean canUpdate(String type) {
         return updatable.contains(type);
+    }
+
+    /** Whether a created Condition may state this verificationStatus code (absent: always). */
+    boolean acceptsVerificationStatus(String code) {
+        return conditionVerificationStatus == null || conditionVerificationStatus.equals(code);
+    }
+
+    String conditionVerificationStatus() {
+        return conditionVerificationStatus;
     }
 
     boolean canSearchByIdentifier(String type) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.annulus.bridge.security.Role;
+import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +122,120 @@ class CrashRecoveryTest {
         Map<String, Integer> conditionsByIdentifier = conditionsByIdentifier();
         assertThat(conditionsByIdentifier).containsAllEntriesOf(expectedSciatica);
         assertThat(conditionsByIdentifier.values()).allMatch(count -> count == 1);
+    }
+
+    /**
+     * Issue 12's "no duplicate after a crash mid-send" against a restricted EHR: the epic-like JPA server
+     * (no transaction, If-None-Exist ignored, no identifier search, creates only) with profile epic. SIGKILL
+     * while a document is SENDING; after the restart every document ends SYNCED or NEEDS_REVIEW (never DEAD
+     * or REJECTED) and each business identifier names one resource of its type in the EHR: the resend
+     * looked up what the killed process may have written (by patient) instead of creating it again.
+     */
+    @Test
+    void aModuleKilledMidSendToARestrictedEhrResumesWithNoDuplicate() throws Exception {
+        try (JpaFhirServerProcess ehr = RestrictedEhrFixtures.launch(JpaFhirServerProcess.Mode.EPIC_LIKE)) {
+            WireMockServer tokens = RestrictedEhrSyncContract.tokenEndpoint();
+            try {
+                TestTokens issuer = TestTokens.servedBy(tokens);
+                String schema = "bridge_crash_epic_" + ProcessHandle.current().pid();
+                int port = JvmProcess.freePort();
+                List<String> epic = List.of(
+                        "--bridge.sandbox.enabled=false",
+                        "--bridge.ehr.base-url=" + ehr.baseUrl(),
+                        "--bridge.ehr.profile=epic",
+                        "--bridge.visits.identifier-system=" + RestrictedEhrSyncContract.VISITS,
+                        "--bridge.ehr.client-id=annulus-bridge-epic-crash-test",
+                        "--bridge.ehr.private-key=" + TestKeys.bridgeKey(work),
+                        "--bridge.ehr.token-url=" + tokens.baseUrl() + "/token",
+                        "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer.issuer());
+                List<TestPatients.TestPatient> patients = new ArrayList<>(TestPatients.SANDBOX);
+                patients.addAll(List.of(TestPatients.MAJA_LINDQVIST, TestPatients.CHIDI_OKAFOR));
+                RestrictedEhrFixtures.ready(ehr);
+                Map<TestPatients.TestPatient, String> visits = new HashMap<>();
+                for (TestPatients.TestPatient patient : patients) {
+                    String visit = "V-CRASH-" + patient.mrn();
+                    RestrictedEhrFixtures.openVisit(ehr, ehr.seedPatient(patient), visit);
+                    visits.put(patient, visit);
+                }
+                bridge = startAgainstEhr(port, schema, "first", epic);
+                token = issuer.mint("crash-test-operator", Role.OPERATE);
+                Map<String, Integer> expectedSciatica = new HashMap<>();
+                List<String> trackingIds = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    TestPatients.TestPatient patient = patients.get(i % patients.size());
+                    ObjectNode doc = Fixtures.fresh("candidacy-unilateral-left");
+                    doc.set("patient", patient.asDocumentPatient());
+                    doc.put("schemaVersion", "1.1").put("visit", visits.get(patient));
+                    trackingIds.add(post(port, doc).get("trackingId").asText());
+                    expectedSciatica.put(Fixtures.identifier(doc, "condition-sciatica"), 1);
+                }
+                JdbcClient db = JdbcClient.create(new DriverManagerDataSource(
+                        "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, BridgeProcess.PG_USER, ""));
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> !inState(db, "SENDING").isEmpty()
+                                && settled(port, trackingIds).size() >= 3);
+
+                bridge.kill(); // SIGKILL while a document is being sent
+
+                int resumedWith = db.sql("select count(*) from clinical_document where state not in"
+                                + " ('SYNCED', 'NEEDS_REVIEW', 'CONFLICT', 'DEAD', 'REJECTED')")
+                        .query(Integer.class)
+                        .single();
+                bridge = startAgainstEhr(port, schema, "second", epic);
+                await().atMost(Duration.ofSeconds(180))
+                        .until(() -> settled(port, trackingIds).size() == trackingIds.size());
+
+                // For the test report: how much the restart had to resume, and where the documents ended.
+                System.out.println("killed with " + resumedWith + " of " + trackingIds.size() + " unsettled; ended "
+                        + settled(port, trackingIds).values().stream()
+                                .collect(java.util.stream.Collectors.groupingBy(
+                                        state -> state, java.util.stream.Collectors.counting())));
+                assertThat(resumedWith)
+                        .as("documents unsettled when the first process was killed")
+                        .isPositive();
+                assertThat(settled(port, trackingIds).values())
+                        .as("end states")
+                        .allMatch(state -> state.equals("SYNCED") || state.equals("NEEDS_REVIEW"));
+                Map<String, Set<String>> conditions = ehr.resourcesByBridgeIdentifier("Condition");
+                assertThat(conditions).containsKeys(expectedSciatica.keySet().toArray(String[]::new));
+                for (String type : List.of("Condition", "Observation", "DocumentReference")) {
+                    ehr.resourcesByBridgeIdentifier(type)
+                            .forEach((identifier, ids) ->
+                                    assertThat(ids).as(type + " " + identifier).hasSize(1));
+                }
+            } finally {
+                tokens.stop();
+            }
+        }
+    }
+
+    /** The documents that reached an end state (SYNCED, NEEDS_REVIEW, CONFLICT, DEAD, REJECTED), with it. */
+    private Map<String, String> settled(int port, List<String> trackingIds) throws IOException {
+        Set<String> ends = Set.of("SYNCED", "NEEDS_REVIEW", "CONFLICT", "DEAD", "REJECTED");
+        Map<String, String> settled = new HashMap<>();
+        for (String id : trackingIds) {
+            HttpResponse<String> response = get(port, "/api/v1/documents/" + id);
+            if (response.statusCode() == 200) {
+                String state = JSON.readTree(response.body()).path("state").asText();
+                if (ends.contains(state)) {
+                    settled.put(id, state);
+                }
+            }
+        }
+        return settled;
+    }
+
+    private BridgeProcess startAgainstEhr(int port, String schema, String run, List<String> ehr) {
+        List<String> settings = new ArrayList<>(BridgeProcess.onPostgres(schema));
+        settings.addAll(List.of(
+                "--bridge.intake.inbox=" + work.resolve("inbox"),
+                "--bridge.outbox.poll-interval=50",
+                "--bridge.outbox.lease=3s",
+                "--bridge.outbox.batch-size=5"));
+        settings.addAll(ehr);
+        return BridgeProcess.start(work.resolve(run + ".log"), port, List.of("-Xmx512m"), settings)
+                .awaitReady(Duration.ofSeconds(180));
     }
 
     /**

@@ -63,6 +63,14 @@ class EpicLikeSyncTest extends RestrictedEhrSyncContract {
         assertThat(LOSSY.getAllServeEvents())
                 .as("the first Condition create landed and its answer was lost")
                 .anySatisfy(e -> assertThat(e.getResponse().getStatus()).isEqualTo(503));
+        assertThat(EHR.all("Condition"))
+                .as("Epic's Condition.Create takes verificationStatus provisional only (profile data)")
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(((org.hl7.fhir.r4.model.Condition) c)
+                                .getVerificationStatus()
+                                .getCodingFirstRep()
+                                .getCode())
+                        .isEqualTo("provisional"));
         assertThat(notes)
                 .as("Epic files what a system writes as a draft for a clinician to sign (profile: notes.status)")
                 .allSatisfy(n -> assertThat(n.getDocStatus())

@@ -6,6 +6,7 @@ import java.util.List;
 import org.annulus.jpaserver.JpaFhirServerProcess;
 import org.annulus.jpaserver.JpaFhirServerProcess.Mode;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -28,6 +29,22 @@ final class RestrictedEhrFixtures {
     static IGenericClient ready(JpaFhirServerProcess ehr) {
         ehr.awaitReady(Duration.ofSeconds(150));
         return ehr.client();
+    }
+
+    /**
+     * An open ambulatory Encounter of the patient with the hospital's visit number ({@link
+     * RestrictedEhrSyncContract#VISITS}), as the hospital registers it: what a document's {@code visit} names.
+     * Its server id.
+     */
+    static String openVisit(JpaFhirServerProcess ehr, String patientId, String visitNumber) {
+        Encounter visit = new Encounter()
+                .setStatus(Encounter.EncounterStatus.INPROGRESS)
+                .setSubject(new Reference("Patient/" + patientId));
+        visit.getClass_()
+                .setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+                .setCode("AMB");
+        visit.addIdentifier().setSystem(RestrictedEhrSyncContract.VISITS).setValue(visitNumber);
+        return ehr.client().create().resource(visit).execute().getId().getIdPart();
     }
 
     /** A care plan, a goal and an order for the patient: no restricted mode lets a client write them. */

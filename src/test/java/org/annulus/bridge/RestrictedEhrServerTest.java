@@ -169,6 +169,36 @@ class RestrictedEhrServerTest {
                 .isEqualTo("Chronic low back pain");
     }
 
+    /** Epic's Condition.Create: verificationStatus provisional only, 422 with an OperationOutcome otherwise. */
+    @Test
+    void aProblemIsCreatedProvisionalOnlyAndAnyOtherVerificationStatusIs422() {
+        Condition confirmed = condition("problem-confirmed");
+        confirmed
+                .getVerificationStatus()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-ver-status")
+                .setCode("confirmed");
+        Condition provisional = condition("problem-provisional");
+        provisional
+                .getVerificationStatus()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-ver-status")
+                .setCode("provisional")
+                .setDisplay("Provisional");
+
+        assertThatThrownBy(() -> fhir.create().resource(confirmed).execute())
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(422);
+                    assertThat(((OperationOutcome) e.getOperationOutcome())
+                                    .getIssueFirstRep()
+                                    .getDiagnostics())
+                            .contains("verificationStatus provisional");
+                });
+        assertThat(fhir.create().resource(provisional).execute().getId().getIdPart())
+                .isNotBlank();
+        assertThat(EHR.resourcesByBridgeIdentifier("Condition")).doesNotContainKey("problem-confirmed");
+    }
+
     @Test
     void aConditionalUpdateOrADeleteIsRefusedEvenOnACreatableType() {
         fhir.create().resource(observation("observation-upsert")).execute();

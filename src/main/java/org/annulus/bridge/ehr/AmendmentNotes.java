@@ -42,17 +42,16 @@ class AmendmentNotes {
             LedgerWriter.Outcome outcome,
             String trackingId,
             String patientId,
-            LedgerWriter.Rules rules,
-            EhrProfile.NoteStatus noteStatus) {
+            LedgerWriter.Rules rules) {
         if (!rules.canCreate("DocumentReference")) {
             return outcome;
         }
         Bundle notes = notes(ehr, sent, outcome);
-        // Filed as the EHR's profile files every note the bridge writes (Epic: a draft a clinician signs).
-        notes.getEntry().forEach(e -> WritePlan.withStatus((DocumentReference) e.getResource(), noteStatus));
         if (notes.getEntry().isEmpty()) {
             return outcome;
         }
+        // The profile's docStatus, as for every note the plan sends (Epic: preliminary, for a clinician to sign).
+        notes.getEntry().forEach(n -> WritePlan.withStatus((DocumentReference) n.getResource(), rules.noteStatus()));
         LedgerWriter.Outcome written = writer.write(client, ehr, notes, trackingId, patientId, rules, false);
         List<EhrWriteResult.WrittenEntry> all = new ArrayList<>(outcome.written());
         all.addAll(written.written());

@@ -65,6 +65,15 @@ public record EhrProfile(
         return rules == null ? List.of() : rules.categories();
     }
 
+    /**
+     * The only Condition verificationStatus (condition-ver-status code) the EHR takes on a create; empty
+     * means any (Epic's Condition.Create takes {@code provisional} only: a clinician confirms it).
+     */
+    public Optional<String> conditionVerificationStatus() {
+        TypeRules rules = resources.get("Condition");
+        return rules == null ? Optional.empty() : Optional.ofNullable(rules.verificationStatus());
+    }
+
     /** Whether resources of the type are written as a clinical note instead of as structured data. */
     public boolean goesAsNote(String type) {
         return notes.types().contains(type);
@@ -94,6 +103,8 @@ public record EhrProfile(
      *
      * @param needsEncounter whether a resource of the type is refused without an encounter
      * @param categories     for Condition: the categories accepted (condition-category codes); empty means any
+     * @param verificationStatus for Condition: the one verificationStatus accepted (condition-ver-status
+     *                       code); null means any
      */
     public record TypeRules(
             Boolean create,
@@ -102,7 +113,8 @@ public record EhrProfile(
             Boolean conditionalUpdate,
             Boolean searchByIdentifier,
             boolean needsEncounter,
-            List<String> categories) {
+            List<String> categories,
+            String verificationStatus) {
 
         public TypeRules {
             categories = categories == null ? List.of() : List.copyOf(categories);

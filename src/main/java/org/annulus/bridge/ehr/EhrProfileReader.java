@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.annulus.bridge.ehr.EhrProfile.TypeRules;
 import org.hl7.fhir.r4.model.ResourceType;
@@ -24,6 +25,17 @@ final class EhrProfileReader {
 
     /** The condition-category codes of FHIR R4 (docs: TERMINOLOGY.md, "FHIR code systems"). */
     private static final Set<String> CONDITION_CATEGORIES = Set.of("problem-list-item", "encounter-diagnosis");
+
+    /** FHIR R4's condition-ver-status code system, its codes and their displays (TERMINOLOGY.md, "FHIR code systems"). */
+    static final String CONDITION_VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+
+    static final Map<String, String> CONDITION_VER_STATUSES = Map.of(
+            "unconfirmed", "Unconfirmed",
+            "provisional", "Provisional",
+            "differential", "Differential",
+            "confirmed", "Confirmed",
+            "refuted", "Refuted",
+            "entered-in-error", "Entered in Error");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
@@ -115,6 +127,13 @@ final class EhrProfileReader {
         if (!rules.categories().isEmpty() && !"Condition".equals(type)) {
             problems.add(type + ": categories are for Condition only");
         }
+        if (rules.verificationStatus() != null && !"Condition".equals(type)) {
+            problems.add(type + ": verification-status is for Condition only");
+        }
+        if (rules.verificationStatus() != null && !CONDITION_VER_STATUSES.containsKey(rules.verificationStatus())) {
+            problems.add(type + ": verification-status '" + rules.verificationStatus()
+                    + "' is no condition-ver-status code");
+        }
         rules.categories().stream()
                 .filter(c -> !CONDITION_CATEGORIES.contains(c))
                 .forEach(c -> problems.add(type + ": category '" + c + "' is no condition-category code"));
@@ -150,6 +169,7 @@ final class EhrProfileReader {
             case "search-by-identifier" -> rules.searchByIdentifier() != null;
             case "needs-encounter" -> rules.needsEncounter();
             case "categories" -> !rules.categories().isEmpty();
+            case "verification-status" -> rules.verificationStatus() != null;
             default -> false;
         };
     }

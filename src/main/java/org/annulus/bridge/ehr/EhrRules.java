@@ -3,6 +3,7 @@ package org.annulus.bridge.ehr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.annulus.bridge.ehr.EhrProfile.Write;
 import org.annulus.bridge.mapping.FallbackNote;
 
@@ -73,7 +74,13 @@ record EhrRules(EhrCapabilities.Snapshot statement, EhrProfile profile) implemen
         return profile.conditionCategories();
     }
 
-    EhrProfile.NoteStatus noteStatus() {
+    /** The one Condition verificationStatus the EHR takes on a create, if the profile names one. */
+    Optional<String> conditionVerificationStatus() {
+        return profile.conditionVerificationStatus();
+    }
+
+    @Override
+    public EhrProfile.NoteStatus noteStatus() {
         return profile.notes().status();
     }
 
@@ -104,6 +111,9 @@ record EhrRules(EhrCapabilities.Snapshot statement, EhrProfile profile) implemen
             }
             if ("Condition".equals(type) && !conditionCategories().isEmpty()) {
                 what.add("categories " + String.join(", ", conditionCategories()) + " (others as a note)");
+            }
+            if ("Condition".equals(type)) {
+                conditionVerificationStatus().ifPresent(s -> what.add("sent as verificationStatus " + s));
             }
             if (NOTE.equals(type)) {
                 what.add("notes " + noteStatus().code());

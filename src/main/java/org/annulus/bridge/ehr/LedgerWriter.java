@@ -91,6 +91,11 @@ class LedgerWriter {
 
         /** Whether the EHR takes a transaction bundle (all or nothing). */
         boolean transaction();
+
+        /** The docStatus of the notes the bridge writes (the EHR profile's {@code notes.status}). */
+        default EhrProfile.NoteStatus noteStatus() {
+            return EhrProfile.NoteStatus.FINAL;
+        }
     }
 
     /**
@@ -651,8 +656,20 @@ class LedgerWriter {
                 : resource.getMeta().getVersionId();
     }
 
+    /**
+     * True when an operator marked this resource handled, filed by hand, with exactly this content: the
+     * plan's unwritable entry is then left out rather than held again.
+     */
+    boolean filedByHand(String ehr, String businessIdentifier, String contentSha256) {
+        return ledger.find(ehr, businessIdentifier)
+                .filter(LedgerEntry::filedByHand)
+                .flatMap(LedgerEntry::contentSha256)
+                .filter(contentSha256::equals)
+                .isPresent();
+    }
+
     /** What we send, without what the server assigns (id, meta): equal hashes mean nothing to update. */
-    private String contentHash(Resource resource) {
+    String contentHash(Resource resource) {
         Resource copy = resource.copy();
         copy.setId((String) null);
         copy.getMeta().setVersionId(null).setLastUpdated(null);

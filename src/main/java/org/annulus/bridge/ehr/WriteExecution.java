@@ -63,8 +63,7 @@ class WriteExecution {
                         overwriteEhrEdits),
                 trackingId,
                 plan.patientId(),
-                rules,
-                rules.noteStatus());
+                rules);
         List<EhrWriteResult.WrittenEntry> written = outcome.written();
         List<String> fallbacks = new ArrayList<>(plan.noteTypes());
         if (plan.provenanceAfter().isPresent()) {
@@ -93,8 +92,11 @@ class WriteExecution {
             }
         }
         List<Held> held = new ArrayList<>(outcome.held());
-        plan.unwritable()
-                .forEach(u -> held.add(new Held(
+        for (WritePlan.Unwritable u : plan.unwritable()) {
+            String sha256 = ledgerWriter.contentHash(u.resource());
+            // Filed by hand as it is now (an operator's "handled"): not held again for the same content.
+            if (!ledgerWriter.filedByHand(endpoint.baseUrl(), u.businessIdentifier(), sha256)) {
+                held.add(new Held(
                         Held.Kind.NEEDS_REVIEW,
                         u.resourceType(),
                         u.businessIdentifier(),
@@ -102,8 +104,10 @@ class WriteExecution {
                         null,
                         null,
                         u.reason(),
-                        null,
-                        endpoint.baseUrl())));
+                        sha256,
+                        endpoint.baseUrl()));
+            }
+        }
         return new EhrWriteResult.Written(plan.patientId(), written, fallbacks, held);
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.annulus.bridge.document.PatientIdentity;
 import org.annulus.bridge.mapping.FallbackNote;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -78,7 +79,7 @@ record WritePlan(
      * An entry the plan leaves out of the send because this EHR cannot file it, neither as it is nor as a
      * note: held for a person to file by hand (the document's review state names it).
      */
-    record Unwritable(String resourceType, String businessIdentifier, String reason) {}
+    record Unwritable(String resourceType, String businessIdentifier, String reason, Resource resource) {}
 
     /**
      * The plan for {@code mapped} (left unchanged) at an EHR with these rules (CapabilityStatement and EHR
@@ -135,13 +136,17 @@ record WritePlan(
                         type,
                         LedgerWriter.businessIdentifier(entry),
                         "the EHR files " + written + " only under an encounter of the patient, and this document's"
-                                + " visit was not found there: file this " + type + " by hand"));
+                                + " visit was not found there: file this " + type + " by hand",
+                        entry.getResource()));
             }
         }
         toSend.getEntry().removeIf(e -> leftOut.contains(e.getFullUrl()));
         withoutReferencesTo(toSend, leftOut);
         boolean provenanceKept = provenance != null && !rules.canCreate("Provenance");
         for (Bundle.BundleEntryComponent entry : toSend.getEntry()) {
+            if (entry.getResource() instanceof Condition condition) {
+                rules.conditionVerificationStatus().ifPresent(status -> withVerificationStatus(condition, status));
+            }
             if (entry.getResource() instanceof DocumentReference note) {
                 // No per-send line (the document's hash) goes into a note: it would change the note with every
                 // version and every send that composes it, and an EHR without updates would hold each for review.
@@ -228,6 +233,21 @@ record WritePlan(
                     ref.setDisplay("not filed in this EHR");
                 }
             }
+        }
+    }
+
+    /**
+     * The one verificationStatus the EHR takes (Epic: provisional, which a clinician confirms when reconciling
+     * the problem); a retracted Condition stays entered-in-error, which is no create.
+     */
+    private static void withVerificationStatus(Condition condition, String status) {
+        boolean retracted = condition.getVerificationStatus().getCoding().stream()
+                .anyMatch(c -> "entered-in-error".equals(c.getCode()));
+        if (!retracted) {
+            condition.setVerificationStatus(new CodeableConcept(new Coding(
+                    EhrProfileReader.CONDITION_VER_STATUS,
+                    status,
+                    EhrProfileReader.CONDITION_VER_STATUSES.get(status))));
         }
     }
 

@@ -25,6 +25,14 @@ public record LedgerEntry(
     /** A write sent (or about to be) whose answer was never recorded. */
     public record PendingWrite(WriteMethod method, String trackingId, Instant since) {}
 
+    /**
+     * True when an operator filed this resource in the EHR by hand ({@link WriteLedger#recordFiledByHand}):
+     * no server id we know, nothing in flight, and the hash of what the bridge would have written.
+     */
+    public boolean filedByHand() {
+        return serverId.isEmpty() && pending.isEmpty() && contentSha256.isPresent();
+    }
+
     /** True when an earlier create may have landed without our knowing its id: look before creating again. */
     public boolean mayExistUnknown() {
         return serverId.isEmpty() && pending.isPresent();

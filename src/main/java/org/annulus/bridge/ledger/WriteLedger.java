@@ -124,6 +124,17 @@ public class WriteLedger {
         ownTransaction.executeWithoutResult(status -> written(ehr, written, trackingId));
     }
 
+    /**
+     * Records that an operator filed (or reconciled) by hand what the bridge could not write, with the hash
+     * of what it would have written: a resend of the same content leaves it out instead of holding it again.
+     * The EHR's id of what the person filed is not known to us.
+     */
+    public void recordFiledByHand(
+            String ehr, String businessIdentifier, String resourceType, String contentSha256, String trackingId) {
+        Written byHand = new Written(businessIdentifier, resourceType, null, null, contentSha256);
+        ownTransaction.executeWithoutResult(status -> written(ehr, byHand, trackingId));
+    }
+
     private void written(String ehr, Written w, String trackingId) {
         OffsetDateTime now = now();
         upsert(

@@ -2,6 +2,7 @@ package org.annulus.bridge.outbox;
 
 import java.util.List;
 import java.util.Optional;
+import org.annulus.bridge.ledger.LedgerEntry;
 import org.annulus.bridge.ledger.WriteLedger;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -46,7 +47,7 @@ public class Outbox {
                     }
                     List<TrackedDocument.HeldResource> held = store.held(trackingId);
                     boolean resend =
-                            resolution == Resolution.OVERWRITE || held.stream().anyMatch(h -> h.serverId() == null);
+                            resolution == Resolution.OVERWRITE || held.stream().anyMatch(this::mayExistUnknown);
                     DocumentState to = resend ? DocumentState.MAPPED : DocumentState.SYNCED;
                     String why =
                             switch (resolution) {
@@ -58,7 +59,7 @@ public class Outbox {
                         return movedUnder(trackingId);
                     }
                     if (resolution != Resolution.OVERWRITE) {
-                        settle(held);
+                        settle(held, resolution == Resolution.HANDLED, trackingId);
                     }
                     store.overwriteEhrEdits(trackingId, resolution == Resolution.OVERWRITE);
                     return OperatorResult.done();
@@ -66,10 +67,28 @@ public class Outbox {
                 .orElse(OperatorResult.notFound()));
     }
 
-    /** The EHR's version becomes the one the ledger knows: what we meant to write counts as settled. */
-    private void settle(List<TrackedDocument.HeldResource> held) {
+    /**
+     * A held create whose outcome was unknown (the ledger has its intent): "handled" says a person checked
+     * it is not there, so the document is sent again to create it. A resource the plan could not write at
+     * all has no intent: resending it would only hold it again.
+     */
+    private boolean mayExistUnknown(TrackedDocument.HeldResource h) {
+        return h.serverId() == null
+                && ledger.find(h.ehr(), h.businessIdentifier())
+                        .map(LedgerEntry::mayExistUnknown)
+                        .orElse(false);
+    }
+
+    /**
+     * The EHR's version becomes the one the ledger knows: what we meant to write counts as settled. When
+     * a person handled it, what the bridge could not write at all counts as filed by hand.
+     */
+    private void settle(List<TrackedDocument.HeldResource> held, boolean handled, String trackingId) {
         for (TrackedDocument.HeldResource h : held) {
-            if (h.serverId() == null) {
+            if (h.serverId() == null && handled && !mayExistUnknown(h) && h.contentSha256() != null) {
+                ledger.recordFiledByHand(
+                        h.ehr(), h.businessIdentifier(), h.resourceType(), h.contentSha256(), trackingId);
+            } else if (h.serverId() == null) {
                 ledger.recordNotWritten(h.ehr(), h.businessIdentifier());
             } else {
                 ledger.recordWritten(

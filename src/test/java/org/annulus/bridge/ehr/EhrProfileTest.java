@@ -47,6 +47,9 @@ class EhrProfileTest {
         assertThat(epic.needsEncounter("Observation")).isTrue();
         assertThat(epic.needsEncounter("Condition")).isFalse();
         assertThat(epic.conditionCategories()).containsExactly("problem-list-item");
+        assertThat(epic.conditionVerificationStatus())
+                .as("Condition.Create: provisional only")
+                .contains("provisional");
         for (String type : List.of("Procedure", "CarePlan", "Goal", "ServiceRequest")) {
             assertThat(epic.allows(type, Write.CREATE)).as(type).contains(false);
             assertThat(epic.goesAsNote(type)).as(type).isTrue();
@@ -115,6 +118,8 @@ class EhrProfileTest {
                 "resources: {Condition: {create: false, conditional-create: true}}|conditional-create without create",
                 "resources: {Condition: {categories: [diagnosis]}}|category 'diagnosis' is no condition-category code",
                 "resources: {Observation: {categories: [problem-list-item]}}|categories are for Condition only",
+                "resources: {Condition: {verification-status: tentative}}|'tentative' is no condition-ver-status code",
+                "resources: {Observation: {verification-status: provisional}}|verification-status is for Condition only",
                 "resources: {DocumentReference: {create: false}}\\nnotes: {types: [Goal], status: final}"
                         + "|notes.types needs DocumentReference create",
                 "resources: {Condition: {creatable: true}}|Unrecognized field \"creatable\"",

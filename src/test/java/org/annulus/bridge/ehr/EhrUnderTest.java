@@ -42,7 +42,7 @@ final class EhrUnderTest implements AutoCloseable {
 
     private final AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 
-    private EhrUnderTest(String baseUrl, Path privateKey, Duration readTimeout) {
+    private EhrUnderTest(String baseUrl, Path privateKey, Duration readTimeout, String profile) {
         context.getBeanFactory().registerSingleton("clock", clock);
         TestPropertyValues.of(
                         "bridge.ehr.base-url=" + baseUrl,
@@ -50,7 +50,8 @@ final class EhrUnderTest implements AutoCloseable {
                         "bridge.ehr.private-key=" + privateKey,
                         "bridge.ehr.scopes=system/Patient.rs system/Condition.crus",
                         "bridge.ehr.connect-timeout=2s",
-                        "bridge.ehr.read-timeout=" + readTimeout.toMillis() + "ms")
+                        "bridge.ehr.read-timeout=" + readTimeout.toMillis() + "ms",
+                        "bridge.ehr.profile=" + profile)
                 .applyTo(context);
         context.register(Beans.class);
         context.refresh();
@@ -62,7 +63,13 @@ final class EhrUnderTest implements AutoCloseable {
     }
 
     static EhrUnderTest against(String baseUrl, Path keyDir, Duration readTimeout) {
-        return new EhrUnderTest(baseUrl, TestKeys.pem(keyDir, "bridge-key.pem", TestKeys.ecP384()), readTimeout);
+        return against(baseUrl, keyDir, readTimeout, "generic");
+    }
+
+    /** With {@code bridge.ehr.profile} set (hapi, epic, oracle-health, generic). */
+    static EhrUnderTest against(String baseUrl, Path keyDir, Duration readTimeout, String profile) {
+        return new EhrUnderTest(
+                baseUrl, TestKeys.pem(keyDir, "bridge-key.pem", TestKeys.ecP384()), readTimeout, profile);
     }
 
     EhrWriter writer() {
@@ -72,6 +79,10 @@ final class EhrUnderTest implements AutoCloseable {
     /** The write ledger's database, with an off switch (it starts on). */
     org.annulus.bridge.SwitchableStore.Switch store() {
         return context.getBean(org.annulus.bridge.SwitchableStore.Switch.class);
+    }
+
+    WriteLedger ledger() {
+        return context.getBean(WriteLedger.class);
     }
 
     EhrPlan plan() {

@@ -170,4 +170,43 @@ class EhrWriterCapabilitiesTest extends EhrWriterFixture {
     private ResponseDefinitionBuilder created(String location) {
         return aResponse().withStatus(201).withHeader("Location", fake.baseUrl() + "/" + location);
     }
+
+    /**
+     * Epic files Observations and notes only under an encounter: of a document with none, only the
+     * Condition can be written, the rest is held for a person to file by hand. Once an operator marked it
+     * handled (the ledger records it as filed by hand, with the hash of what the bridge would have written),
+     * a resend holds and writes nothing; a later change of such a resource is held again.
+     */
+    @Test
+    void whatAnOperatorFiledByHandIsNotHeldAgainOnAResendButAChangeOfItIs() {
+        ehr.close();
+        ehr = EhrUnderTest.against(wm.baseUrl() + FakeEhr.FHIR, keys, java.time.Duration.ofSeconds(5), "epic");
+        fake.capabilities(false, ALL);
+        wm.stubFor(post(FakeEhr.FHIR + "/Condition").willReturn(created("Condition/cond-7/_history/1")));
+
+        List<EhrWriteResult.Held> held = ((EhrWriteResult.Written) write()).held();
+        assertThat(held)
+                .extracting(EhrWriteResult.Held::resourceType)
+                .containsExactlyInAnyOrder("Observation", "CarePlan");
+        assertThat(held).allSatisfy(h -> {
+            assertThat(h.serverId()).isNull();
+            assertThat(h.contentSha256()).hasSize(64);
+        });
+        held.forEach(h -> ehr.ledger()
+                .recordFiledByHand(h.ehr(), h.businessIdentifier(), h.resourceType(), h.contentSha256(), "tracking-1"));
+        int writes = fake.writes().size();
+
+        EhrWriteResult.Written resent = (EhrWriteResult.Written) write();
+
+        assertThat(resent.held()).as("filed by hand: not held again").isEmpty();
+        assertThat(fake.writes()).as("nothing sent again").hasSize(writes);
+
+        ((org.hl7.fhir.r4.model.Observation) bundle.getEntry().get(1).getResource())
+                .getCode()
+                .setText("Pain score (amended)");
+        assertThat(((EhrWriteResult.Written) write()).held())
+                .as("what changed since it was filed by hand is for a person again")
+                .extracting(EhrWriteResult.Held::resourceType)
+                .containsExactly("Observation");
+    }
 }

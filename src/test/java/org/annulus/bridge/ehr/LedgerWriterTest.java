@@ -380,8 +380,7 @@ class LedgerWriterTest {
                 writer.write(client, ehr, amendment, "t-2", "pat-1", EPIC_LIKE, false),
                 "t-2",
                 "pat-1",
-                EPIC_LIKE,
-                EhrProfile.NoteStatus.FINAL);
+                EPIC_LIKE);
 
         assertThat(held.held()).singleElement().satisfies(h -> assertThat(h.kind())
                 .isEqualTo(EhrWriteResult.Held.Kind.NEEDS_REVIEW));
@@ -416,8 +415,7 @@ class LedgerWriterTest {
                 writer.write(client, ehr, amendment, "t-2", "pat-1", WITH_IDENTIFIER_SEARCH, true),
                 "t-2",
                 "pat-1",
-                WITH_IDENTIFIER_SEARCH,
-                EhrProfile.NoteStatus.FINAL);
+                WITH_IDENTIFIER_SEARCH);
 
         assertThat(applied.held()).isEmpty();
         wm.verify(

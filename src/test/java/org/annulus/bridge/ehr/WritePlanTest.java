@@ -231,6 +231,51 @@ class WritePlanTest {
         assertThat(oracle.notes()).extracting(WritePlan.AsNote::resourceType).containsExactly("CarePlan");
     }
 
+    /**
+     * Epic's Condition.Create takes verificationStatus provisional only (profile data): a confirmed problem
+     * is sent provisional, for a clinician to confirm; a retracted one stays entered-in-error; an EHR whose
+     * profile names no status gets what the mapping wrote.
+     */
+    @Test
+    void anEhrThatTakesOneConditionVerificationStatusIsSentThatOneExceptForARetraction() {
+        Condition condition = (Condition) mapped.getEntry().get(0).getResource();
+        condition
+                .getVerificationStatus()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-ver-status")
+                .setCode("confirmed")
+                .setDisplay("Confirmed");
+
+        Condition toEpic = (Condition)
+                planAt(profile("epic", ALL_WRITES)).toSend().getEntry().get(0).getResource();
+        Condition toOracle = (Condition) planAt(profile("oracle-health", ALL_WRITES))
+                .toSend()
+                .getEntry()
+                .get(0)
+                .getResource();
+        condition
+                .getVerificationStatus()
+                .getCodingFirstRep()
+                .setCode("entered-in-error")
+                .setDisplay("Entered in Error");
+        Condition retractedToEpic = (Condition)
+                planAt(profile("epic", ALL_WRITES)).toSend().getEntry().get(0).getResource();
+
+        assertThat(toEpic.getVerificationStatus().getCoding()).singleElement().satisfies(c -> {
+            assertThat(c.getSystem()).isEqualTo("http://terminology.hl7.org/CodeSystem/condition-ver-status");
+            assertThat(c.getCode()).isEqualTo("provisional");
+            assertThat(c.getDisplay()).isEqualTo("Provisional");
+        });
+        assertThat(toOracle.getVerificationStatus().getCodingFirstRep().getCode())
+                .isEqualTo("confirmed");
+        assertThat(retractedToEpic.getVerificationStatus().getCodingFirstRep().getCode())
+                .isEqualTo("entered-in-error");
+        assertThat(condition.getVerificationStatus().getCodingFirstRep().getCode())
+                .as("the mapped bundle stays as it was")
+                .isEqualTo("entered-in-error");
+        assertThat(profile("epic", ALL_WRITES).describe()).contains("sent as verificationStatus provisional");
+    }
+
     @Test
     void withoutAnEncounterAnEhrThatFilesVitalsAndNotesOnlyUnderOneGetsNeitherAndThePlanHoldsThem() {
         // Epic: Observation and DocumentReference need an encounter; the document's visit is not known there.
@@ -340,7 +385,8 @@ class WritePlanTest {
     void thePrintedEhrPlanNamesEveryTypeAndWhatBecomesOfIt() {
         assertThat(profile("epic", ALL_WRITES).describe())
                 .startsWith("EHR plan (profile epic): Condition -> create, no update, no identifier search,"
-                        + " categories problem-list-item (others as a note); Observation -> create, no update,"
+                        + " categories problem-list-item (others as a note), sent as verificationStatus provisional;"
+                        + " Observation -> create, no update,"
                         + " no identifier search, needs an encounter; Procedure -> procedure note;")
                 .contains("; CarePlan -> progress note; Goal -> progress note; ServiceRequest -> progress note;")
                 .contains("; DocumentReference -> create, no update, no identifier search, needs an encounter,"
@@ -382,7 +428,7 @@ class WritePlanTest {
                 "vitals need an encounter",
                 false,
                 false,
-                Map.of("Observation", new EhrProfile.TypeRules(null, null, null, null, null, true, List.of())),
+                Map.of("Observation", new EhrProfile.TypeRules(null, null, null, null, null, true, List.of(), null)),
                 new EhrProfile.Notes(List.of(), EhrProfile.NoteStatus.FINAL),
                 epic.sources(),
                 List.of());
