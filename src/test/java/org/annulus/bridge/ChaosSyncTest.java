@@ -3,12 +3,7 @@ package org.annulus.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +37,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class ChaosSyncTest {
 
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-chaos-");
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String SCHEMA = "bridge_chaos_" + ProcessHandle.current().pid();
     static final Set<String> ON_THE_WAY = Set.of("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED");
     /** Longer than the breaker's open time (30 s): the outage outlasts at least one failed probe. */
@@ -172,21 +164,17 @@ class ChaosSyncTest {
     }
 
     private static BridgeProcess bridge(String run) {
-        List<String> settings = new ArrayList<>(BridgeProcess.onPostgres(SCHEMA));
-        settings.addAll(List.of(
-                "--bridge.sandbox.enabled=false",
-                "--bridge.intake.inbox=" + WORK.resolve("inbox-" + run),
-                "--bridge.ehr.base-url=" + proxy.fhirBase(),
-                "--bridge.ehr.client-id=annulus-bridge-chaos-test",
-                "--bridge.ehr.private-key=" + TestKeys.bridgeKey(WORK),
-                "--bridge.ehr.token-url=" + proxy.tokenUrl(),
-                "--spring.security.oauth2.resourceserver.jwt.issuer-uri="
-                        + proxy.issuer().issuer(),
-                "--bridge.outbox.poll-interval=100",
-                "--bridge.outbox.lease=" + LEASE.toMillis() + "ms",
-                "--bridge.outbox.retry-for=10m",
-                "--bridge.outbox.backoff-base=200ms",
-                "--bridge.outbox.backoff-max=1s"));
+        List<String> settings = proxy.bridgeSettings(
+                WORK,
+                SCHEMA,
+                run,
+                List.of(
+                        "--bridge.outbox.lease=" + LEASE.toMillis() + "ms",
+                        "--bridge.outbox.retry-for=10m",
+                        "--bridge.outbox.backoff-base=200ms",
+                        "--bridge.outbox.backoff-max=1s",
+                        // an unanswered create counts as not made only 2 x read-timeout after its intent
+                        "--bridge.ehr.read-timeout=5s"));
         return BridgeProcess.start(WORK.resolve(run + ".log"), JvmProcess.freePort(), List.of("-Xmx512m"), settings);
     }
 
@@ -198,23 +186,7 @@ class ChaosSyncTest {
             doc.set(
                     "patient",
                     TestPatients.LOAD_RUN.get(i % TestPatients.LOAD_RUN.size()).asDocumentPatient());
-            try {
-                HttpResponse<String> response = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(bridge.baseUrl() + "/api/v1/documents"))
-                                .timeout(Duration.ofSeconds(30))
-                                .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + token)
-                                .POST(HttpRequest.BodyPublishers.ofString(Fixtures.json(doc)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-                trackingIds.add(JSON.readTree(response.body()).get("trackingId").asText());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            trackingIds.add(bridge.submit(doc, token));
         }
         return trackingIds;
     }

@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.matching.ValueMatcher;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,6 +88,25 @@ public final class FaultyEhrProxy implements AutoCloseable {
     /** The issuer of the bridge's API tokens ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri}). */
     public TestTokens issuer() {
         return issuer;
+    }
+
+    /**
+     * The settings of a bridge on PostgreSQL (schema {@code schema}) sending through this proxy, sandbox
+     * off, its key and inbox under {@code work}; the outbox settings given are added.
+     */
+    public List<String> bridgeSettings(Path work, String schema, String run, List<String> outbox) {
+        List<String> settings = new ArrayList<>(BridgeProcess.onPostgres(schema));
+        settings.addAll(List.of(
+                "--bridge.sandbox.enabled=false",
+                "--bridge.intake.inbox=" + work.resolve("inbox-" + run),
+                "--bridge.ehr.base-url=" + fhirBase(),
+                "--bridge.ehr.client-id=annulus-bridge-chaos",
+                "--bridge.ehr.private-key=" + TestKeys.bridgeKey(work),
+                "--bridge.ehr.token-url=" + tokenUrl(),
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer.issuer(),
+                "--bridge.outbox.poll-interval=100"));
+        settings.addAll(outbox);
+        return settings;
     }
 
     /** Every request forwarded as it is. */
