@@ -1,6 +1,9 @@
 package org.annulus.bridge;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +22,7 @@ public final class BridgeProcess implements AutoCloseable {
     /** The test PostgreSQL's user (127.0.0.1:5432, database {@code test}, trust). */
     public static final String PG_USER = System.getenv().getOrDefault("BRIDGE_TEST_PG_USER", "postgres");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -75,6 +79,29 @@ public final class BridgeProcess implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** Submits a document through {@code POST /api/v1/documents} with the token; its tracking id (202 expected). */
+    public String submit(ObjectNode document, String token) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/documents"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString(Fixtures.json(document)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("POST answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body()).get("trackingId").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {

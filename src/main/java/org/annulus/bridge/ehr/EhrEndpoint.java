@@ -25,6 +25,7 @@ class EhrEndpoint {
     private final SmartAuthorization smart;
     private final AtomicReference<IGenericClient> client = new AtomicReference<>();
     private final RetryAfter retryAfter = new RetryAfter();
+    private final WritesAnswered writesAnswered = new WritesAnswered();
     private final org.springframework.context.ApplicationEventPublisher events;
     private final java.time.Clock clock;
 
@@ -76,6 +77,7 @@ class EhrEndpoint {
         IGenericClient authorized = fhir.newRestfulGenericClient(baseUrl);
         smart.attachTo(authorized);
         authorized.registerInterceptor(retryAfter);
+        authorized.registerInterceptor(writesAnswered);
         authorized.registerInterceptor(new ExchangeEvents(baseUrl, events::publishEvent, clock));
         return authorized;
     }
@@ -97,6 +99,16 @@ class EhrEndpoint {
     /** The {@code Retry-After} header of the last answer this thread got from the EHR, if any. */
     java.util.Optional<String> lastRetryAfter() {
         return retryAfter.lastHeader();
+    }
+
+    /** A send begins on this thread: {@link #tookAWriteOfThisSend} answers for it from now on. */
+    void sendBegins() {
+        writesAnswered.forget();
+    }
+
+    /** Whether the EHR took (2xx) a POST or PUT of this thread's send since {@link #sendBegins}. */
+    boolean tookAWriteOfThisSend() {
+        return writesAnswered.anyTaken();
     }
 
     String baseUrl() {

@@ -117,6 +117,7 @@ public class EhrWriter {
         }
         AnswerClassifier.Verdict verdict;
         RuntimeException failure = null;
+        endpoint.sendBegins();
         try {
             verdict = answers.of(send(send));
         } catch (RuntimeException e) {
@@ -126,7 +127,14 @@ public class EhrWriter {
         }
         switch (verdict.health()) {
             case UP -> breaker.onSuccess(0, TimeUnit.MILLISECONDS);
-            case FAILING -> breaker.onError(0, TimeUnit.MILLISECONDS, failure);
+            case FAILING -> {
+                // an EHR that took some of this send's writes is up, if flaky: the document retries on its own
+                if (endpoint.tookAWriteOfThisSend()) {
+                    breaker.onSuccess(0, TimeUnit.MILLISECONDS);
+                } else {
+                    breaker.onError(0, TimeUnit.MILLISECONDS, failure);
+                }
+            }
             case NOT_ASKED -> breaker.releasePermission();
         }
         if (verdict.counted() != null) {

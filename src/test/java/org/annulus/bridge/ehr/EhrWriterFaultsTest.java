@@ -17,7 +17,10 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +131,48 @@ class EhrWriterFaultsTest extends EhrWriterFixture {
         });
         assertThat(andAgain).isEqualTo(afterTheStorm);
         assertThat(ehr.responses("circuit-open")).isEqualTo(2);
+    }
+
+    /**
+     * A flaky EHR is not a down one: sends that fail after the EHR took some of their writes (here each
+     * document's Condition and Observation are created, its CarePlan answered 503) leave the breaker
+     * closed, so each document retries on its own schedule instead of all waiting half a minute.
+     */
+    @Test
+    void sendsThatFailAfterTheEhrTookSomeOfTheirWritesLeaveTheBreakerClosed() {
+        fake.capabilities(false, Set.of("Condition", "Observation", "CarePlan", "DocumentReference", "Provenance"));
+        fake.nothingLandedAndCreatesSucceed();
+        wm.stubFor(post(urlPathEqualTo(FakeEhr.FHIR + "/CarePlan"))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+
+        for (int i = 0; i < 12; i++) {
+            EhrWriteResult result = ehr.writer()
+                    .write(new EhrWriter.Send(ofDocument(i), PATIENT, Optional.empty(), "tracking-flaky-" + i));
+            assertThat(result).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> {
+                assertThat(failed.retryable()).isTrue();
+                assertThat(failed.reason()).doesNotContain("circuit breaker");
+            });
+        }
+        assertThat(ehr.responses("circuit-open")).isZero();
+    }
+
+    /** The fixture's bundle as document {@code n}'s: business identifiers of its own. */
+    private Bundle ofDocument(int n) {
+        Bundle own = bundle.copy();
+        for (Bundle.BundleEntryComponent entry : own.getEntry()) {
+            entry.getResource().getNamedProperty("identifier").getValues().forEach(value -> {
+                Identifier identifier = (Identifier) value;
+                String was = identifier.getValue();
+                identifier.setValue(was + "-" + n);
+                entry.getRequest().setUrl(entry.getRequest().getUrl().replace(was, was + "-" + n));
+                if (entry.getRequest().hasIfNoneExist()) {
+                    entry.getRequest()
+                            .setIfNoneExist(entry.getRequest().getIfNoneExist().replace(was, was + "-" + n));
+                }
+            });
+        }
+        return own;
     }
 
     @Test
