@@ -26,7 +26,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * Issue 13's bad day at process level: the bridge as a separate process on PostgreSQL, the HAPI FHIR
  * JPA server behind a fault-injecting WireMock proxy ({@link FaultyEhrProxy}). Retry is by time
- * (retry-for 10 min, backoff 200 ms to 1 s), so an outage of half a minute already outlasts what the old
+ * (retry-for 10 min, backoff 200 ms to 1 s, breaker open 5 s), so an outage of 12 s already outlasts what the old
  * count budget (8 attempts) would have allowed at these backoffs, and spans the circuit breaker's open
  * time: nothing may end DEAD. Then flaky answers, resets and answers lost after the write: everything
  * SYNCED, each business identifier once in the EHR. Then a second instance on the same store and an EHR
@@ -39,8 +39,10 @@ class ChaosSyncTest {
     static final Path WORK = H2DocumentFlowTest.tempDir("bridge-chaos-");
     static final String SCHEMA = "bridge_chaos_" + ProcessHandle.current().pid();
     static final Set<String> ON_THE_WAY = Set.of("ACCEPTED", "MAPPED", "SENDING", "RETRY_SCHEDULED");
-    /** Longer than the breaker's open time (30 s): the outage outlasts at least one failed probe. */
-    static final Duration OUTAGE = Duration.ofSeconds(35);
+    /** The breaker's open time here (bridge.ehr.breaker-open; 30 s by default), so the test need not wait 30 s. */
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(5);
+    /** Longer than the breaker's open time: the outage outlasts at least one failed probe. */
+    static final Duration OUTAGE = Duration.ofSeconds(12);
     /** The lease, and the EHR's answer time to writes in the two-instance case: slower than the lease. */
     static final Duration LEASE = Duration.ofSeconds(2);
 
@@ -173,6 +175,7 @@ class ChaosSyncTest {
                         "--bridge.outbox.retry-for=10m",
                         "--bridge.outbox.backoff-base=200ms",
                         "--bridge.outbox.backoff-max=1s",
+                        "--bridge.ehr.breaker-open=" + BREAKER_OPEN.toSeconds() + "s",
                         // an unanswered create counts as not made only 2 x read-timeout after its intent
                         "--bridge.ehr.read-timeout=5s"));
         return BridgeProcess.start(WORK.resolve(run + ".log"), JvmProcess.freePort(), List.of("-Xmx512m"), settings);

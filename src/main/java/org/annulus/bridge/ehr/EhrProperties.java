@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl        FHIR base URL of the EHR; empty means the in-process sandbox EHR
  * @param connectTimeout TCP connect timeout for every EHR call
  * @param readTimeout    response timeout for every EHR call
+ * @param breakerOpen    how long the circuit breaker, once open (half of the recent calls failed), lets no
+ *                       call through before one probe; documents wait meanwhile without counting an attempt
  * @param probeInterval  how long health reuses its last EHR check: at most one probe (and so at most one
  *                       token request) per interval, however often health is called
  * @param profile        which kind of EHR this is ({@code hapi}, {@code epic}, {@code oracle-health} or
@@ -33,7 +35,9 @@ public record EhrProperties(
         @Pattern(
                 regexp = "hapi|epic|oracle-health|generic",
                 message = "must be one of the shipped EHR profiles: hapi, epic, oracle-health, generic")
-        String profile) {
+        String profile,
+
+        @DefaultValue("30s") @NotNull Duration breakerOpen) {
 
     public boolean usesSandbox() {
         return baseUrl == null || baseUrl.isBlank();

@@ -28,9 +28,6 @@ public class EhrWriter {
 
     private static final Logger log = LoggerFactory.getLogger(EhrWriter.class);
 
-    /** How long the breaker stays open before letting one probe through. */
-    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
-
     /** How long a document waits while the breaker's one probe is out (half open): its answer decides. */
     static final Duration PROBE_OUT = Duration.ofSeconds(5);
 
@@ -60,7 +57,9 @@ public class EhrWriter {
             WriteExecution execution,
             FhirContext fhir,
             MeterRegistry meters,
-            Clock clock) {
+            Clock clock,
+            EhrProperties properties) {
+        Duration breakerOpen = properties.breakerOpen();
         this.endpoint = endpoint;
         this.patientMatch = patientMatch;
         this.visits = visits;
@@ -75,13 +74,13 @@ public class EhrWriter {
                         .slidingWindowSize(20)
                         .minimumNumberOfCalls(10)
                         .failureRateThreshold(50)
-                        .waitDurationInOpenState(BREAKER_OPEN)
+                        .waitDurationInOpenState(breakerOpen)
                         .permittedNumberOfCallsInHalfOpenState(1)
                         .clock(clock)
                         .build());
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                probeAt.set(clock.instant().plus(BREAKER_OPEN));
+                probeAt.set(clock.instant().plus(breakerOpen));
             }
         });
     }

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class EhrWriterFaultsTest extends EhrWriterFixture {
 
+    /** bridge.ehr.breaker-open's default. */
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
+
     @BeforeEach
     void thePatient() {
         fake.patientsWithMrn(PATIENT, PATIENT.family());
@@ -127,7 +130,7 @@ class EhrWriterFaultsTest extends EhrWriterFixture {
             assertThat(failed.retryable()).isTrue();
             assertThat(failed.httpStatus()).isNull();
             assertThat(failed.reason()).contains("circuit breaker is open");
-            assertThat(failed.retryAfter()).isEqualTo(EhrWriter.BREAKER_OPEN);
+            assertThat(failed.retryAfter()).isEqualTo(BREAKER_OPEN);
         });
         assertThat(andAgain).isEqualTo(afterTheStorm);
         assertThat(ehr.responses("circuit-open")).isEqualTo(2);
@@ -183,7 +186,7 @@ class EhrWriterFaultsTest extends EhrWriterFixture {
         }
         assertThat(write()).isInstanceOf(EhrWriteResult.Failed.class);
 
-        ehr.clock.advance(EhrWriter.BREAKER_OPEN.plusSeconds(1));
+        ehr.clock.advance(BREAKER_OPEN.plusSeconds(1));
         fake.nothingLandedAndCreatesSucceed();
 
         assertThat(write()).isInstanceOf(EhrWriteResult.Written.class);
@@ -199,13 +202,13 @@ class EhrWriterFaultsTest extends EhrWriterFixture {
 
         ehr.clock.advance(Duration.ofSeconds(12));
         EhrWriteResult held = write();
-        ehr.clock.advance(EhrWriter.BREAKER_OPEN);
+        ehr.clock.advance(BREAKER_OPEN);
         fake.nothingLandedAndCreatesSucceed();
         EhrWriteResult probe = write();
 
         assertThat(held).isInstanceOfSatisfying(EhrWriteResult.Failed.class, failed -> {
             assertThat(failed.circuitOpen()).isTrue();
-            assertThat(failed.retryAfter()).isEqualTo(EhrWriter.BREAKER_OPEN.minusSeconds(12));
+            assertThat(failed.retryAfter()).isEqualTo(BREAKER_OPEN.minusSeconds(12));
         });
         assertThat(probe).as("due at that time, the probe goes through").isInstanceOf(EhrWriteResult.Written.class);
     }

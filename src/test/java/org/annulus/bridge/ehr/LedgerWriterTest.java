@@ -74,7 +74,13 @@ class LedgerWriterTest {
             FHIR,
             ledger,
             clock,
-            new EhrProperties("", Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), "generic"));
+            new EhrProperties(
+                    "",
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(30),
+                    "generic",
+                    Duration.ofSeconds(30)));
 
     IGenericClient client;
     String ehr;
