@@ -131,7 +131,7 @@ class LedgerWriter {
         Map<String, LedgerEntry> known = ledger.findAll(ehr, identifiers);
         if (rules.transaction()
                 && !overwriteEhrEdits
-                && known.values().stream().noneMatch(LedgerEntry::mayExistUnknown)) {
+                && known.values().stream().noneMatch(e -> e.pending().isPresent())) {
             Optional<Outcome> done = asTransaction(client, ehr, bundle, trackingId, rules, known);
             if (done.isPresent()) {
                 return done.get();
@@ -426,9 +426,15 @@ class LedgerWriter {
                 held.add(noUpdate(type, identifier, serverId, ourVersion, sha256, ehr));
                 return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ourVersion, identifier));
             }
-            String ehrVersion =
-                    versionOf(client.read().resource(type).withId(serverId).execute());
+            IBaseResource current =
+                    client.read().resource(type).withId(serverId).execute();
+            String ehrVersion = versionOf(current);
             if (ourVersion != null && !ourVersion.equals(ehrVersion)) {
+                if (there.pending().isPresent() && sameContent((Resource) current, resource)) {
+                    // Our own earlier update, whose answer was lost, is what the EHR holds: written, no conflict.
+                    ledger.recordWritten(ehr, identifier, type, serverId, ehrVersion, sha256, trackingId);
+                    return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier));
+                }
                 if (!overwriteEhrEdits) {
                     held.add(conflict(serverId, ourVersion, ehrVersion));
                     return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier));
@@ -669,6 +675,15 @@ class LedgerWriter {
     }
 
     /** What we send, without what the server assigns (id, meta): equal hashes mean nothing to update. */
+    /** Whether the EHR's copy says what we send, whatever the server put in its meta (source, tags). */
+    private boolean sameContent(Resource theirs, Resource ours) {
+        Resource a = theirs.copy();
+        Resource b = ours.copy();
+        a.setMeta(null);
+        b.setMeta(null);
+        return contentHash(a).equals(contentHash(b));
+    }
+
     String contentHash(Resource resource) {
         Resource copy = resource.copy();
         copy.setId((String) null);

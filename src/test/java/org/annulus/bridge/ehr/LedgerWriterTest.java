@@ -263,6 +263,23 @@ class LedgerWriterTest {
     }
 
     @Test
+    void ourOwnUpdateWhoseAnswerWasLostIsNotTakenForAClinicianEdit() {
+        weWroteTheProcedureAndTheEhrHoldsVersion("2"); // version 2 is what we sent: its answer was lost
+        ledger.recordIntent(ehr, SYSTEM + "|" + PROCEDURE, "Procedure", WriteMethod.UPDATE, "t-2");
+
+        LedgerWriter.Outcome resent =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE, false);
+
+        assertThat(resent.held()).as("no conflict with ourselves").isEmpty();
+        assertThat(resent.written()).singleElement().satisfies(w -> assertThat(w.version())
+                .isEqualTo("2"));
+        wm.verify(0, putRequestedFor(anyUrl()));
+        LedgerEntry entry = ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow();
+        assertThat(entry.writtenVersion()).contains("2");
+        assertThat(entry.pending()).isEmpty();
+    }
+
+    @Test
     void aClinicianEditInTheEhrIsNotOverwrittenButNamedAsAConflict() {
         weWroteTheProcedureAndTheEhrHoldsVersion("3");
 
