@@ -230,7 +230,7 @@ class LedgerWriter {
                     update.getRequest().setIfMatch("W/\"" + ours + "\"");
                 }
                 planned.add(update);
-                intents.add(new WriteLedger.Intent(identifier, type, WriteMethod.UPDATE));
+                intents.add(new WriteLedger.Intent(identifier, type, WriteMethod.UPDATE, metaFreeHash(resource)));
             } else {
                 resource.setId((String) null);
                 Bundle.BundleEntryComponent create =
@@ -430,10 +430,19 @@ class LedgerWriter {
                     client.read().resource(type).withId(serverId).execute();
             String ehrVersion = versionOf(current);
             if (ourVersion != null && !ourVersion.equals(ehrVersion)) {
-                if (there.pending().isPresent() && sameContent((Resource) current, resource)) {
+                String theirs = metaFreeHash((Resource) current);
+                if (there.pending().isPresent() && theirs.equals(metaFreeHash(resource))) {
                     // Our own earlier update, whose answer was lost, is what the EHR holds: written, no conflict.
                     ledger.recordWritten(ehr, identifier, type, serverId, ehrVersion, sha256, trackingId);
                     return Optional.of(new EhrWriteResult.WrittenEntry(type, serverId, ehrVersion, identifier));
+                }
+                if (there.pending()
+                        .flatMap(LedgerEntry.PendingWrite::intendedSha256)
+                        .filter(theirs::equals)
+                        .isPresent()) {
+                    // The EHR holds what that lost update was to write (ours, not a clinician's); the resource
+                    // was recomposed since: updated on that version.
+                    return Optional.of(update(serverId, ehrVersion, held));
                 }
                 if (!overwriteEhrEdits) {
                     held.add(conflict(serverId, ourVersion, ehrVersion));
@@ -494,7 +503,7 @@ class LedgerWriter {
         }
 
         private EhrWriteResult.WrittenEntry update(String serverId, String ourVersion, List<Held> held) {
-            ledger.recordIntent(ehr, identifier, type, WriteMethod.UPDATE, trackingId);
+            ledger.recordIntent(ehr, identifier, type, WriteMethod.UPDATE, trackingId, metaFreeHash(resource));
             MethodOutcome outcome;
             try {
                 resource.setId(type + "/" + serverId);
@@ -675,13 +684,11 @@ class LedgerWriter {
     }
 
     /** What we send, without what the server assigns (id, meta): equal hashes mean nothing to update. */
-    /** Whether the EHR's copy says what we send, whatever the server put in its meta (source, tags). */
-    private boolean sameContent(Resource theirs, Resource ours) {
-        Resource a = theirs.copy();
-        Resource b = ours.copy();
-        a.setMeta(null);
-        b.setMeta(null);
-        return contentHash(a).equals(contentHash(b));
+    /** What a resource says, whatever a server put in its meta (source, tags): to compare the EHR's copy with ours. */
+    private String metaFreeHash(Resource resource) {
+        Resource copy = resource.copy();
+        copy.setMeta(null);
+        return contentHash(copy);
     }
 
     String contentHash(Resource resource) {

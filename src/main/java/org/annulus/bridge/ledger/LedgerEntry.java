@@ -23,7 +23,7 @@ public record LedgerEntry(
         Optional<PendingWrite> pending) {
 
     /** A write sent (or about to be) whose answer was never recorded. */
-    public record PendingWrite(WriteMethod method, String trackingId, Instant since) {}
+    public record PendingWrite(WriteMethod method, String trackingId, Instant since, Optional<String> intendedSha256) {}
 
     /**
      * True when an operator filed this resource in the EHR by hand ({@link WriteLedger#recordFiledByHand}):

@@ -27,7 +27,7 @@ public class WriteLedger {
 
     private static final String SELECT = """
             select ehr, business_identifier, resource_type, server_id, written_version, content_sha256,
-                   written_at, written_by, pending_method, pending_tracking_id, pending_since
+                   written_at, written_by, pending_method, pending_tracking_id, pending_since, pending_sha256
             from ehr_write_ledger""";
 
     private final JdbcClient jdbc;
@@ -69,27 +69,48 @@ public class WriteLedger {
      */
     public void recordIntent(
             String ehr, String businessIdentifier, String resourceType, WriteMethod method, String trackingId) {
+        recordIntent(ehr, businessIdentifier, resourceType, method, trackingId, null);
+    }
+
+    /** {@link #recordIntent}, with what the write is to make the resource say ({@code intendedSha256}, meta ignored). */
+    public void recordIntent(
+            String ehr,
+            String businessIdentifier,
+            String resourceType,
+            WriteMethod method,
+            String trackingId,
+            String intendedSha256) {
         ownTransaction.executeWithoutResult(
-                status -> intent(ehr, businessIdentifier, resourceType, method, trackingId));
+                status -> intent(ehr, businessIdentifier, resourceType, method, trackingId, intendedSha256));
     }
 
     private void intent(
-            String ehr, String businessIdentifier, String resourceType, WriteMethod method, String trackingId) {
+            String ehr,
+            String businessIdentifier,
+            String resourceType,
+            WriteMethod method,
+            String trackingId,
+            String intendedSha256) {
         OffsetDateTime now = now();
         upsert(
                 """
                 update ehr_write_ledger set resource_type = ?, pending_method = ?, pending_tracking_id = ?,
-                    pending_since = ?
+                    pending_since = ?, pending_sha256 = ?
                 where ehr = ? and business_identifier = ?""",
-                new Object[] {resourceType, method.name(), trackingId, now, ehr, businessIdentifier},
+                new Object[] {resourceType, method.name(), trackingId, now, intendedSha256, ehr, businessIdentifier},
                 """
                 insert into ehr_write_ledger (ehr, business_identifier, resource_type, pending_method,
-                    pending_tracking_id, pending_since) values (?, ?, ?, ?, ?, ?)""",
-                new Object[] {ehr, businessIdentifier, resourceType, method.name(), trackingId, now});
+                    pending_tracking_id, pending_since, pending_sha256) values (?, ?, ?, ?, ?, ?, ?)""",
+                new Object[] {ehr, businessIdentifier, resourceType, method.name(), trackingId, now, intendedSha256});
     }
 
     /** One intended write, for {@link #recordIntents}. */
-    public record Intent(String businessIdentifier, String resourceType, WriteMethod method) {}
+    public record Intent(String businessIdentifier, String resourceType, WriteMethod method, String intendedSha256) {
+
+        public Intent(String businessIdentifier, String resourceType, WriteMethod method) {
+            this(businessIdentifier, resourceType, method, null);
+        }
+    }
 
     /** One completed write, for {@link #recordAllWritten}. */
     public record Written(
@@ -97,8 +118,8 @@ public class WriteLedger {
 
     /** {@link #recordIntent} for every entry of a transaction, committed together before it is sent. */
     public void recordIntents(String ehr, List<Intent> intents, String trackingId) {
-        ownTransaction.executeWithoutResult(status ->
-                intents.forEach(i -> intent(ehr, i.businessIdentifier(), i.resourceType(), i.method(), trackingId)));
+        ownTransaction.executeWithoutResult(status -> intents.forEach(i ->
+                intent(ehr, i.businessIdentifier(), i.resourceType(), i.method(), trackingId, i.intendedSha256())));
     }
 
     /** {@link #recordWritten} for every entry of a transaction's answer, in one commit. */
@@ -141,7 +162,7 @@ public class WriteLedger {
                 """
                 update ehr_write_ledger set resource_type = ?, server_id = ?, written_version = ?,
                     content_sha256 = ?, written_at = ?, written_by = ?,
-                    pending_method = null, pending_tracking_id = null, pending_since = null
+                    pending_method = null, pending_tracking_id = null, pending_since = null, pending_sha256 = null
                 where ehr = ? and business_identifier = ?""",
                 new Object[] {
                     w.resourceType(),
@@ -179,7 +200,7 @@ public class WriteLedger {
     private void notWritten(String ehr, String businessIdentifier) {
         jdbc.sql("""
                         update ehr_write_ledger set pending_method = null, pending_tracking_id = null,
-                            pending_since = null
+                            pending_since = null, pending_sha256 = null
                         where ehr = ? and business_identifier = ?""").params(ehr, businessIdentifier).update();
     }
 
@@ -212,7 +233,8 @@ public class WriteLedger {
                 : Optional.of(new LedgerEntry.PendingWrite(
                         WriteMethod.valueOf(method),
                         rs.getString("pending_tracking_id"),
-                        instant(rs, "pending_since")));
+                        instant(rs, "pending_since"),
+                        Optional.ofNullable(rs.getString("pending_sha256"))));
         return new LedgerEntry(
                 rs.getString("ehr"),
                 rs.getString("business_identifier"),

@@ -280,6 +280,32 @@ class LedgerWriterTest {
     }
 
     @Test
+    void ourLostUpdateOfAResourceRecomposedSinceIsRecognisedByWhatItWasToWriteAndUpdatedOn() {
+        // Our update to version 2 (the plan as it was then) lost its answer; the resend says something else.
+        weWroteTheProcedureAndTheEhrHoldsVersion("1");
+        Procedure then = procedure(null);
+        then.setStatus(Procedure.ProcedureStatus.INPROGRESS);
+        wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
+                .willReturn(aResponse().withStatus(503)));
+        assertThatThrownBy(() -> writer.write(client, ehr, bundle(then), "t-2", "pat-1", EPIC_LIKE, false))
+                .isInstanceOf(BaseServerResponseException.class);
+        Procedure landed = then.copy();
+        landed.setId("Procedure/p-1/_history/2");
+        landed.getMeta().setSource("#ehr-request-7"); // what a server adds is not what the resource says
+        wm.stubFor(get(urlPathEqualTo("/fhir/Procedure/p-1")).willReturn(fhirJson(200, landed)));
+        wm.stubFor(put(urlPathEqualTo("/fhir/Procedure/p-1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Location", ehr + "/Procedure/p-1/_history/3")));
+
+        LedgerWriter.Outcome resent =
+                writer.write(client, ehr, bundle(procedure(null)), "t-2", "pat-1", EPIC_LIKE, false);
+
+        assertThat(resent.held()).as("no conflict with ourselves").isEmpty();
+        wm.verify(putRequestedFor(urlPathEqualTo("/fhir/Procedure/p-1")).withHeader("If-Match", equalTo("W/\"2\"")));
+        assertThat(ledger.find(ehr, SYSTEM + "|" + PROCEDURE).orElseThrow().writtenVersion())
+                .contains("3");
+    }
+
+    @Test
     void aClinicianEditInTheEhrIsNotOverwrittenButNamedAsAConflict() {
         weWroteTheProcedureAndTheEhrHoldsVersion("3");
 
