@@ -132,7 +132,7 @@ final class AnswerClassifier {
      * 412 is not retried: our conditional writes fail it only when several EHR resources carry one
      * business identifier, which a retry cannot mend.
      */
-    private static boolean isRetryable(int status) {
+    static boolean isRetryable(int status) {
         return status == 408 || status == 409 || status == 429 || status >= 500;
     }
 

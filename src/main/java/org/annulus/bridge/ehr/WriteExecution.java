@@ -2,6 +2,7 @@ package org.annulus.bridge.ehr;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -83,8 +84,13 @@ class WriteExecution {
                             LedgerWriter.businessIdentifier(provenance));
                     keep(plan, provenance);
                 } catch (BaseServerResponseException e) {
-                    // The resources are written and must be recorded as such: a resend would duplicate them.
-                    // The Provenance stays in our own store and audit log.
+                    if (e instanceof FhirClientConnectionException || AnswerClassifier.isRetryable(e.getStatusCode())) {
+                        // A passing failure (no answer, 5xx, 429): the send is retried. The resources are in the
+                        // ledger as written, so the resend writes only this Provenance (a PUT by its own id).
+                        throw e;
+                    }
+                    // Refused: the resources are written and must be recorded as such (a resend would
+                    // duplicate them). The Provenance stays in our own store and audit log.
                     log.warn("EHR refused the Provenance (HTTP {}); the resources are written", e.getStatusCode());
                     keep(plan, provenance);
                     fallbacks.add("Provenance not written (HTTP " + e.getStatusCode() + ")");
