@@ -103,6 +103,9 @@ public final class ChaosRun {
                 report.duplicateIdentifiers()));
         out.append(String.format(Locale.ROOT, "lost (not synced, or a recorded resource missing, or nothing in the"
                 + " FHIR server): %d%n", report.lostDocuments()));
+        // Each document's send leaves one Provenance (Provenance/bridge-<trackingId>) in an EHR that takes them.
+        out.append(String.format(Locale.ROOT, "documents with their Provenance in the FHIR server: %d of %d%n",
+                report.countsByType().getOrDefault("Provenance", 0), documents));
         out.append(String.format(Locale.ROOT, "time to drain after the outage: %.1f s (end of outage to last SYNCED)%n",
                 Duration.between(flakyStart, lastSynced).toMillis() / 1000.0));
         out.append(String.format(Locale.ROOT, "FHIR requests at the proxy in the outage: %s%n", outageFigures));
