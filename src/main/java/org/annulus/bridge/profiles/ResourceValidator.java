@@ -3,12 +3,13 @@ package org.annulus.bridge.profiles;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.SingleValidationMessage;
-import jakarta.annotation.PostConstruct;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import java.util.stream.IntStream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -16,24 +17,62 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * The FHIR validation gate: checks resources against FHIR R4, US Core 6.1.0 and our own profiles in
- * {@code bridge.profiles.dir}, offline. Built once at start-up (the chain is expensive); thread-safe.
+ * {@code bridge.profiles.dir}, offline. The chain is built once at start-up (a broken profile stops it);
+ * the validator's warm-up runs beside the rest of start-up ({@link ValidatorReadiness}). Thread-safe: core
+ * validators are reused, one thread at a time ({@link ReusingInstanceValidator}), and reports are kept
+ * by content ({@link CheckedContent}).
  */
 @Component
 public class ResourceValidator {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceValidator.class);
 
+    /** Resources a core validator checks before it is replaced (it keeps a tracker per element it saw). */
+    static final int RETIRE_AFTER = 500;
+
     private static final Pattern NAMED_PATH = Pattern.compile("([A-Z][A-Za-z]*(?:\\.[a-z][A-Za-z0-9\\[\\]]*)+): ");
 
     private final FhirContext fhir;
-    private final FhirValidator validator;
+    private final CompletableFuture<Gate> gate;
+    private final CheckedContent checked;
+
+    /** The validator proper, once its chain is assembled. */
+    private record Gate(FhirValidator validator, ReusingInstanceValidator instances) {}
 
     ResourceValidator(FhirContext fhir, ProfileDirectory directory) {
+        this(fhir, directory, ProfilesProperties.DEFAULT_CHECKED_CACHE_SIZE, false);
+    }
+
+    @Autowired
+    ResourceValidator(FhirContext fhir, ProfileDirectory directory, ProfilesProperties properties) {
+        this(fhir, directory, properties.checkedCacheSize(), !properties.readyBeforeStartUpEnds());
+    }
+
+    /**
+     * @param inBackground assemble the chain (US Core, snapshots of our profiles: seconds) on a thread of
+     *                     its own, so start-up goes on meanwhile; validation waits for it. Otherwise here,
+     *                     and a broken profile throws from the constructor.
+     */
+    ResourceValidator(FhirContext fhir, ProfileDirectory directory, int checkedCacheSize, boolean inBackground) {
         this.fhir = fhir;
+        this.checked = new CheckedContent(checkedCacheSize);
+        if (inBackground) {
+            this.gate = CompletableFuture.supplyAsync(() -> assemble(fhir, directory), task -> {
+                Thread thread = new Thread(task, "validator-assembly");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        } else {
+            this.gate = CompletableFuture.completedFuture(assemble(fhir, directory));
+        }
+    }
+
+    private static Gate assemble(FhirContext fhir, ProfileDirectory directory) {
         ConformanceChain chain = ConformanceChain.assemble(fhir, directory.resources());
         log.info(
                 "FHIR validation: {} US Core 6.1.0 profiles; own conformance resources from {}: {}",
@@ -41,22 +80,43 @@ public class ResourceValidator {
                 directory.dir().toAbsolutePath().normalize(),
                 chain.own());
 
-        FhirInstanceValidator instance = new FhirInstanceValidator(chain.support());
+        ReusingInstanceValidator instances = new ReusingInstanceValidator(chain.support(), RETIRE_AFTER);
         // A meta.profile we do not know is our own mistake (a mapper naming a wrong URL), never a warning.
-        instance.setErrorForUnknownProfiles(true);
+        instances.setErrorForUnknownProfiles(true);
         // No resource fetcher: the validator never resolves references or canonicals over the network.
-        instance.setValidatorResourceFetcher(null);
-        this.validator = fhir.newValidator()
+        instances.setValidatorResourceFetcher(null);
+        FhirValidator validator = fhir.newValidator()
                 .setValidateAgainstStandardSchema(false)
                 .setValidateAgainstStandardSchematron(false)
-                .registerValidatorModule(instance);
+                .registerValidatorModule(instances);
+        return new Gate(validator, instances);
     }
 
-    /** Validates one resource as it is (a Bundle passed here is validated as a whole). */
+    /** The assembled validator; waits while the chain is assembled in the background. */
+    private Gate gate() {
+        try {
+            return gate.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException(
+                    "the FHIR validator could not be built (bridge.profiles.dir)", e.getCause());
+        }
+    }
+
+    /**
+     * Validates one resource as it is (a Bundle passed here is validated as a whole). The same content
+     * checked before (a resend, an amendment's unchanged parts) gets the same report from memory: the
+     * report is a function of the content and of profiles fixed at start-up.
+     */
     public ValidationReport validate(IBaseResource resource) {
-        List<ValidationReport.Issue> issues = new ArrayList<>();
         String type = fhir.getResourceType(resource);
-        for (SingleValidationMessage m : validator.validateWithResult(resource).getMessages()) {
+        String json = fhir.newJsonParser().encodeResourceToString(resource);
+        return checked.report(json, () -> check(type, json));
+    }
+
+    private ValidationReport check(String type, String json) {
+        List<ValidationReport.Issue> issues = new ArrayList<>();
+        for (SingleValidationMessage m :
+                gate().validator().validateWithResult(json).getMessages()) {
             // A few messages (e.g. an unresolvable meta.profile) come without a location: the resource itself.
             String location = m.getLocationString() == null ? type : m.getLocationString();
             issues.add(new ValidationReport.Issue(severity(m), element(location, m.getMessage()), m.getMessage()));
@@ -65,41 +125,63 @@ public class ResourceValidator {
     }
 
     /**
-     * Validates each entry's resource on its own; every issue's location starts with the entry
-     * ({@code Bundle.entry[2].resource...}) and its message with the resource type and fullUrl.
+     * Validates each entry's resource on its own, in parallel (they do not depend on each other); every
+     * issue's location starts with the entry ({@code Bundle.entry[2].resource...}) and its message with
+     * the resource type and fullUrl. Issues come in entry order, whatever order the entries finished in.
      */
     public ValidationReport validate(Bundle bundle) {
-        List<ValidationReport.Issue> issues = new ArrayList<>();
-        for (int i = 0; i < bundle.getEntry().size(); i++) {
-            Bundle.BundleEntryComponent entry = bundle.getEntry().get(i);
-            if (!entry.hasResource()) {
-                continue;
-            }
-            String type = fhir.getResourceType(entry.getResource());
-            String where = "Bundle.entry[" + i + "].resource";
-            String which = type + (entry.hasFullUrl() ? " " + entry.getFullUrl() : "") + ": ";
-            for (ValidationReport.Issue issue : validate(entry.getResource()).issues()) {
-                issues.add(new ValidationReport.Issue(
-                        issue.severity(), inEntry(where, type, issue.location()), which + issue.message()));
-            }
-        }
-        return new ValidationReport(issues);
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        List<List<ValidationReport.Issue>> perEntry = IntStream.range(0, entries.size())
+                .parallel()
+                .mapToObj(i -> entryIssues(i, entries.get(i)))
+                .toList();
+        return new ValidationReport(perEntry.stream().flatMap(List::stream).toList());
     }
 
-    /** Pays the validator's lazy set-up (indexes, FHIRPath engine, value set expansion) before the first document. */
-    @PostConstruct
-    void warmUp() {
+    private List<ValidationReport.Issue> entryIssues(int i, Bundle.BundleEntryComponent entry) {
+        if (!entry.hasResource()) {
+            return List.of();
+        }
+        String type = fhir.getResourceType(entry.getResource());
+        String where = "Bundle.entry[" + i + "].resource";
+        String which = type + (entry.hasFullUrl() ? " " + entry.getFullUrl() : "") + ": ";
+        List<ValidationReport.Issue> issues = new ArrayList<>();
+        for (ValidationReport.Issue issue : validate(entry.getResource()).issues()) {
+            issues.add(new ValidationReport.Issue(
+                    issue.severity(), inEntry(where, type, issue.location()), which + issue.message()));
+        }
+        return issues;
+    }
+
+    /**
+     * Pays the validator's lazy set-up (indexes, FHIRPath engine, value set expansion, one reusable core
+     * validator) before the first document; returns how long it took, in milliseconds.
+     */
+    long warmUp() {
         long start = System.nanoTime();
+        gate().instances().prepare();
         Condition sample = new Condition();
         sample.setClinicalStatus(new CodeableConcept(
                 new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active")));
         sample.getCode().setText("warm-up");
         sample.getSubject().setReference("Patient/warm-up");
-        ValidationReport report = validate(sample);
+        ValidationReport report = check("Condition", fhir.newJsonParser().encodeResourceToString(sample));
+        long ms = (System.nanoTime() - start) / 1_000_000;
         log.info(
                 "FHIR validator warmed up in {} ms ({} issues on the sample)",
-                (System.nanoTime() - start) / 1_000_000,
+                ms,
                 report.issues().size());
+        return ms;
+    }
+
+    /** Reports served from {@link CheckedContent} and reports computed (for readiness details and tests). */
+    CheckedContent.Counts checkedCounts() {
+        return checked.counts();
+    }
+
+    /** Core validators idle in the pool (tests: reuse keeps one per thread). */
+    int idleCoreValidators() {
+        return gate().instances().idleValidators();
     }
 
     /**
