@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,6 +38,11 @@ public class Dispatch {
      */
     public List<String> dueDocuments(int limit) {
         return tx.execute(status -> store.lockDue(limit));
+    }
+
+    /** {@link #dueDocuments(int)} leaving out {@code inHand}: documents already handed to this instance's workers. */
+    public List<String> dueDocuments(int limit, Set<String> inHand) {
+        return tx.execute(status -> store.lockDue(limit, inHand));
     }
 
     /**

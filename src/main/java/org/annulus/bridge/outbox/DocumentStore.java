@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.annulus.bridge.document.DocumentKind;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -121,15 +122,21 @@ class DocumentStore {
      * their patient ({@link #HOLDS_BACK}), locked for this transaction: at most one per patient.
      */
     List<String> lockDue(int limit) {
-        return lockDue(limit, "");
+        return lockDue(limit, "", Set.of());
+    }
+
+    /** {@link #lockDue(int)} but none of {@code inHand} (documents a worker of this instance will claim). */
+    List<String> lockDue(int limit, Set<String> inHand) {
+        return lockDue(limit, "", inHand);
     }
 
     /** {@link #lockDue(int)} for one document ({@code only}), or for all when {@code only} is empty. */
-    private List<String> lockDue(int limit, String only) {
+    private List<String> lockDue(int limit, String only, Set<String> inHand) {
         return ordered(jdbc.sql("""
                         select d.tracking_id from clinical_document d
                         where d.state in (:workable)
                           and (:only = '' or d.tracking_id = :only)
+                          and d.tracking_id not in (:inHand)
                           and (d.next_attempt_at is null or d.next_attempt_at <= :now)
                           and (d.lease_until is null or d.lease_until < :now)
                           and not exists (select 1 from clinical_document e where %s)
@@ -137,6 +144,8 @@ class DocumentStore {
                         limit :limit
                         for update skip locked""".formatted(HOLDS_BACK)))
                 .param("only", only)
+                // never an empty list (no SQL for "not in ()"); no tracking id is empty
+                .param("inHand", inHand.isEmpty() ? List.of("") : List.copyOf(inHand))
                 .param("limit", limit)
                 .query(String.class)
                 .list();
@@ -196,7 +205,7 @@ class DocumentStore {
      * claimers one wins). True when claimed.
      */
     boolean claim(String trackingId, String owner, String token, OffsetDateTime until) {
-        if (lockDue(1, trackingId).isEmpty()) {
+        if (lockDue(1, trackingId, Set.of()).isEmpty()) {
             return false;
         }
         return jdbc.sql("""
