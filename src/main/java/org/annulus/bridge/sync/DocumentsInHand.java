@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.annulus.bridge.outbox.OutboxProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +29,7 @@ class DocumentsInHand {
     private final Condition changed = lock.newCondition();
     private boolean finishedSinceLastTurn = true;
 
+    @Autowired
     DocumentsInHand(OutboxProperties properties) {
         this(properties.workers());
     }
