@@ -42,7 +42,8 @@ public final class Benchmark {
             throw new IllegalStateException("the benchmark needs PostgreSQL at 127.0.0.1:5432 (database test, user "
                     + BridgeProcess.PG_USER + ", trust) for the bridge's store");
         }
-        boolean ehrOnH2 = settings.ehrOnH2() || !EhrServer.postgresCanCreate();
+        boolean ehrOnH2 =
+                settings.ehrOnH2() || !EhrServer.serverHasPostgresDriver() || !EhrServer.postgresCanCreate();
         String loadAtStart = Report.loadAverage();
         Path work = OUT.resolve("work");
         Files.createDirectories(work);
@@ -80,6 +81,7 @@ public final class Benchmark {
         Files.createDirectories(dir);
         Files.deleteIfExists(record);
         String schema = "bench_" + ProcessHandle.current().pid() + "_" + dir.getFileName().toString().replace('-', '_');
+        long seedLines;
         long warmLines;
         Posting.Result posting;
         Map<String, Integer> states;
@@ -90,6 +92,7 @@ public final class Benchmark {
                 BridgeFleet fleet = BridgeFleet.start(dir, schema, ehr.baseUrl(), setup.instances(),
                         setup.workersEach())) {
             OutboxFigures outbox = new OutboxFigures(schema);
+            seedLines = Replay.lines(record); // the patients seeded: not the bridge's writes
             if (settings.warmup() > 0) {
                 Posting.Result w = Posting.post(warm, settings.warmup(), settings.seed() + 1, fleet.instances());
                 outbox.awaitDrained(Instant.EPOCH, w.accepted(), STALL);
@@ -116,7 +119,7 @@ public final class Benchmark {
         Replay.Result ceiling;
         try (EhrServer fresh = EhrServer.start(dir.resolve("ceiling"), ehrOnH2, null, List.of(warm, measured))) {
             Replay replay = new Replay(fresh.baseUrl(), setup.concurrency());
-            replay.run(record, 0, warmLines);
+            replay.run(record, seedLines, warmLines);
             ceiling = replay.run(record, warmLines, -1);
         }
         Files.deleteIfExists(record);

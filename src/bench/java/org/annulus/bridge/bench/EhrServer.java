@@ -99,6 +99,15 @@ final class EhrServer implements AutoCloseable {
         }
     }
 
+    /** Whether the JPA server's classpath has the PostgreSQL driver (the build adds it under -Pbench). */
+    static boolean serverHasPostgresDriver() {
+        try {
+            return java.nio.file.Files.readString(Path.of("target", "jpaserver.classpath")).contains("postgresql");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Whether PostgreSQL answers at 127.0.0.1:5432 and lets the benchmark create a database. */
     static boolean postgresCanCreate() {
         try {

@@ -102,7 +102,7 @@ final class OutboxFigures {
         try (Connection db = db();
                 PreparedStatement st = db.prepareStatement("select count(*), min(s.received_at), max(s.synced_at),"
                         + " percentile_cont(array[0.5, 0.95, 0.99]) within group (order by extract(epoch from"
-                        + " (s.synced_at - s.received_at))), (select count(*) from " + schema + ".written_resource w"
+                        + " (s.synced_at - s.received_at))::float8), (select count(*) from " + schema + ".written_resource w"
                         + " where w.tracking_id in (select tracking_id from (" + synced + ") x))"
                         + " from (" + synced + ") s")) {
             st.setTimestamp(1, Timestamp.from(since));

@@ -93,7 +93,9 @@ final class Report {
                 + "## Ceiling replay\n\n" + ceilingDetails(rows) + "\n"
                 + "![sync](sync.png)\n";
         Files.writeString(dir.resolve("report.md"), md);
-        chart(dir.resolve("sync.png"), rows);
+        if (!rows.isEmpty()) {
+            chart(dir.resolve("sync.png"), rows);
+        }
     }
 
     private static void chart(Path png, List<Row> rows) throws IOException {
