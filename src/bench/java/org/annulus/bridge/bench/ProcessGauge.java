@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * CPU and heap of processes over a measurement: CPU time from {@code /proc/<pid>/stat} (user + system,
  * at the kernel's 100 ticks a second) between {@link #start} and {@link #stop}, so cores used = CPU
  * seconds / wall seconds; the bridge's heap from its own {@code jvm.memory.used} (area heap) metric,
- * sampled every second, its peak kept.
+ * sampled every second, its peak kept, and its {@code jvm.gc.live.data.size} (the old generation after the
+ * last collection: what stays, the figure that must be flat from 1k to 100k documents) at the end.
  */
 final class ProcessGauge {
 
@@ -32,6 +33,7 @@ final class ProcessGauge {
     private long startNanos;
     private volatile double heapPeakBytes;
     private volatile double heapLastBytes;
+    private volatile double liveBytes;
 
     /** Measures the processes' CPU; samples the heap of those of {@code metricsBases} (bridge URLs). */
     ProcessGauge(List<Long> pids, List<String> metricsBases) {
@@ -48,7 +50,7 @@ final class ProcessGauge {
     }
 
     /** CPU seconds used and wall seconds since {@link #start}. */
-    record Usage(double cpuSeconds, double wallSeconds, double heapPeakMb, double heapLastMb) {
+    record Usage(double cpuSeconds, double wallSeconds, double heapPeakMb, double heapLastMb, double liveAfterGcMb) {
         double cores() {
             return wallSeconds == 0 ? 0 : cpuSeconds / wallSeconds;
         }
@@ -60,8 +62,10 @@ final class ProcessGauge {
         sampler.shutdownNow();
         if (!metricsBases.isEmpty()) {
             sampleHeap();
+            liveBytes = metricsBases.stream().mapToDouble(base -> metric(base, "jvm.gc.live.data.size")).sum();
         }
-        return new Usage((ticks - startTicks) / TICKS_PER_SECOND, wall, heapPeakBytes / 1e6, heapLastBytes / 1e6);
+        return new Usage((ticks - startTicks) / TICKS_PER_SECOND, wall, heapPeakBytes / 1e6, heapLastBytes / 1e6,
+                liveBytes / 1e6);
     }
 
     private long ticks() {
@@ -80,27 +84,35 @@ final class ProcessGauge {
         return sum;
     }
 
-    /** Sum over the instances of their heap in use now. */
+    /** Sum over the instances of their heap in use now (no figure at all if one does not answer). */
     private void sampleHeap() {
         double total = 0;
         for (String base : metricsBases) {
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base
-                                        + "/actuator/metrics/jvm.memory.used?tag=area:heap"))
-                                .timeout(Duration.ofSeconds(5))
-                                .header("Authorization", "Bearer " + BridgeFleet.token())
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    return;
-                }
-                total += JSON.readTree(response.body()).at("/measurements/0/value").asDouble();
-            } catch (Exception e) {
+            double used = metric(base, "jvm.memory.used?tag=area:heap");
+            if (Double.isNaN(used)) {
                 return;
             }
+            total += used;
         }
         heapLastBytes = total;
         heapPeakBytes = Math.max(heapPeakBytes, total);
+    }
+
+    /** The first measurement of the bridge's actuator metric, or NaN. */
+    private static double metric(String base, String nameAndTags) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/" + nameAndTags))
+                            .timeout(Duration.ofSeconds(5))
+                            .header("Authorization", "Bearer " + BridgeFleet.token())
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() != 200
+                    ? Double.NaN
+                    : JSON.readTree(response.body()).at("/measurements/0/value").asDouble();
+        } catch (Exception e) {
+            return Double.NaN;
+        }
     }
 }

@@ -52,12 +52,14 @@ final class Report {
 
     static String costGrowth(List<Row> rows) {
         StringBuilder out = new StringBuilder("| configuration | documents | bridge CPU ms/doc | EHR CPU ms/doc"
-                + " | sync s/doc (wall) | heap peak MB | ceiling replay ms/doc |\n|---|---:|---:|---:|---:|---:|---:|\n");
+                + " | sync s/doc (wall) | heap peak MB | live heap after GC MB | ceiling replay ms/doc |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.stream()
                 .sorted(java.util.Comparator.comparing((Row r) -> r.setup().label()).thenComparing(Row::size))
-                .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.1f |\n",
+                .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.0f | %.1f |\n",
                         r.setup().label(), r.size(), r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
                         r.sync().synced() == 0 ? 0 : r.sync().seconds() / r.sync().synced(), r.bridge().heapPeakMb(),
+                        r.bridge().liveAfterGcMb(),
                         r.sync().synced() == 0 || r.ceiling() == null ? 0 : 1000 * r.ceiling().seconds() / r.sync().synced())));
         return out.toString();
     }
