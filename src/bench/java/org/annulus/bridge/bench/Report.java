@@ -56,10 +56,12 @@ final class Report {
                 + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.stream()
                 .sorted(java.util.Comparator.comparing((Row r) -> r.setup().label()).thenComparing(Row::size))
-                .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.0f | %.1f |\n",
+                .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %s | %.1f |\n",
                         r.setup().label(), r.size(), r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
                         r.sync().synced() == 0 ? 0 : r.sync().seconds() / r.sync().synced(), r.bridge().heapPeakMb(),
-                        r.bridge().liveAfterGcMb(),
+                        // 0 until the old generation has been collected once: no figure yet, not an empty heap
+                        r.bridge().liveAfterGcMb() > 0 ? String.format(Locale.ROOT, "%.0f", r.bridge().liveAfterGcMb())
+                                : "(no old-gen GC yet)",
                         r.sync().synced() == 0 || r.ceiling() == null ? 0 : 1000 * r.ceiling().seconds() / r.sync().synced())));
         return out.toString();
     }
