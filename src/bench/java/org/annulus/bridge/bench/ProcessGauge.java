@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * CPU and heap of processes over a measurement: CPU time from {@code /proc/<pid>/stat} (user + system,
  * at the kernel's 100 ticks a second) between {@link #start} and {@link #stop}, so cores used = CPU
  * seconds / wall seconds; the bridge's heap from its own {@code jvm.memory.used} (area heap) metric,
- * sampled every second, its peak kept, and its {@code jvm.gc.live.data.size} (the old generation after the
- * last collection: what stays, the figure that must be flat from 1k to 100k documents) at the end.
+ * sampled every second, its peak kept, and at the end its heap in use right after a full collection
+ * ({@code jcmd <pid> GC.run}): what stays, the figure that must be flat from 1k to 100k documents.
  */
 final class ProcessGauge {
 
@@ -50,7 +50,7 @@ final class ProcessGauge {
     }
 
     /** CPU seconds used and wall seconds since {@link #start}. */
-    record Usage(double cpuSeconds, double wallSeconds, double heapPeakMb, double heapLastMb, double liveAfterGcMb) {
+    record Usage(double cpuSeconds, double wallSeconds, double heapPeakMb, double heapLastMb, double heapAfterGcMb) {
         double cores() {
             return wallSeconds == 0 ? 0 : cpuSeconds / wallSeconds;
         }
@@ -62,7 +62,7 @@ final class ProcessGauge {
         sampler.shutdownNow();
         if (!metricsBases.isEmpty()) {
             sampleHeap();
-            liveBytes = metricsBases.stream().mapToDouble(base -> metric(base, "jvm.gc.live.data.size")).sum();
+            liveBytes = heapAfterFullGc();
         }
         return new Usage((ticks - startTicks) / TICKS_PER_SECOND, wall, heapPeakBytes / 1e6, heapLastBytes / 1e6,
                 liveBytes / 1e6);
@@ -96,6 +96,32 @@ final class ProcessGauge {
         }
         heapLastBytes = total;
         heapPeakBytes = Math.max(heapPeakBytes, total);
+    }
+
+    /** Each instance's heap in use right after a full GC it was asked for, summed; 0 if one cannot tell. */
+    private double heapAfterFullGc() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        double total = 0;
+        for (int i = 0; i < pids.size(); i++) {
+            try {
+                Process gc = new ProcessBuilder(jcmd, Long.toString(pids.get(i)), "GC.run")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+                    gc.destroyForcibly();
+                    return 0;
+                }
+            } catch (Exception e) {
+                return 0;
+            }
+            double used = metric(metricsBases.get(i), "jvm.memory.used?tag=area:heap");
+            if (Double.isNaN(used)) {
+                return 0;
+            }
+            total += used;
+        }
+        return total;
     }
 
     /** The first measurement of the bridge's actuator metric, or NaN. */

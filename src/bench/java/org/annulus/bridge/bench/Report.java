@@ -52,16 +52,15 @@ final class Report {
 
     static String costGrowth(List<Row> rows) {
         StringBuilder out = new StringBuilder("| configuration | documents | bridge CPU ms/doc | EHR CPU ms/doc"
-                + " | sync s/doc (wall) | heap peak MB | live heap after GC MB | ceiling replay ms/doc |\n"
+                + " | sync s/doc (wall) | heap peak MB | heap after full GC MB | ceiling replay ms/doc |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.stream()
                 .sorted(java.util.Comparator.comparing((Row r) -> r.setup().label()).thenComparing(Row::size))
                 .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %s | %.1f |\n",
                         r.setup().label(), r.size(), r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
                         r.sync().synced() == 0 ? 0 : r.sync().seconds() / r.sync().synced(), r.bridge().heapPeakMb(),
-                        // 0 until the old generation has been collected once: no figure yet, not an empty heap
-                        r.bridge().liveAfterGcMb() > 0 ? String.format(Locale.ROOT, "%.0f", r.bridge().liveAfterGcMb())
-                                : "(no old-gen GC yet)",
+                        r.bridge().heapAfterGcMb() > 0 ? String.format(Locale.ROOT, "%.0f", r.bridge().heapAfterGcMb())
+                                : "(unknown)",
                         r.sync().synced() == 0 || r.ceiling() == null ? 0 : 1000 * r.ceiling().seconds() / r.sync().synced())));
         return out.toString();
     }
