@@ -104,6 +104,11 @@ public final class BridgeProcess implements AutoCloseable {
         }
     }
 
+    /** The child's process id (for the benchmark's CPU figures from /proc). */
+    public long pid() {
+        return jvm.process().pid();
+    }
+
     public int port() {
         return port;
     }

@@ -94,6 +94,15 @@ public final class JpaFhirServerProcess implements AutoCloseable, AfterAllCallba
 
     /** {@link #launch(Path, int, String...)} in the given mode. */
     public static JpaFhirServerProcess launch(Path workDir, int port, Mode mode, String... jvmOptions) {
+        return launch(workDir, port, mode, List.of(), jvmOptions);
+    }
+
+    /**
+     * {@link #launch(Path, int, Mode, String...)} with more server arguments: {@code --jdbc=<url>} (its
+     * database instead of H2 in memory), {@code --record=<file>} (each write request it receives, a JSON line).
+     */
+    public static JpaFhirServerProcess launch(
+            Path workDir, int port, Mode mode, List<String> serverArguments, String... jvmOptions) {
         try {
             Files.createDirectories(workDir);
             Path portFile = workDir.resolve("jpa-fhir-server.port");
@@ -106,7 +115,11 @@ public final class JpaFhirServerProcess implements AutoCloseable, AfterAllCallba
                     options,
                     serverClasspath(),
                     SERVER_CLASS,
-                    List.of(portFile.toString(), Integer.toString(port), "--mode=" + mode.argument));
+                    java.util.stream.Stream.concat(
+                                    java.util.stream.Stream.of(
+                                            portFile.toString(), Integer.toString(port), "--mode=" + mode.argument),
+                                    serverArguments.stream())
+                            .toList());
             return new JpaFhirServerProcess(process, portFile, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -133,6 +146,11 @@ public final class JpaFhirServerProcess implements AutoCloseable, AfterAllCallba
     public String awaitReady(Duration limit) {
         process.awaitReady(limit, () -> Files.exists(portFile));
         return baseUrl;
+    }
+
+    /** The server process's id (for the benchmark's CPU figures from /proc). */
+    public long pid() {
+        return process.process().pid();
     }
 
     public IGenericClient client() {
