@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
  * validation together (what a worker does per document before the send). Each call gets a bundle of its own
  * content from a pool of {@code distinct} documents (own documentIds), taken in turn: a validator that
  * caches by content hash is measured on documents it has not seen while its cache holds fewer entries than
- * the pool (or before the pool wraps round). {@code -p distinct=1} is one document resent over and over.
+ * the pool (or before the pool wraps round); by default it keeps none ({@code reports=none}).
+ * {@code -p distinct=1 -p reports=kept} is one document resent over and over, as the bridge keeps reports.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +41,10 @@ public class ValidationBenchmark {
     @Param({"256"})
     public int distinct;
 
+    /** none: no reports kept, every bundle validated in full; kept: the bridge's default cache by content hash. */
+    @Param({"none"})
+    public String reports;
+
     private ClinicalMapper mapper;
     private ResourceValidator validator;
     private ClinicalDocument[] documents;
@@ -49,7 +54,7 @@ public class ValidationBenchmark {
     @Setup
     public void setUp() {
         mapper = new ClinicalMapper(Fixtures.recoveryProtocol());
-        validator = ProjectValidator.get();
+        validator = "kept".equals(reports) ? ProjectValidator.remembering() : ProjectValidator.fresh();
         DocumentReader reader = new DocumentReader();
         List<String> inputs = Inputs.of(kind, source);
         for (String input : inputs) {
