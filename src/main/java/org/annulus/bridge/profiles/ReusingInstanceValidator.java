@@ -6,15 +6,18 @@ import ca.uhn.fhir.validation.IValidationContext;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.r5.context.IWorkerContext;
-import org.hl7.fhir.r5.elementmodel.Manager;
+import org.hl7.fhir.r5.elementmodel.JsonParser;
+import org.hl7.fhir.r5.elementmodel.ParserBase;
+import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
 import org.hl7.fhir.r5.model.StructureDefinition;
 import org.hl7.fhir.r5.utils.XVerExtensionManager;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
@@ -76,11 +79,15 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
 
         private final IWorkerContext worker;
         private final ResetInstanceValidator core;
+        private final JsonParser parser;
         private int uses;
 
         Reused(IWorkerContext worker) {
             this.worker = worker;
             this.core = new ResetInstanceValidator(worker);
+            // The element parser is reused too: HAPI makes one per resource, and each builds a FHIRPath engine.
+            this.parser = new JsonParser(worker);
+            parser.setupValidation(ParserBase.ValidationPolicy.EVERYTHING);
             core.setAssumeValidRestReferences(isAssumeValidRestReferences());
             core.setBestPracticeWarningLevel(getBestPracticeWarningLevel());
             core.setAnyExtensionsAllowed(isAnyExtensionsAllowed());
@@ -107,7 +114,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
             for (String url : context.getOptions().getProfiles()) {
                 addProfile(url, profiles, profileNotFound);
             }
-            JsonObject json = JsonParser.parseString(input).getAsJsonObject();
+            JsonObject json = com.google.gson.JsonParser.parseString(input).getAsJsonObject();
             JsonObject meta = json.getAsJsonObject("meta");
             JsonElement claimed = meta == null ? null : meta.get("profile");
             if (claimed instanceof JsonArray urls) {
@@ -115,12 +122,27 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
             }
 
             List<ValidationMessage> messages = new ArrayList<>();
-            core.validate(
-                    context.getOptions().getAppContext(),
-                    messages,
-                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-                    Manager.FhirFormat.JSON,
-                    profiles);
+            // What InstanceValidator.validate(appContext, messages, stream, JSON, profiles) does, with our parser.
+            List<ValidatedFragment> content;
+            try {
+                content = parser.parse(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new FHIRException(e);
+            }
+            core.validatedContent = content;
+            if (content != null) {
+                for (ValidatedFragment fragment : content) {
+                    if (fragment.getElement() != null) {
+                        core.validate(
+                                context.getOptions().getAppContext(),
+                                fragment.getErrors(),
+                                content.size() > 1 ? fragment.path() : null,
+                                fragment.getElement(),
+                                profiles);
+                    }
+                    messages.addAll(fragment.getErrors());
+                }
+            }
             if (profiles.isEmpty()) {
                 messages.addAll(profileNotFound);
             }
