@@ -32,8 +32,11 @@ public class ResourceValidator {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceValidator.class);
 
-    /** Resources a core validator checks before it is replaced (it keeps a tracker per element it saw). */
-    static final int RETIRE_AFTER = 500;
+    /**
+     * Resources a core validator checks before it is replaced: it keeps a tracker per element it saw, so
+     * a long-lived one grows; building one costs about as much as a few resources' validation.
+     */
+    static final int RETIRE_AFTER = 100;
 
     private static final Pattern NAMED_PATH = Pattern.compile("([A-Z][A-Za-z]*(?:\\.[a-z][A-Za-z0-9\\[\\]]*)+): ");
 
@@ -42,7 +45,7 @@ public class ResourceValidator {
     private final CheckedContent checked;
 
     /** The validator proper, once its chain is assembled. */
-    private record Gate(FhirValidator validator, ReusingInstanceValidator instances) {}
+    private record Gate(FhirValidator validator, ReusingInstanceValidator instances, long warmUpMillis) {}
 
     ResourceValidator(FhirContext fhir, ProfileDirectory directory) {
         this(fhir, directory, ProfilesProperties.DEFAULT_CHECKED_CACHE_SIZE, false);
@@ -54,22 +57,28 @@ public class ResourceValidator {
     }
 
     /**
-     * @param inBackground assemble the chain (US Core, snapshots of our profiles: seconds) on a thread of
-     *                     its own, so start-up goes on meanwhile; validation waits for it. Otherwise here,
-     *                     and a broken profile throws from the constructor.
+     * @param inBackground assemble the chain (US Core, snapshots of our profiles) and warm the validator up
+     *                     on a thread of its own, so start-up goes on meanwhile; validation waits for both
+     *                     (the lazy set-up then runs once, not on every worker at the same time). Otherwise
+     *                     here, and a broken profile throws from the constructor.
      */
     ResourceValidator(FhirContext fhir, ProfileDirectory directory, int checkedCacheSize, boolean inBackground) {
         this.fhir = fhir;
         this.checked = new CheckedContent(checkedCacheSize);
         if (inBackground) {
-            this.gate = CompletableFuture.supplyAsync(() -> assemble(fhir, directory), task -> {
-                Thread thread = new Thread(task, "validator-assembly");
+            this.gate = CompletableFuture.supplyAsync(() -> warmedUp(assemble(fhir, directory)), task -> {
+                Thread thread = new Thread(task, "validator-warm-up");
                 thread.setDaemon(true);
                 thread.start();
             });
         } else {
-            this.gate = CompletableFuture.completedFuture(assemble(fhir, directory));
+            this.gate = CompletableFuture.completedFuture(warmedUp(assemble(fhir, directory)));
         }
+    }
+
+    /** Done once the chain is assembled and the validator warmed up: how long the warm-up took, in ms. */
+    CompletableFuture<Long> ready() {
+        return gate.thenApply(Gate::warmUpMillis);
     }
 
     private static Gate assemble(FhirContext fhir, ProfileDirectory directory) {
@@ -89,7 +98,7 @@ public class ResourceValidator {
                 .setValidateAgainstStandardSchema(false)
                 .setValidateAgainstStandardSchematron(false)
                 .registerValidatorModule(instances);
-        return new Gate(validator, instances);
+        return new Gate(validator, instances, 0);
     }
 
     /** The assembled validator; waits while the chain is assembled in the background. */
@@ -110,13 +119,14 @@ public class ResourceValidator {
     public ValidationReport validate(IBaseResource resource) {
         String type = fhir.getResourceType(resource);
         String json = fhir.newJsonParser().encodeResourceToString(resource);
-        return checked.report(json, () -> check(type, json));
+        Gate ready = gate();
+        return checked.report(json, () -> check(ready, type, json));
     }
 
-    private ValidationReport check(String type, String json) {
+    private static ValidationReport check(Gate ready, String type, String json) {
         List<ValidationReport.Issue> issues = new ArrayList<>();
         for (SingleValidationMessage m :
-                gate().validator().validateWithResult(json).getMessages()) {
+                ready.validator().validateWithResult(json).getMessages()) {
             // A few messages (e.g. an unresolvable meta.profile) come without a location: the resource itself.
             String location = m.getLocationString() == null ? type : m.getLocationString();
             issues.add(new ValidationReport.Issue(severity(m), element(location, m.getMessage()), m.getMessage()));
@@ -131,6 +141,8 @@ public class ResourceValidator {
      */
     public ValidationReport validate(Bundle bundle) {
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        // Wait here, not in the parallel tasks: a pool thread blocked on the gate would make the pool add threads.
+        gate();
         List<List<ValidationReport.Issue>> perEntry = IntStream.range(0, entries.size())
                 .parallel()
                 .mapToObj(i -> entryIssues(i, entries.get(i)))
@@ -155,23 +167,33 @@ public class ResourceValidator {
 
     /**
      * Pays the validator's lazy set-up (indexes, FHIRPath engine, value set expansion, one reusable core
-     * validator) before the first document; returns how long it took, in milliseconds.
+     * validator) before the first document.
      */
-    long warmUp() {
+    private Gate warmedUp(Gate assembled) {
         long start = System.nanoTime();
-        gate().instances().prepare();
-        Condition sample = new Condition();
-        sample.setClinicalStatus(new CodeableConcept(
-                new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active")));
-        sample.getCode().setText("warm-up");
-        sample.getSubject().setReference("Patient/warm-up");
-        ValidationReport report = check("Condition", fhir.newJsonParser().encodeResourceToString(sample));
+        assembled.instances().prepare();
+        ValidationReport report =
+                check(assembled, "Condition", fhir.newJsonParser().encodeResourceToString(sample()));
         long ms = (System.nanoTime() - start) / 1_000_000;
         log.info(
                 "FHIR validator warmed up in {} ms ({} issues on the sample)",
                 ms,
                 report.issues().size());
-        return ms;
+        return new Gate(assembled.validator(), assembled.instances(), ms);
+    }
+
+    /** Waits until the validator is ready; how long its warm-up took, in milliseconds. */
+    long warmUp() {
+        return gate().warmUpMillis();
+    }
+
+    private static Condition sample() {
+        Condition sample = new Condition();
+        sample.setClinicalStatus(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active")));
+        sample.getCode().setText("warm-up");
+        sample.getSubject().setReference("Patient/warm-up");
+        return sample;
     }
 
     /** Reports served from {@link CheckedContent} and reports computed (for readiness details and tests). */

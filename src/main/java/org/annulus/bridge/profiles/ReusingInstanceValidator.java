@@ -41,6 +41,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
 
     private final ConcurrentLinkedDeque<Reused> idle = new ConcurrentLinkedDeque<>();
     private final int retireAfter;
+    private final int maxIdle = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 
     ReusingInstanceValidator(IValidationSupport support, int retireAfter) {
         super(support);
@@ -64,7 +65,9 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
         }
         List<ValidationMessage> messages = validator.validate(context);
         // Not on a failure: a validator that threw may hold half of a resource.
-        if (validator.uses < retireAfter) {
+        // At most one idle validator per thread that validates at once (workers and the parallel entries):
+        // more would only hold memory.
+        if (validator.uses < retireAfter && idle.size() < maxIdle) {
             idle.offerFirst(validator);
         }
         return messages;

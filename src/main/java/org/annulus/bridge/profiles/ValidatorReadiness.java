@@ -43,20 +43,16 @@ class ValidatorReadiness implements HealthIndicator {
             warmUp.complete(validator.warmUp());
             return;
         }
-        Thread thread = new Thread(this::warmUp, "validator-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void warmUp() {
-        try {
-            warmUp.complete(validator.warmUp());
-        } catch (RuntimeException | Error e) {
-            warmUp.completeExceptionally(e);
+        validator.ready().whenComplete((millis, failure) -> {
+            if (failure == null) {
+                warmUp.complete(millis);
+                return;
+            }
+            warmUp.completeExceptionally(failure);
             // A profile's failure names the profile and the directory, never a patient.
-            log.error("FHIR validator could not be built; the bridge stops", e);
+            log.error("FHIR validator could not be built; the bridge stops", failure);
             System.exit(SpringApplication.exit(context, () -> 1));
-        }
+        });
     }
 
     @Override
