@@ -26,37 +26,28 @@ class ValidatorReadiness implements HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(ValidatorReadiness.class);
 
     private final ResourceValidator validator;
-    private final ProfilesProperties properties;
     private final ConfigurableApplicationContext context;
-    private final CompletableFuture<Long> warmUp = new CompletableFuture<>();
 
-    ValidatorReadiness(
-            ResourceValidator validator, ProfilesProperties properties, ConfigurableApplicationContext context) {
+    ValidatorReadiness(ResourceValidator validator, ConfigurableApplicationContext context) {
         this.validator = validator;
-        this.properties = properties;
         this.context = context;
     }
 
+    /** A validator that could not be built in the background stops the bridge (built in place, it stopped start-up). */
     @PostConstruct
     void start() {
-        if (properties.readyBeforeStartUpEnds()) {
-            warmUp.complete(validator.warmUp());
-            return;
-        }
         validator.ready().whenComplete((millis, failure) -> {
-            if (failure == null) {
-                warmUp.complete(millis);
-                return;
+            if (failure != null) {
+                // A profile's failure names the profile and the directory, never a patient.
+                log.error("FHIR validator could not be built; the bridge stops", failure);
+                System.exit(SpringApplication.exit(context, () -> 1));
             }
-            warmUp.completeExceptionally(failure);
-            // A profile's failure names the profile and the directory, never a patient.
-            log.error("FHIR validator could not be built; the bridge stops", failure);
-            System.exit(SpringApplication.exit(context, () -> 1));
         });
     }
 
     @Override
     public Health health() {
+        CompletableFuture<Long> warmUp = validator.ready();
         if (!warmUp.isDone()) {
             return Health.outOfService().withDetail("validator", "warming up").build();
         }

@@ -77,8 +77,4 @@ class DocumentsInHand {
             lock.unlock();
         }
     }
-
-    int workers() {
-        return workers;
-    }
 }

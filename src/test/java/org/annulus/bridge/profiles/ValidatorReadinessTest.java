@@ -16,8 +16,7 @@ class ValidatorReadinessTest {
     void readinessIsOutOfServiceUntilTheBackgroundWarmUpIsDoneThenUpWithItsTime() {
         ResourceValidator validator = new ResourceValidator(
                 Validators.FHIR, new ProfileDirectory(Validators.FHIR, Path.of("fhir-profiles")), 10, true);
-        ValidatorReadiness readiness =
-                new ValidatorReadiness(validator, properties(false), new StaticApplicationContext());
+        ValidatorReadiness readiness = new ValidatorReadiness(validator, new StaticApplicationContext());
 
         assertThat(readiness.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
         readiness.start();
@@ -31,15 +30,10 @@ class ValidatorReadinessTest {
 
     @Test
     void withReadyBeforeStartUpEndsStartUpWaitsForTheWarmUp() {
-        ValidatorReadiness readiness =
-                new ValidatorReadiness(Validators.PROJECT, properties(true), new StaticApplicationContext());
+        ValidatorReadiness readiness = new ValidatorReadiness(Validators.PROJECT, new StaticApplicationContext());
 
         readiness.start();
 
         assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
-    }
-
-    private static ProfilesProperties properties(boolean readyBeforeStartUpEnds) {
-        return new ProfilesProperties(Path.of("fhir-profiles"), 10, readyBeforeStartUpEnds);
     }
 }

@@ -39,13 +39,7 @@ class DocumentsInHandTest {
         hand.awaitTurn(LONG);
         hand.take(List.of("a", "b"));
 
-        CompletableFuture<DocumentsInHand.Turn> next = CompletableFuture.supplyAsync(() -> {
-            try {
-                return hand.awaitTurn(LONG);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<DocumentsInHand.Turn> next = nextTurn(hand);
         assertThat(next).isNotDone();
         hand.finished("a");
 
@@ -69,17 +63,22 @@ class DocumentsInHandTest {
         hand.awaitTurn(LONG);
         hand.take(List.of("a"));
 
-        CompletableFuture<DocumentsInHand.Turn> next = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<DocumentsInHand.Turn> next = nextTurn(hand);
+
+        // three workers are free, but nothing finished: no new poll until a worker finishes (or the interval)
+        assertThat(next).isNotDone();
+        hand.finished("a");
+        assertThat(next.get(1, TimeUnit.MINUTES).freeWorkers()).isEqualTo(4);
+    }
+
+    /** The poll's next turn, awaited on another thread. */
+    private static CompletableFuture<DocumentsInHand.Turn> nextTurn(DocumentsInHand hand) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return hand.awaitTurn(LONG);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-
-        // three workers are free, but nothing finished: no new poll until a worker finishes (or the interval)
-        assertThat(next).isNotDone();
-        hand.finished("a");
-        assertThat(next.get(1, TimeUnit.MINUTES).freeWorkers()).isEqualTo(4);
     }
 }
