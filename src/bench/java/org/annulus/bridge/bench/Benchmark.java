@@ -68,6 +68,8 @@ public final class Benchmark {
         System.out.print(Report.table(rows));
         System.out.println();
         System.out.print(Report.costGrowth(rows));
+        System.out.println();
+        System.out.print(Report.cpuShare(rows));
         System.out.println("report: " + OUT.resolve("report.md").toAbsolutePath() + ", chart: "
                 + OUT.resolve("sync.png").toAbsolutePath());
     }
@@ -88,6 +90,7 @@ public final class Benchmark {
         ProcessGauge.Usage bridgeUsage;
         ProcessGauge.Usage ehrUsage;
         OutboxFigures.Sync sync;
+        MachineCpu.Usage machineUsage;
         try (EhrServer ehr = EhrServer.start(dir.resolve("ehr"), ehrOnH2, record, List.of(warm, measured));
                 BridgeFleet fleet = BridgeFleet.start(dir, schema, ehr.baseUrl(), setup.instances(),
                         setup.workersEach())) {
@@ -104,6 +107,7 @@ public final class Benchmark {
                     fleet.instances().stream().map(BridgeProcess::pid).toList(),
                     fleet.instances().stream().map(BridgeProcess::baseUrl).toList());
             ProcessGauge ehrGauge = new ProcessGauge(List.of(ehr.pid()), List.of());
+            MachineCpu machine = new MachineCpu().start();
             bridgeGauge.start();
             ehrGauge.start();
             posting = Posting.post(measured, size, settings.seed(), fleet.instances());
@@ -112,18 +116,26 @@ public final class Benchmark {
             states = outbox.awaitDrained(since, posting.accepted(), STALL);
             bridgeUsage = bridgeGauge.stop();
             ehrUsage = ehrGauge.stop();
+            machineUsage = machine.stop();
             sync = outbox.sync(since);
         }
         System.out.printf(Locale.ROOT, "synced: %d in %.1f s; the ceiling: replaying %s at %d%n", sync.synced(),
                 sync.seconds(), record.getFileName(), setup.concurrency());
         Replay.Result ceiling;
+        ProcessGauge.Usage ceilingEhr;
+        MachineCpu.Usage ceilingMachine;
         try (EhrServer fresh = EhrServer.start(dir.resolve("ceiling"), ehrOnH2, null, List.of(warm, measured))) {
             Replay replay = new Replay(fresh.baseUrl(), setup.concurrency());
             replay.run(record, seedLines, warmLines);
+            ProcessGauge ehrGauge = new ProcessGauge(List.of(fresh.pid()), List.of());
+            MachineCpu machine = new MachineCpu().start();
+            ehrGauge.start();
             ceiling = replay.run(record, warmLines, -1);
+            ceilingEhr = ehrGauge.stop();
+            ceilingMachine = machine.stop();
         }
         Files.deleteIfExists(record);
-        return new Row(size, setup, posting, sync, states, bridgeUsage, ehrUsage, ceiling, loadBefore,
-                Report.loadAverage());
+        return new Row(size, setup, posting, sync, states, bridgeUsage, ehrUsage, machineUsage, ceiling, ceilingEhr,
+                ceilingMachine, loadBefore, Report.loadAverage());
     }
 }

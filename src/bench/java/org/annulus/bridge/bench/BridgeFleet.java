@@ -59,7 +59,7 @@ final class BridgeFleet implements AutoCloseable {
                     "--bridge.outbox.workers=" + workersEach));
             Path log = work.resolve("bridge-" + i + ".log");
             // the first one alone runs Flyway on the empty schema; the others start once it is ready
-            BridgeProcess process = BridgeProcess.start(log, JvmProcess.freePort(), List.of("-Xmx768m"), settings);
+            BridgeProcess process = BridgeProcess.start(log, JvmProcess.freePort(), jvmOptions(work, i), settings);
             if (i == 1) {
                 process.awaitReady(Duration.ofMinutes(4));
                 starting.add(CompletableFuture.completedFuture(process));
@@ -69,6 +69,17 @@ final class BridgeFleet implements AutoCloseable {
         }
         List<BridgeProcess> instances = starting.stream().map(CompletableFuture::join).toList();
         return new BridgeFleet(hospital, instances, schema);
+    }
+
+    /** -Xmx768m and whatever -Dbench.bridge-jvm adds (e.g. a flight recording: {@code {work}} and {@code {i}} expand). */
+    private static List<String> jvmOptions(Path work, int instance) {
+        List<String> options = new ArrayList<>(List.of("-Xmx768m"));
+        for (String extra : System.getProperty("bench.bridge-jvm", "").strip().split("\\s+")) {
+            if (!extra.isEmpty()) {
+                options.add(extra.replace("{work}", work.toString()).replace("{i}", String.valueOf(instance)));
+            }
+        }
+        return options;
     }
 
     List<BridgeProcess> instances() {

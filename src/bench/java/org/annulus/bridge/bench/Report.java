@@ -65,6 +65,31 @@ final class Report {
         return out.toString();
     }
 
+    /**
+     * Where the cores went: with everything on one machine, a bridge run whose cores are as busy as the
+     * ceiling's is limited by CPU per document, not by waiting; the bound says how far that CPU cost lets it go.
+     */
+    static String cpuShare(List<Row> rows) {
+        StringBuilder out = new StringBuilder("| documents | configuration | cores busy during sync | CPU ms/doc during"
+                + " sync: machine (bridge / EHR / rest) | cores busy during ceiling | CPU ms/doc at the ceiling: machine"
+                + " (EHR / rest) | CPU bound: ceiling ms / sync ms | bridge / ceiling | bridge / bound |\n"
+                + "|---:|---|---:|---|---:|---|---:|---:|---:|\n");
+        for (Row r : rows) {
+            double machine = r.machineCpuMsPerDocument();
+            double ceiling = r.ceilingMachineCpuMsPerDocument();
+            out.append(String.format(Locale.ROOT,
+                    "| %d | %s | %.2f of %d (%.0f %%) | %.0f (%.0f / %.0f / %.0f) | %.2f of %d (%.0f %%) | %.0f (%.0f / %.0f)"
+                            + " | %.0f %% | %.0f %% | %.0f %% |\n",
+                    r.size(), r.setup().label(), r.machine().cores(), r.machine().coresOnMachine(),
+                    r.machine().percentBusy(), machine, r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
+                    machine - r.bridgeCpuMsPerDocument() - r.ehrCpuMsPerDocument(), r.ceilingMachine().cores(),
+                    r.ceilingMachine().coresOnMachine(), r.ceilingMachine().percentBusy(), ceiling,
+                    r.ceilingEhrCpuMsPerDocument(), ceiling - r.ceilingEhrCpuMsPerDocument(), r.cpuBoundPercent(),
+                    r.percentOfCeiling(), r.cpuBoundPercent() == 0 ? 0 : 100 * r.percentOfCeiling() / r.cpuBoundPercent()));
+        }
+        return out.toString();
+    }
+
     static String ceilingDetails(List<Row> rows) {
         StringBuilder out = new StringBuilder("| documents | configuration | write requests replayed | transactions"
                 + " | entries | answers of another class than recorded | replay s |\n|---:|---|---:|---:|---:|---:|---:|\n");
@@ -93,6 +118,12 @@ final class Report {
                 + "## Cost per document by size\n\n"
                 + "Flat rows from 1k to 10k to 100k documents mean cost per document does not grow.\n\n"
                 + costGrowth(rows) + "\n"
+                + "## What limits the ratio: the shared cores\n\n"
+                + "The bridge, its PostgreSQL, the JPA server and the posting client share the machine's cores; the"
+                + " ceiling run has the JPA server and a client that costs next to nothing. Rest = PostgreSQL, the"
+                + " posting client and the benchmark itself. When the cores are busy in both runs, no bridge with"
+                + " this CPU cost could pass the bound on this machine.\n\n"
+                + cpuShare(rows) + "\n"
                 + "## Ceiling replay\n\n" + ceilingDetails(rows) + "\n"
                 + "![sync](sync.png)\n";
         Files.writeString(dir.resolve("report.md"), md);

@@ -7,10 +7,13 @@ import java.util.Map;
  *
  * @param bridge  the bridge instances' CPU and heap from the first post to the last SYNCED
  * @param ehr     the JPA server's CPU over the same span
+ * @param machine the whole machine's busy CPU over the same span
  * @param ceiling the replay of what the bridge sent, at {@code setup.concurrency()}
+ * @param ceilingEhr the replay's JPA server's CPU, @param ceilingMachine the machine's busy CPU during the replay
  */
 record Row(int size, BenchSettings.Setup setup, Posting.Result posting, OutboxFigures.Sync sync,
-        Map<String, Integer> states, ProcessGauge.Usage bridge, ProcessGauge.Usage ehr, Replay.Result ceiling,
+        Map<String, Integer> states, ProcessGauge.Usage bridge, ProcessGauge.Usage ehr, MachineCpu.Usage machine,
+        Replay.Result ceiling, ProcessGauge.Usage ceilingEhr, MachineCpu.Usage ceilingMachine,
         String loadBefore, String loadAfter) {
 
     /** The ceiling in the bridge's documents per second: its documents, replayed as the bridge sent them. */
@@ -35,6 +38,30 @@ record Row(int size, BenchSettings.Setup setup, Posting.Result posting, OutboxFi
 
     double ehrCpuMsPerDocument() {
         return sync.synced() == 0 ? 0 : 1000 * ehr.cpuSeconds() / sync.synced();
+    }
+
+    /** The machine's busy CPU per synced document during the sync, in milliseconds. */
+    double machineCpuMsPerDocument() {
+        return sync.synced() == 0 ? 0 : 1000 * machine.busySeconds() / sync.synced();
+    }
+
+    /** The machine's busy CPU per document during the ceiling replay, in milliseconds. */
+    double ceilingMachineCpuMsPerDocument() {
+        return sync.synced() == 0 || ceilingMachine == null ? 0 : 1000 * ceilingMachine.busySeconds() / sync.synced();
+    }
+
+    double ceilingEhrCpuMsPerDocument() {
+        return sync.synced() == 0 || ceilingEhr == null ? 0 : 1000 * ceilingEhr.cpuSeconds() / sync.synced();
+    }
+
+    /**
+     * When the cores are busy throughout both runs, throughput is cores / CPU per document, so no bridge
+     * with this CPU cost could beat this share of the ceiling on this machine: the ceiling's machine CPU per
+     * document over the sync's, in per cent.
+     */
+    double cpuBoundPercent() {
+        double during = machineCpuMsPerDocument();
+        return during == 0 ? 0 : 100 * ceilingMachineCpuMsPerDocument() / during;
     }
 
     Map<String, Integer> notSynced() {
