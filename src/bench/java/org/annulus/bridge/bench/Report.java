@@ -121,8 +121,11 @@ final class Report {
                 + "## What limits the ratio: the shared cores\n\n"
                 + "The bridge, its PostgreSQL, the JPA server and the posting client share the machine's cores; the"
                 + " ceiling run has the JPA server and a client that costs next to nothing. Rest = PostgreSQL, the"
-                + " posting client and the benchmark itself. When the cores are busy in both runs, no bridge with"
-                + " this CPU cost could pass the bound on this machine.\n\n"
+                + " posting client and the benchmark itself. Throughput is cores busy / CPU per document, so at equally"
+                + " busy cores the ratio is the ceiling's CPU per document over the sync's: the bound. With the cores"
+                + " (nearly) all busy in both runs, no bridge with this CPU cost could pass it on this machine; with"
+                + " cores to spare (one worker), the bridge is bound by latency instead: one document at a time, its"
+                + " own CPU and the EHR's answer in series.\n\n"
                 + cpuShare(rows) + "\n"
                 + "## Ceiling replay\n\n" + ceilingDetails(rows) + "\n"
                 + "![sync](sync.png)\n";

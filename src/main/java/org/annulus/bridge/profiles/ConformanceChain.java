@@ -4,8 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +27,6 @@ import org.hl7.fhir.r4.model.StructureDefinition;
  */
 final class ConformanceChain {
 
-    static final String US_CORE_PACKAGE = "classpath:fhir-packages/hl7.fhir.us.core-6.1.0.tgz";
-
     private final ValidationSupportChain chain;
     private final int usCoreProfiles;
     private final Map<String, Integer> own;
@@ -42,13 +38,12 @@ final class ConformanceChain {
     }
 
     static ConformanceChain assemble(FhirContext fhir, List<IBaseResource> ownResources) {
-        DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(fhir);
-        NpmPackageValidationSupport usCore = new NpmPackageValidationSupport(fhir);
-        try {
-            usCore.loadPackageFromClasspath(US_CORE_PACKAGE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + US_CORE_PACKAGE, e);
-        }
+        return assemble(fhir, StandardDefinitions.load(fhir), ownResources);
+    }
+
+    static ConformanceChain assemble(FhirContext fhir, StandardDefinitions standard, List<IBaseResource> ownResources) {
+        DefaultProfileValidationSupport core = standard.core();
+        NpmPackageValidationSupport usCore = standard.usCore();
         new Snapshots(fhir, core, usCore).complete(ownResources);
 
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhir);

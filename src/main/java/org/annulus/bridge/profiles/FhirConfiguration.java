@@ -1,6 +1,7 @@
 package org.annulus.bridge.profiles;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,5 +16,16 @@ class FhirConfiguration {
         fhir.getParserOptions()
                 .setDontStripVersionsFromReferencesAtPaths("Provenance.target", "AuditEvent.entity.what");
         return fhir;
+    }
+
+    /**
+     * Starts reading FHIR R4 core and US Core (the validator's longest set-up step, a few seconds) before
+     * the context makes its first bean, so it runs beside the rest of start-up; the same cached context the
+     * bean above returns.
+     */
+    @Bean
+    static BeanFactoryPostProcessor standardDefinitionsLoading() {
+        return beanFactory -> beanFactory.registerSingleton(
+                "standardDefinitions", StandardDefinitions.Loading.start(FhirContext.forR4Cached()));
     }
 }

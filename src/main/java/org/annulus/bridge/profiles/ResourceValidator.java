@@ -5,8 +5,10 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -17,6 +19,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -51,9 +54,19 @@ public class ResourceValidator {
         this(fhir, directory, ProfilesProperties.DEFAULT_CHECKED_CACHE_SIZE, false);
     }
 
+    /** With the standard definitions the application context began reading before it made any bean. */
     @Autowired
-    ResourceValidator(FhirContext fhir, ProfileDirectory directory, ProfilesProperties properties) {
-        this(fhir, directory, properties.checkedCacheSize(), !properties.readyBeforeStartUpEnds());
+    ResourceValidator(
+            FhirContext fhir,
+            ProfileDirectory directory,
+            ProfilesProperties properties,
+            ObjectProvider<StandardDefinitions.Loading> loading) {
+        this(
+                fhir,
+                directory,
+                properties.checkedCacheSize(),
+                !properties.readyBeforeStartUpEnds(),
+                Optional.ofNullable(loading.getIfAvailable()));
     }
 
     /**
@@ -63,16 +76,28 @@ public class ResourceValidator {
      *                     here, and a broken profile throws from the constructor.
      */
     ResourceValidator(FhirContext fhir, ProfileDirectory directory, int checkedCacheSize, boolean inBackground) {
+        this(fhir, directory, checkedCacheSize, inBackground, Optional.empty());
+    }
+
+    private ResourceValidator(
+            FhirContext fhir,
+            ProfileDirectory directory,
+            int checkedCacheSize,
+            boolean inBackground,
+            Optional<StandardDefinitions.Loading> loading) {
         this.fhir = fhir;
         this.checked = new CheckedContent(checkedCacheSize);
+        Supplier<StandardDefinitions> standard =
+                () -> loading.map(StandardDefinitions.Loading::await).orElseGet(() -> StandardDefinitions.load(fhir));
         if (inBackground) {
-            this.gate = CompletableFuture.supplyAsync(() -> warmedUp(assemble(fhir, directory)), task -> {
-                Thread thread = new Thread(task, "validator-warm-up");
-                thread.setDaemon(true);
-                thread.start();
-            });
+            this.gate =
+                    CompletableFuture.supplyAsync(() -> warmedUp(assemble(fhir, standard.get(), directory)), task -> {
+                        Thread thread = new Thread(task, "validator-warm-up");
+                        thread.setDaemon(true);
+                        thread.start();
+                    });
         } else {
-            this.gate = CompletableFuture.completedFuture(warmedUp(assemble(fhir, directory)));
+            this.gate = CompletableFuture.completedFuture(warmedUp(assemble(fhir, standard.get(), directory)));
         }
     }
 
@@ -81,8 +106,8 @@ public class ResourceValidator {
         return gate.thenApply(Gate::warmUpMillis);
     }
 
-    private static Gate assemble(FhirContext fhir, ProfileDirectory directory) {
-        ConformanceChain chain = ConformanceChain.assemble(fhir, directory.resources());
+    private static Gate assemble(FhirContext fhir, StandardDefinitions standard, ProfileDirectory directory) {
+        ConformanceChain chain = ConformanceChain.assemble(fhir, standard, directory.resources());
         log.info(
                 "FHIR validation: {} US Core 6.1.0 profiles; own conformance resources from {}: {}",
                 chain.usCoreProfiles(),
