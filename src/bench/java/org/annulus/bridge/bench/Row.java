@@ -47,11 +47,11 @@ record Row(int size, BenchSettings.Setup setup, Posting.Result posting, OutboxFi
 
     /** The machine's busy CPU per document during the ceiling replay, in milliseconds. */
     double ceilingMachineCpuMsPerDocument() {
-        return sync.synced() == 0 || ceilingMachine == null ? 0 : 1000 * ceilingMachine.busySeconds() / sync.synced();
+        return sync.synced() == 0 ? 0 : 1000 * ceilingMachine.busySeconds() / sync.synced();
     }
 
     double ceilingEhrCpuMsPerDocument() {
-        return sync.synced() == 0 || ceilingEhr == null ? 0 : 1000 * ceilingEhr.cpuSeconds() / sync.synced();
+        return sync.synced() == 0 ? 0 : 1000 * ceilingEhr.cpuSeconds() / sync.synced();
     }
 
     /**

@@ -5,7 +5,6 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -66,7 +65,12 @@ public class ResourceValidator {
                 directory,
                 properties.checkedCacheSize(),
                 !properties.readyBeforeStartUpEnds(),
-                Optional.ofNullable(loading.getIfAvailable()));
+                standard(fhir, loading.getIfAvailable()));
+    }
+
+    /** The early read when the context started one (it does, FhirConfiguration), else a read of our own. */
+    private static Supplier<StandardDefinitions> standard(FhirContext fhir, StandardDefinitions.Loading early) {
+        return early != null ? early::await : () -> StandardDefinitions.load(fhir);
     }
 
     /**
@@ -76,7 +80,7 @@ public class ResourceValidator {
      *                     here, and a broken profile throws from the constructor.
      */
     ResourceValidator(FhirContext fhir, ProfileDirectory directory, int checkedCacheSize, boolean inBackground) {
-        this(fhir, directory, checkedCacheSize, inBackground, Optional.empty());
+        this(fhir, directory, checkedCacheSize, inBackground, () -> StandardDefinitions.load(fhir));
     }
 
     private ResourceValidator(
@@ -84,18 +88,13 @@ public class ResourceValidator {
             ProfileDirectory directory,
             int checkedCacheSize,
             boolean inBackground,
-            Optional<StandardDefinitions.Loading> loading) {
+            Supplier<StandardDefinitions> standard) {
         this.fhir = fhir;
         this.checked = new CheckedContent(checkedCacheSize);
-        Supplier<StandardDefinitions> standard =
-                () -> loading.map(StandardDefinitions.Loading::await).orElseGet(() -> StandardDefinitions.load(fhir));
         if (inBackground) {
-            this.gate =
-                    CompletableFuture.supplyAsync(() -> warmedUp(assemble(fhir, standard.get(), directory)), task -> {
-                        Thread thread = new Thread(task, "validator-warm-up");
-                        thread.setDaemon(true);
-                        thread.start();
-                    });
+            this.gate = CompletableFuture.supplyAsync(
+                    () -> warmedUp(assemble(fhir, standard.get(), directory)),
+                    StandardDefinitions.threadOfItsOwn("validator-warm-up"));
         } else {
             this.gate = CompletableFuture.completedFuture(warmedUp(assemble(fhir, standard.get(), directory)));
         }

@@ -5,6 +5,8 @@ import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.hl7.fhir.common.hapi.validation.support.NpmPackageValidationSupport;
 
 /**
@@ -29,6 +31,15 @@ record StandardDefinitions(DefaultProfileValidationSupport core, NpmPackageValid
         return new StandardDefinitions(core, usCore);
     }
 
+    /** Runs a set-up task on a daemon thread of its own, so start-up goes on meanwhile and never waits on it at exit. */
+    static Executor threadOfItsOwn(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            thread.start();
+        };
+    }
+
     /** The definitions being read on a thread of their own, from the moment the application context is set up. */
     static final class Loading {
 
@@ -39,18 +50,14 @@ record StandardDefinitions(DefaultProfileValidationSupport core, NpmPackageValid
         }
 
         static Loading start(FhirContext fhir) {
-            return new Loading(CompletableFuture.supplyAsync(() -> load(fhir), task -> {
-                Thread thread = new Thread(task, "fhir-definitions");
-                thread.setDaemon(true);
-                thread.start();
-            }));
+            return new Loading(CompletableFuture.supplyAsync(() -> load(fhir), threadOfItsOwn("fhir-definitions")));
         }
 
         /** Waits for them; a failure to read the bundled package is rethrown as it came. */
         StandardDefinitions await() {
             try {
                 return definitions.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
