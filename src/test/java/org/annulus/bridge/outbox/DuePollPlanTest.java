@@ -70,13 +70,18 @@ class DuePollPlanTest {
             states.add(quoted.group(1));
         }
         assertThat(states)
-                .isEqualTo(DocumentState.WORKABLE.stream().map(Enum::name).collect(Collectors.toCollection(java.util.TreeSet::new)));
+                .isEqualTo(DocumentState.WORKABLE.stream()
+                        .map(Enum::name)
+                        .collect(Collectors.toCollection(java.util.TreeSet::new)));
         assertThat(definition).contains("(clinical_time, received_at, tracking_id)");
     }
 
     private static void assertWalksTheIndex(List<String> plan) {
         String text = String.join("\n", plan);
         assertThat(text).as(text).contains("Index Scan using ix_document_due on clinical_document d");
-        assertThat(plan).as(text).noneMatch(line -> line.trim().startsWith("->  Sort") || line.trim().startsWith("Sort"));
+        assertThat(plan)
+                .as(text)
+                .noneMatch(line ->
+                        line.trim().startsWith("->  Sort") || line.trim().startsWith("Sort"));
     }
 }
