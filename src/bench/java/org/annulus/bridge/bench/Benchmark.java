@@ -85,7 +85,10 @@ public final class Benchmark {
         String schema = "bench_" + ProcessHandle.current().pid() + "_" + dir.getFileName().toString().replace('-', '_');
         long seedLines;
         long warmLines;
-        Posting.Result posting;
+        long windowLines = -1; // a window's first and end line in the record; -1: not a window
+        long windowEndLines = -1;
+        int waiting = 0;
+        Posting.Result posting = null;
         Map<String, Integer> states;
         ProcessGauge.Usage bridgeUsage;
         ProcessGauge.Usage ehrUsage;
@@ -103,6 +106,17 @@ public final class Benchmark {
             }
             warmLines = Replay.lines(record);
             Instant since = Instant.now();
+            boolean windowed = settings.windowed(size);
+            if (windowed) {
+                posting = Posting.post(measured, size, settings.seed(), fleet.instances());
+                printPosted(posting);
+                Map<String, Integer> before = outbox.states(since);
+                waiting = OutboxFigures.onItsWay(before);
+                System.out.printf("window: %d documents waiting, measuring the next %d synced%n", waiting,
+                        settings.window());
+                windowLines = Replay.lines(record);
+            }
+            Instant from = Instant.now();
             ProcessGauge bridgeGauge = new ProcessGauge(
                     fleet.instances().stream().map(BridgeProcess::pid).toList(),
                     fleet.instances().stream().map(BridgeProcess::baseUrl).toList());
@@ -110,14 +124,20 @@ public final class Benchmark {
             MachineCpu machine = new MachineCpu().start();
             bridgeGauge.start();
             ehrGauge.start();
-            posting = Posting.post(measured, size, settings.seed(), fleet.instances());
-            System.out.printf(Locale.ROOT, "posted: %d accepted, %d refused at intake, %.1f documents/s%n",
-                    posting.accepted(), posting.refused(), posting.perSecond());
-            states = outbox.awaitDrained(since, posting.accepted(), STALL);
+            if (windowed) {
+                int syncedBefore = outbox.states(since).getOrDefault("SYNCED", 0);
+                states = outbox.awaitSynced(since, syncedBefore + settings.window(), STALL);
+            } else {
+                posting = Posting.post(measured, size, settings.seed(), fleet.instances());
+                printPosted(posting);
+                states = outbox.awaitDrained(since, posting.accepted(), STALL);
+            }
+            Instant until = Instant.now();
             bridgeUsage = bridgeGauge.stop();
             ehrUsage = ehrGauge.stop();
             machineUsage = machine.stop();
-            sync = outbox.sync(since);
+            windowEndLines = windowed ? Replay.lines(record) : -1;
+            sync = windowed ? outbox.sync(since, from, until) : outbox.sync(since);
         }
         System.out.printf(Locale.ROOT, "synced: %d in %.1f s; the ceiling: replaying %s at %d%n", sync.synced(),
                 sync.seconds(), record.getFileName(), setup.concurrency());
@@ -126,16 +146,23 @@ public final class Benchmark {
         MachineCpu.Usage ceilingMachine;
         try (EhrServer fresh = EhrServer.start(dir.resolve("ceiling"), ehrOnH2, null, List.of(warm, measured))) {
             Replay replay = new Replay(fresh.baseUrl(), setup.concurrency());
-            replay.run(record, seedLines, warmLines);
+            // warm (and, for a window, everything written before it): replayed, not measured
+            long measuredFrom = windowLines >= 0 ? windowLines : warmLines;
+            replay.run(record, seedLines, measuredFrom);
             ProcessGauge ehrGauge = new ProcessGauge(List.of(fresh.pid()), List.of());
             MachineCpu machine = new MachineCpu().start();
             ehrGauge.start();
-            ceiling = replay.run(record, warmLines, -1);
+            ceiling = replay.run(record, measuredFrom, windowEndLines);
             ceilingEhr = ehrGauge.stop();
             ceilingMachine = machine.stop();
         }
         Files.deleteIfExists(record);
         return new Row(size, setup, posting, sync, states, bridgeUsage, ehrUsage, machineUsage, ceiling, ceilingEhr,
-                ceilingMachine, loadBefore, Report.loadAverage());
+                ceilingMachine, loadBefore, Report.loadAverage(), waiting);
+    }
+
+    private static void printPosted(Posting.Result posting) {
+        System.out.printf(Locale.ROOT, "posted: %d accepted, %d refused at intake, %.1f documents/s%n",
+                posting.accepted(), posting.refused(), posting.perSecond());
     }
 }

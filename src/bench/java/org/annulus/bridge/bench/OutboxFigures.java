@@ -95,18 +95,62 @@ final class OutboxFigures {
         }
     }
 
+    /**
+     * Waits until at least {@code target} documents received since {@code since} are SYNCED, or none is on
+     * its way any more; gives up when nothing moved for {@code stall}. The states at the end.
+     */
+    Map<String, Integer> awaitSynced(Instant since, int target, Duration stall) throws InterruptedException {
+        Map<String, Integer> states = states(since);
+        int lastSynced = -1;
+        Instant lastMove = Instant.now();
+        while (states.getOrDefault("SYNCED", 0) < target && onItsWay(states) > 0) {
+            int synced = states.getOrDefault("SYNCED", 0);
+            if (synced > lastSynced) {
+                lastSynced = synced;
+                lastMove = Instant.now();
+            } else if (Duration.between(lastMove, Instant.now()).compareTo(stall) > 0) {
+                System.out.printf("no progress for %s at %d synced: giving up%n", stall, synced);
+                return states;
+            }
+            Thread.sleep(500);
+            states = states(since);
+        }
+        return states;
+    }
+
+    /** The figures of the documents received since {@code since} (all of a drained run). */
     Sync sync(Instant since) throws Exception {
-        String synced = "select d.tracking_id, d.received_at, min(t.at) as synced_at from " + schema
+        return sync(since, null, null);
+    }
+
+    /**
+     * The figures of the documents received since {@code since} whose first SYNCED fell in {@code [from,
+     * until)}: a window of a backlog's sync, timed from {@code from} (its latencies are still accepted ->
+     * SYNCED, so they hold the wait behind the backlog).
+     */
+    Sync sync(Instant since, Instant from, Instant until) throws Exception {
+        String synced = "select d.tracking_id, " + (from == null ? "d.received_at" : "?::timestamptz")
+                + " as started_at, d.received_at, min(t.at) as synced_at from " + schema
                 + ".clinical_document d join " + schema + ".document_transition t on t.tracking_id = d.tracking_id"
-                + " and t.to_state = 'SYNCED' where d.received_at >= ? group by d.tracking_id, d.received_at";
+                + " and t.to_state = 'SYNCED' where d.received_at >= ? group by d.tracking_id, d.received_at"
+                + (from == null ? "" : " having min(t.at) >= ? and min(t.at) < ?");
         try (Connection db = db();
-                PreparedStatement st = db.prepareStatement("select count(*), min(s.received_at), max(s.synced_at),"
+                PreparedStatement st = db.prepareStatement("select count(*), min(s.started_at), max(s.synced_at),"
                         + " percentile_cont(array[0.5, 0.95, 0.99]) within group (order by extract(epoch from"
                         + " (s.synced_at - s.received_at))::float8), (select count(*) from " + schema + ".written_resource w"
                         + " where w.tracking_id in (select tracking_id from (" + synced + ") x))"
                         + " from (" + synced + ") s")) {
-            st.setTimestamp(1, Timestamp.from(since));
-            st.setTimestamp(2, Timestamp.from(since));
+            int i = 1;
+            for (int part = 0; part < 2; part++) { // the same subquery twice: figures and resources
+                if (from != null) {
+                    st.setTimestamp(i++, Timestamp.from(from));
+                }
+                st.setTimestamp(i++, Timestamp.from(since));
+                if (from != null) {
+                    st.setTimestamp(i++, Timestamp.from(from));
+                    st.setTimestamp(i++, Timestamp.from(until));
+                }
+            }
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 int count = rs.getInt(1);

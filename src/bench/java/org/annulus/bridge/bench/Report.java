@@ -38,9 +38,9 @@ final class Report {
         out.append("|---:|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row r : rows) {
             out.append(String.format(Locale.ROOT,
-                    "| %d | %s | %.1f (%d accepted, %d refused) | %d | %s | %.2f | %.1f | %.1f / %.1f / %.1f | %.2f | %.0f"
+                    "| %s | %s | %.1f (%d accepted, %d refused) | %d | %s | %.2f | %.1f | %.1f / %.1f / %.1f | %.2f | %.0f"
                             + " | %.0f | %.2f | %.2f (%d) | **%.0f %% of the ceiling** | %s -> %s |\n",
-                    r.size(), r.setup().label(), r.posting().perSecond(), r.posting().accepted(), r.posting().refused(),
+                    r.documents(), r.setup().label(), r.posting().perSecond(), r.posting().accepted(), r.posting().refused(),
                     r.sync().synced(), r.notSynced().isEmpty() ? "-" : r.notSynced().toString(),
                     r.sync().docsPerSecond(), r.sync().resourcesPerSecond(), r.sync().p50(), r.sync().p95(),
                     r.sync().p99(), r.bridge().cores(), r.bridgeCpuMsPerDocument(), r.bridge().heapPeakMb(),
@@ -56,8 +56,8 @@ final class Report {
                 + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.stream()
                 .sorted(java.util.Comparator.comparing((Row r) -> r.setup().label()).thenComparing(Row::size))
-                .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %s | %.1f |\n",
-                        r.setup().label(), r.size(), r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
+                .forEach(r -> out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.3f | %.0f | %s | %.1f |\n",
+                        r.setup().label(), r.documents(), r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
                         r.sync().synced() == 0 ? 0 : r.sync().seconds() / r.sync().synced(), r.bridge().heapPeakMb(),
                         r.bridge().heapAfterGcMb() > 0 ? String.format(Locale.ROOT, "%.0f", r.bridge().heapAfterGcMb())
                                 : "(unknown)",
@@ -78,9 +78,9 @@ final class Report {
             double machine = r.machineCpuMsPerDocument();
             double ceiling = r.ceilingMachineCpuMsPerDocument();
             out.append(String.format(Locale.ROOT,
-                    "| %d | %s | %.2f of %d (%.0f %%) | %.0f (%.0f / %.0f / %.0f) | %.2f of %d (%.0f %%) | %.0f (%.0f / %.0f)"
+                    "| %s | %s | %.2f of %d (%.0f %%) | %.0f (%.0f / %.0f / %.0f) | %.2f of %d (%.0f %%) | %.0f (%.0f / %.0f)"
                             + " | %.0f %% | %.0f %% | %.0f %% |\n",
-                    r.size(), r.setup().label(), r.machine().cores(), r.machine().coresOnMachine(),
+                    r.documents(), r.setup().label(), r.machine().cores(), r.machine().coresOnMachine(),
                     r.machine().percentBusy(), machine, r.bridgeCpuMsPerDocument(), r.ehrCpuMsPerDocument(),
                     machine - r.bridgeCpuMsPerDocument() - r.ehrCpuMsPerDocument(), r.ceilingMachine().cores(),
                     r.ceilingMachine().coresOnMachine(), r.ceilingMachine().percentBusy(), ceiling,
@@ -95,7 +95,7 @@ final class Report {
                 + " | entries | answers of another class than recorded | replay s |\n|---:|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             if (r.ceiling() != null) {
-                out.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %d | %.1f |\n", r.size(),
+                out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %.1f |\n", r.documents(),
                         r.setup().label(), r.ceiling().requests(), r.ceiling().transactions(), r.ceiling().entries(),
                         r.ceiling().statusDiffers(), r.ceiling().seconds()));
             }
@@ -110,7 +110,9 @@ final class Report {
                 + "- load average at the end: " + loadAtEnd + "\n\n"
                 + "## Bridge and ceiling\n\n"
                 + "Sync = first document accepted -> last SYNCED (outbox `received_at` and transition times); latency"
-                + " = each document's accepted -> SYNCED. The ceiling: the write requests the JPA server received"
+                + " = each document's accepted -> SYNCED. A window (`bench.window`): all documents posted first, then"
+                + " the next N synced, timed from the window's start, CPU and heap over the window; its ceiling"
+                + " replays the window's writes after the earlier ones, unmeasured. The ceiling: the write requests the JPA server received"
                 + " from the bridge (recorded by the server), replayed warm to a fresh server by a minimal client at"
                 + " the same concurrency (workers x instances), each patient's requests in order; in the bridge's"
                 + " documents per second.\n\n"

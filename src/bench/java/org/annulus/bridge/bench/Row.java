@@ -10,11 +10,20 @@ import java.util.Map;
  * @param machine the whole machine's busy CPU over the same span
  * @param ceiling the replay of what the bridge sent, at {@code setup.concurrency()}
  * @param ceilingEhr the replay's JPA server's CPU, @param ceilingMachine the machine's busy CPU during the replay
+ * @param waiting documents on their way when a window began (all posted, {@code bench.window}); 0: the whole
+ *                run measured, from the first post until drained
  */
 record Row(int size, BenchSettings.Setup setup, Posting.Result posting, OutboxFigures.Sync sync,
         Map<String, Integer> states, ProcessGauge.Usage bridge, ProcessGauge.Usage ehr, MachineCpu.Usage machine,
         Replay.Result ceiling, ProcessGauge.Usage ceilingEhr, MachineCpu.Usage ceilingMachine,
-        String loadBefore, String loadAfter) {
+        String loadBefore, String loadAfter, int waiting) {
+
+    /** The size, and for a window what it measured. */
+    String documents() {
+        return waiting == 0 ? String.valueOf(size)
+                : String.format(java.util.Locale.ROOT, "%d (window: %d synced, %d waiting at its start)", size,
+                        sync.synced(), waiting);
+    }
 
     /** The ceiling in the bridge's documents per second: its documents, replayed as the bridge sent them. */
     double ceilingDocsPerSecond() {
@@ -64,9 +73,13 @@ record Row(int size, BenchSettings.Setup setup, Posting.Result posting, OutboxFi
         return during == 0 ? 0 : 100 * ceilingMachineCpuMsPerDocument() / during;
     }
 
+    /** What did not reach SYNCED: for a window, only what ended elsewhere (the rest was still waiting, by design). */
     Map<String, Integer> notSynced() {
         Map<String, Integer> others = new java.util.TreeMap<>(states);
         others.remove("SYNCED");
+        if (waiting > 0) {
+            others.keySet().removeAll(OutboxFigures.ON_ITS_WAY);
+        }
         return others;
     }
 }
