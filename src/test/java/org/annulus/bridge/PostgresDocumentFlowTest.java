@@ -1,11 +1,17 @@
 package org.annulus.bridge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +40,16 @@ class PostgresDocumentFlowTest extends DocumentFlowContract {
     @Override
     Path inbox() {
         return WORK.resolve("inbox");
+    }
+
+    /** The application's own pool plans each statement with its values (outbox.PostgresPlanning, issue 15). */
+    @Test
+    void theStoresSessionsPlanEachStatementWithItsValues(@Autowired DataSource store) {
+        assertThat(JdbcClient.create(store)
+                        .sql("select current_setting('plan_cache_mode')")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("force_custom_plan");
     }
 
     @TestConfiguration
