@@ -48,19 +48,37 @@ public class WriteLedger {
                 .optional();
     }
 
-    /** The entries for these identifiers that exist, keyed by identifier (one query per send). */
+    /**
+     * The entries for these identifiers that exist, keyed by identifier (one query per send). One primary
+     * key look-up per identifier, joined by {@code union all}: with {@code business_identifier in (...)},
+     * PostgreSQL without statistics on the ledger (autovacuum off, or not yet run during a backfill) took
+     * {@code ehr = ?} for selective and read every entry of the EHR, 7 ms per send at 30,000 entries;
+     * an equality on the whole key is one entry at most, whatever the statistics say.
+     */
     public Map<String, LedgerEntry> findAll(String ehr, Collection<String> businessIdentifiers) {
         Map<String, LedgerEntry> found = new LinkedHashMap<>();
         if (businessIdentifiers.isEmpty()) {
             return found;
         }
-        jdbc.sql(SELECT + " where ehr = :ehr and business_identifier in (:ids)")
-                .param("ehr", ehr)
-                .param("ids", businessIdentifiers)
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(businessIdentifiers));
+        List<Object> params = new java.util.ArrayList<>();
+        ids.forEach(id -> {
+            params.add(ehr);
+            params.add(id);
+        });
+        jdbc.sql(findAllSql(ids.size()))
+                .params(params)
                 .query(WriteLedger::entry)
                 .list()
                 .forEach(e -> found.put(e.businessIdentifier(), e));
         return found;
+    }
+
+    /** {@link #findAll}'s statement for {@code n} identifiers: parameters ehr, identifier, ehr, identifier, ... */
+    static String findAllSql(int n) {
+        return String.join(
+                " union all ",
+                java.util.Collections.nCopies(n, "(" + SELECT + " where ehr = ? and business_identifier = ?)"));
     }
 
     /**

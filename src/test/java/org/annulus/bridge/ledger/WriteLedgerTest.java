@@ -69,6 +69,34 @@ class WriteLedgerTest {
         return new WriteLedger(jdbc, new DataSourceTransactionManager(dataSource), clock);
     }
 
+    /**
+     * A send's look-up reads its own entries and no others, however large the ledger and however stale its
+     * statistics (PostgreSQL, never analyzed here): with {@code in (...)} it read every entry of the EHR.
+     */
+    @org.junit.jupiter.api.Test
+    void aSendsLookUpReadsOnlyItsOwnEntriesWhateverTheLedgersSize() {
+        ledger(POSTGRES);
+        JdbcClient jdbc = JdbcClient.create(POSTGRES);
+        jdbc.sql("""
+                insert into ehr_write_ledger (ehr, business_identifier, resource_type, server_id)
+                select ?, 'urn:test|CA-' || g || '/' || r, 'Condition', g::text
+                from generate_series(1, 3000) g, generate_series(1, 10) r""").param(EHR).update();
+        List<Object> params = new java.util.ArrayList<>();
+        for (int r = 1; r <= 13; r++) {
+            params.add(EHR);
+            params.add("urn:test|CA-5/" + r);
+        }
+        List<String> plan = jdbc.sql("explain analyze " + WriteLedger.findAllSql(13))
+                .params(params)
+                .query(String.class)
+                .list();
+        String text = String.join("\n", plan);
+        assertThat(plan)
+                .as(text)
+                .noneMatch(line -> line.contains("Rows Removed by Filter") || line.contains("Seq Scan"));
+        ledger(POSTGRES); // the other tests start from an empty ledger
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void anIntentWithoutAnAnswerSaysTheCreateMayHaveLanded(DataSource db) {
