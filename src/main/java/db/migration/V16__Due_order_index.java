@@ -9,7 +9,8 @@ import org.flywaydb.core.api.migration.Context;
 /**
  * The due-documents poll ({@code outbox.DocumentStore#lockDue}) walks the waiting documents in clinical
  * order and stops at its limit, so a poll costs the same with 50 documents waiting or 100,000 (it read and
- * sorted the whole backlog before: 108 ms per poll at 50,000 waiting, 0.4 ms with this index). On
+ * sorted the whole backlog before: 108 ms per poll at 50,000 waiting, 0.4 ms with this index, given the
+ * planner statistics autovacuum keeps; with none at all a large backlog may still be planned badly). On
  * PostgreSQL a partial index holds only the workable documents, so the walk never passes the synced
  * history; its predicate is the query's, word for word ({@code DocumentState.WORKABLE}; a test checks
  * both). H2 has no partial indexes and the embedded store is for small volumes: nothing to do there.
