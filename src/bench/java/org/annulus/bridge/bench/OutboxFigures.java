@@ -74,25 +74,8 @@ final class OutboxFigures {
      * when nothing moved for {@code stall} (every wait bounded). The states at the end.
      */
     Map<String, Integer> awaitDrained(Instant since, int expected, Duration stall) throws InterruptedException {
-        Map<String, Integer> states = states(since);
-        int lastLeft = Integer.MAX_VALUE;
-        Instant lastMove = Instant.now();
-        while (true) {
-            int stored = states.values().stream().mapToInt(Integer::intValue).sum();
-            int left = onItsWay(states) + Math.max(0, expected - stored);
-            if (left == 0) {
-                return states;
-            }
-            if (left < lastLeft) {
-                lastLeft = left;
-                lastMove = Instant.now();
-            } else if (Duration.between(lastMove, Instant.now()).compareTo(stall) > 0) {
-                System.out.printf("no progress for %s, %d documents still on their way: giving up%n", stall, left);
-                return states;
-            }
-            Thread.sleep(500);
-            states = states(since);
-        }
+        return await(since, stall, states -> onItsWay(states)
+                + Math.max(0, expected - states.values().stream().mapToInt(Integer::intValue).sum()));
     }
 
     /**
@@ -100,22 +83,33 @@ final class OutboxFigures {
      * its way any more; gives up when nothing moved for {@code stall}. The states at the end.
      */
     Map<String, Integer> awaitSynced(Instant since, int target, Duration stall) throws InterruptedException {
+        return await(since, stall, states -> onItsWay(states) == 0
+                ? 0
+                : Math.max(0, target - states.getOrDefault("SYNCED", 0)));
+    }
+
+    /** Polls the states until {@code left} of them is 0, or has not fallen for {@code stall}. */
+    private Map<String, Integer> await(
+            Instant since, Duration stall, java.util.function.ToIntFunction<Map<String, Integer>> left)
+            throws InterruptedException {
         Map<String, Integer> states = states(since);
-        int lastSynced = -1;
+        int lastLeft = Integer.MAX_VALUE;
         Instant lastMove = Instant.now();
-        while (states.getOrDefault("SYNCED", 0) < target && onItsWay(states) > 0) {
-            int synced = states.getOrDefault("SYNCED", 0);
-            if (synced > lastSynced) {
-                lastSynced = synced;
+        while (true) {
+            int now = left.applyAsInt(states);
+            if (now == 0) {
+                return states;
+            }
+            if (now < lastLeft) {
+                lastLeft = now;
                 lastMove = Instant.now();
             } else if (Duration.between(lastMove, Instant.now()).compareTo(stall) > 0) {
-                System.out.printf("no progress for %s at %d synced: giving up%n", stall, synced);
+                System.out.printf("no progress for %s, %d documents still to go: giving up%n", stall, now);
                 return states;
             }
             Thread.sleep(500);
             states = states(since);
         }
-        return states;
     }
 
     /** The figures of the documents received since {@code since} (all of a drained run). */
